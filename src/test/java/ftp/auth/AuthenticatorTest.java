@@ -1,0 +1,144 @@
+package ftp.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.OptionalLong;
+import java.util.concurrent.Semaphore;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AuthenticatorTest {
+    private static final int ITERATIONS = 2000;
+
+    @TempDir
+    Path dir;
+
+    private AccountStore storeWithUsers(int iterations) {
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000));
+        store.add("egon", "123".toCharArray(), null, iterations);
+        store.add("shx", "123".toCharArray(), null, iterations);
+        store.setEnabled("shx", false);
+        return store;
+    }
+
+    private static LoginResult login(Authenticator auth, String name, String password) {
+        return auth.authenticate(name, password.toCharArray());
+    }
+
+    @Test
+    void acceptsRightPasswordAndRejectsEverythingElse() {
+        Authenticator auth = new Authenticator(storeWithUsers(ITERATIONS), new VerifiedLoginCache(10), 2, ITERATIONS);
+
+        LoginResult ok = login(auth, "egon", "123");
+        assertThat(ok).isInstanceOf(LoginResult.Accepted.class);
+        assertThat(((LoginResult.Accepted) ok).account().name()).isEqualTo("egon");
+        assertThat(((LoginResult.Accepted) ok).account().quota()).hasValue(1000);
+        assertThat(login(auth, "egon", "124")).isEqualTo(new LoginResult.Rejected());
+        assertThat(login(auth, "shx", "123")).as("disabled").isEqualTo(new LoginResult.Rejected());
+        assertThat(login(auth, "nobody", "123")).isEqualTo(new LoginResult.Rejected());
+        assertThat(login(auth, "Egon", "123")).isEqualTo(new LoginResult.Rejected());
+        assertThat(login(auth, "../egon", "123")).isEqualTo(new LoginResult.Rejected());
+        assertThat(login(auth, null, "123")).isEqualTo(new LoginResult.Rejected());
+    }
+
+    @Test
+    void passwordArrayIsWipedWhateverTheOutcome() {
+        Authenticator auth = new Authenticator(storeWithUsers(ITERATIONS), new VerifiedLoginCache(10), 1, ITERATIONS);
+        for (String name : new String[] {"egon", "egon", "nobody"}) {
+            char[] password = "123".toCharArray();
+            auth.authenticate(name, password);
+            assertThat(password).as(name).containsOnly('\0');
+        }
+    }
+
+    @Test
+    void unknownUserTakesAboutAsLongAsWrongPassword() {
+        int iterations = 20_000;
+        Authenticator auth = new Authenticator(storeWithUsers(iterations), new VerifiedLoginCache(10), 1, iterations);
+        login(auth, "egon", "warm up");
+        login(auth, "nobody", "warm up");
+        int rounds = 9;
+        long[] wrong = new long[rounds];
+        long[] unknown = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            wrong[i] = timed(() -> login(auth, "egon", "wrong"));
+            unknown[i] = timed(() -> login(auth, "nobody", "wrong"));
+        }
+
+        double ratio = (double) median(unknown) / median(wrong);
+        assertThat(ratio).as("unknown/wrong median time").isBetween(1 / 3.0, 3.0);
+    }
+
+    @Test
+    void rememberedLoginSkipsHashingButPasswordChangeForgetsIt() {
+        AccountStore store = storeWithUsers(ITERATIONS);
+        Semaphore permits = new Semaphore(1);
+        Authenticator auth = new Authenticator(store, new VerifiedLoginCache(10), permits, ITERATIONS, Duration.ofMillis(50));
+        assertThat(login(auth, "egon", "123")).isInstanceOf(LoginResult.Accepted.class);
+
+        permits.acquireUninterruptibly(); // no PBKDF2 can run now
+        try {
+            assertThat(login(auth, "egon", "123")).as("cache hit").isInstanceOf(LoginResult.Accepted.class);
+            assertThat(login(auth, "egon", "wrong")).as("miss needs a permit").isEqualTo(new LoginResult.Busy());
+
+            store.setPassword("egon", "456".toCharArray(), ITERATIONS);
+            assertThat(login(auth, "egon", "123")).as("old password no longer cached").isEqualTo(new LoginResult.Busy());
+        } finally {
+            permits.release();
+        }
+        assertThat(login(auth, "egon", "123")).isEqualTo(new LoginResult.Rejected());
+        assertThat(login(auth, "egon", "456")).isInstanceOf(LoginResult.Accepted.class);
+    }
+
+    @Test
+    void cachedLoginIsMuchFasterThanAFullHash() {
+        int iterations = 200_000;
+        Authenticator auth = new Authenticator(storeWithUsers(iterations), new VerifiedLoginCache(10), 1, iterations);
+
+        long first = timed(() -> login(auth, "egon", "123"));
+        long second = timed(() -> login(auth, "egon", "123"));
+
+        assertThat(second).isLessThan(first / 5);
+    }
+
+    @Test
+    void busyWhenNoHashPermitComesInTimeForKnownAndUnknownUsers() {
+        Semaphore permits = new Semaphore(1);
+        Authenticator auth = new Authenticator(storeWithUsers(ITERATIONS), new VerifiedLoginCache(10), permits, ITERATIONS,
+                Duration.ofMillis(50));
+        permits.acquireUninterruptibly();
+        try {
+            assertThat(login(auth, "egon", "123")).isEqualTo(new LoginResult.Busy());
+            assertThat(login(auth, "nobody", "123")).isEqualTo(new LoginResult.Busy());
+            assertThat(login(auth, "shx", "123")).isEqualTo(new LoginResult.Busy());
+        } finally {
+            permits.release();
+        }
+        assertThat(permits.availablePermits()).as("nothing leaked").isEqualTo(1);
+        assertThat(login(auth, "egon", "123")).isInstanceOf(LoginResult.Accepted.class);
+        assertThat(permits.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
+    void measureCostGrowsWithIterations() {
+        Duration small = Authenticator.measureCost(1000);
+        Duration large = Authenticator.measureCost(100_000);
+
+        assertThat(large).isGreaterThan(small).isPositive();
+    }
+
+    private static long timed(Runnable r) {
+        long start = System.nanoTime();
+        r.run();
+        return System.nanoTime() - start;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

@@ -1,0 +1,128 @@
+package ftp.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+class LoginThrottleTest {
+    /** A clock the test moves by hand. */
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2024-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final MutableClock clock = new MutableClock();
+    private final LoginThrottle throttle = new LoginThrottle(5, Duration.ofMinutes(10), 100, clock);
+    private final InetAddress a = address(1);
+    private final InetAddress b = address(2);
+
+    private static InetAddress address(int last) {
+        try {
+            return InetAddress.getByAddress(new byte[] {10, 0, (byte) (last >> 8), (byte) last});
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void delayGrowsWithConsecutiveFailuresAndIsCapped() {
+        assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
+        Duration[] expected = {Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(5),
+            Duration.ofSeconds(5), Duration.ofSeconds(5)};
+        for (Duration d : expected) {
+            throttle.recordFailure(a);
+            assertThat(throttle.delayAfterFailure(a)).isEqualTo(d);
+        }
+        assertThat(throttle.delayAfterFailure(b)).as("other addresses are not affected").isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void successClearsTheRecord() {
+        for (int i = 0; i < 4; i++) {
+            throttle.recordFailure(a);
+        }
+        throttle.recordSuccess(a);
+
+        throttle.recordFailure(a);
+        assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle.isBanned(a)).isFalse();
+    }
+
+    @Test
+    void banStartsAtMaxFailuresAndExpiresAfterBanTime() {
+        for (int i = 0; i < 4; i++) {
+            throttle.recordFailure(a);
+            clock.advance(Duration.ofSeconds(30));
+        }
+        assertThat(throttle.isBanned(a)).isFalse();
+
+        throttle.recordFailure(a);
+
+        assertThat(throttle.isBanned(a)).isTrue();
+        assertThat(throttle.isBanned(b)).isFalse();
+        assertThat(throttle.banRemaining(a)).isEqualTo(Duration.ofMinutes(10));
+        clock.advance(Duration.ofMinutes(9));
+        assertThat(throttle.isBanned(a)).isTrue();
+        assertThat(throttle.banRemaining(a)).isEqualTo(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
+        assertThat(throttle.isBanned(a)).isFalse();
+        assertThat(throttle.banRemaining(a)).isZero();
+
+        throttle.recordFailure(a);
+        assertThat(throttle.isBanned(a)).as("a fresh start after the ban").isFalse();
+        assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void failuresSpreadFurtherThanTheWindowApartAreForgotten() {
+        for (int i = 0; i < 10; i++) {
+            throttle.recordFailure(a);
+            clock.advance(Duration.ofMinutes(10));
+        }
+
+        assertThat(throttle.isBanned(a)).isFalse();
+        throttle.recordFailure(a);
+        assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void tableIsBoundedAndForgetsTheLeastRecentlySeen() {
+        LoginThrottle small = new LoginThrottle(2, Duration.ofMinutes(10), 3, clock);
+        small.recordFailure(a);
+        small.recordFailure(a);
+        assertThat(small.isBanned(a)).isTrue();
+
+        for (int i = 10; i < 1010; i++) {
+            small.recordFailure(address(i));
+        }
+
+        assertThat(small.trackedAddresses()).isEqualTo(3);
+        assertThat(small.isBanned(a)).isFalse();
+        assertThat(small.delayAfterFailure(address(1009))).isEqualTo(Duration.ofSeconds(1));
+    }
+}
