@@ -1,0 +1,330 @@
+package ftp.fs;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotLinkException;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.Arrays;
+
+/**
+ * Turns a resolved virtual path into an open handle on the real directory that holds its last segment.
+ *
+ * <p>The walk starts from a handle on the home and opens one segment at a time with {@code openat} and
+ * {@code O_NOFOLLOW} ({@link SecureDirectoryStream}), so a directory swapped for a symbolic link while we
+ * walk makes the open fail instead of leading out; the kernel, not a string comparison, keeps us inside.
+ * A link met on the way is followed only when its target lies inside the home: its text is turned into a
+ * virtual path and the walk starts again from the home along that path (at most {@value #MAX_LINK_HOPS}
+ * hops). Links are read through their real path string, which may itself race, but what is read is only
+ * ever used as a virtual path that the next walk checks again, so a race costs a refusal, never an escape.
+ *
+ * <p>Holds no open handles between calls. Thread-safe, blocking: worker threads only.
+ */
+final class Jail {
+    static final int MAX_LINK_HOPS = 40;
+    static final String BOOKKEEPING_NAME = VirtualPaths.BOOKKEEPING.substring(1);
+
+    private final Path configuredHome;
+    private final Path realHome;
+
+    /** Creates the home and its bookkeeping folder when missing. */
+    Jail(Path home) throws IOException {
+        this.configuredHome = home.toAbsolutePath().normalize();
+        Files.createDirectories(configuredHome);
+        this.realHome = configuredHome.toRealPath();
+        ensureBookkeeping();
+    }
+
+    Path realHome() {
+        return realHome;
+    }
+
+    /** The bookkeeping folder's real path: only for fsync of the folder itself and for staging new folders. */
+    Path bookkeepingPath() {
+        return realHome.resolve(BOOKKEEPING_NAME);
+    }
+
+    /** Where a walk ended. Closing it closes the directory handle. */
+    static final class Spot implements AutoCloseable {
+        /** The directory holding the last segment, or the home itself when {@link #name} is null. */
+        final SecureDirectoryStream<Path> dir;
+        /** The last segment as a single-name path; null for the root. */
+        final Path name;
+        /** The virtual path actually reached, after following links. */
+        final String vpath;
+        /** The requested last segment was a symbolic link that was followed. */
+        final boolean viaLink;
+
+        Spot(SecureDirectoryStream<Path> dir, Path name, String vpath, boolean viaLink) {
+            this.dir = dir;
+            this.name = name;
+            this.vpath = vpath;
+            this.viaLink = viaLink;
+        }
+
+        boolean isRoot() {
+            return name == null;
+        }
+
+        /** Attributes of the last segment itself (a link is not followed), or null when it does not exist. */
+        BasicFileAttributes attributes() throws IOException {
+            if (name == null) {
+                return dir.getFileAttributeView(BasicFileAttributeView.class).readAttributes();
+            }
+            return attributesOrNull(dir, name);
+        }
+
+        /** A new handle on the last segment as a directory; the caller closes it. */
+        SecureDirectoryStream<Path> openAsDirectory() throws IOException {
+            return dir.newDirectoryStream(name == null ? Path.of(".") : name, LinkOption.NOFOLLOW_LINKS);
+        }
+
+        @Override
+        public void close() {
+            closeQuietly(dir);
+        }
+    }
+
+    /**
+     * Walks to {@code vpath}. Every directory on the way must exist and be reachable inside the home. The
+     * last segment need not exist; when {@code followLast} is set and it is a link inside the home, the
+     * walk continues to the link's target.
+     *
+     * @throws FsException REFUSED for the bookkeeping folder, a link leading out or too many hops;
+     *     NOT_FOUND or NOT_A_DIRECTORY for a missing or non-directory segment before the last
+     */
+    Spot locate(String vpath, boolean followLast) throws FsException {
+        String target = normalized(vpath);
+        boolean viaLink = false;
+        for (int hop = 0; hop <= MAX_LINK_HOPS; hop++) {
+            if (VirtualPaths.isBookkeeping(target)) {
+                throw new FsException(FsException.Kind.REFUSED);
+            }
+            String[] segments = target.equals("/") ? new String[0] : target.substring(1).split("/", -1);
+            SecureDirectoryStream<Path> dir = openHome();
+            boolean handedOver = false;
+            try {
+                if (segments.length == 0) {
+                    handedOver = true;
+                    return new Spot(dir, null, "/", viaLink);
+                }
+                String walked = "/";
+                String next = null;
+                for (int i = 0; i < segments.length && next == null; i++) {
+                    boolean last = i == segments.length - 1;
+                    Path name = name(segments[i]);
+                    BasicFileAttributes attrs = last && !followLast ? null : attributesOrNull(dir, name);
+                    if (attrs != null && attrs.isSymbolicLink()) {
+                        next = linkTarget(walked, name, rest(segments, i + 1));
+                        viaLink |= last;
+                    } else if (last) {
+                        handedOver = true;
+                        return new Spot(dir, name, target, viaLink);
+                    } else if (attrs == null) {
+                        throw new FsException(FsException.Kind.NOT_FOUND);
+                    } else if (!attrs.isDirectory()) {
+                        throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
+                    } else {
+                        SecureDirectoryStream<Path> child = openChild(dir, name);
+                        if (child == null) {
+                            next = target;  // swapped for a link under us: walk again, as one hop
+                        } else {
+                            closeQuietly(dir);
+                            dir = child;
+                            walked = VirtualPaths.child(walked, segments[i]);
+                        }
+                    }
+                }
+                target = next;
+            } catch (IOException e) {
+                throw FsException.from(e);
+            } finally {
+                if (!handedOver) {
+                    closeQuietly(dir);
+                }
+            }
+        }
+        throw new FsException(FsException.Kind.REFUSED);
+    }
+
+    /** A new handle on the home. */
+    SecureDirectoryStream<Path> openHome() throws FsException {
+        try {
+            return openSecure(realHome);
+        } catch (NoSuchFileException gone) {
+            // The home was removed while the server ran (an admin cleaning up): give the user a fresh one.
+            try {
+                Files.createDirectories(realHome);
+                ensureBookkeeping();
+                return openSecure(realHome);
+            } catch (IOException e) {
+                throw FsException.from(e);
+            }
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /** A new handle on the bookkeeping folder, refusing one that has been replaced by a link. */
+    SecureDirectoryStream<Path> openBookkeeping() throws FsException {
+        for (int attempt = 0; ; attempt++) {
+            try (SecureDirectoryStream<Path> home = openHome()) {
+                return home.newDirectoryStream(name(BOOKKEEPING_NAME), LinkOption.NOFOLLOW_LINKS);
+            } catch (NoSuchFileException e) {
+                if (attempt > 0) {
+                    throw FsException.from(e);
+                }
+                try {
+                    ensureBookkeeping();  // removed by hand while the server ran: make it again, once
+                } catch (IOException again) {
+                    throw FsException.from(again);
+                }
+            } catch (IOException e) {
+                throw FsException.from(e);
+            }
+        }
+    }
+
+    /** One segment as a relative single-name path, as the handle methods want it. */
+    Path name(String segment) throws FsException {
+        if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {
+            throw new FsException(FsException.Kind.REFUSED);
+        }
+        try {
+            Path p = realHome.getFileSystem().getPath(segment);
+            if (p.getNameCount() != 1 || p.isAbsolute()) {
+                throw new FsException(FsException.Kind.REFUSED);
+            }
+            return p;
+        } catch (InvalidPathException e) {
+            // Not representable in the platform's file name encoding (run with a UTF-8 locale).
+            throw new FsException(FsException.Kind.REFUSED, e);
+        }
+    }
+
+    /** The same path as VirtualPaths would give, so a caller that skipped resolving cannot walk oddly. */
+    static String normalized(String vpath) throws FsException {
+        try {
+            return VirtualPaths.resolve("/", vpath);
+        } catch (PathRefusedException e) {
+            throw new FsException(FsException.Kind.REFUSED, e);
+        }
+    }
+
+    static BasicFileAttributes attributesOrNull(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        try {
+            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+    }
+
+    static void closeQuietly(AutoCloseable handle) {
+        try {
+            handle.close();
+        } catch (Exception ignored) {
+            // A directory handle that fails to close has nothing left to tell us.
+        }
+    }
+
+    private void ensureBookkeeping() throws IOException {
+        try (SecureDirectoryStream<Path> home = openSecure(realHome)) {
+            Path name = name(BOOKKEEPING_NAME);
+            BasicFileAttributes attrs = attributesOrNull(home, name);
+            if (attrs == null) {
+                try {
+                    Files.createDirectory(bookkeepingPath());
+                } catch (FileAlreadyExistsException raced) {
+                    // Another session of the same user made it first; checked below.
+                }
+                attrs = attributesOrNull(home, name);
+            }
+            if (attrs == null || !attrs.isDirectory() || attrs.isSymbolicLink()) {
+                throw new IOException("bookkeeping folder is not a plain directory: " + bookkeepingPath());
+            }
+        }
+    }
+
+    /** Opens {@code name} below {@code dir} without following a link; null when it has become a link. */
+    private static SecureDirectoryStream<Path> openChild(SecureDirectoryStream<Path> dir, Path name)
+            throws IOException {
+        try {
+            return dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            BasicFileAttributes now = attributesOrNull(dir, name);
+            if (now != null && now.isSymbolicLink()) {
+                return null;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The virtual path a link at {@code walked/name} leads to, followed by {@code rest}.
+     *
+     * @throws FsException REFUSED when the target is outside the home
+     */
+    private String linkTarget(String walked, Path name, String rest) throws IOException {
+        Path linkDir = realOf(walked);
+        Path text;
+        try {
+            text = Files.readSymbolicLink(linkDir.resolve(name));
+        } catch (NotLinkException | NoSuchFileException changed) {
+            // Swapped back under us: walk the same path again.
+            return VirtualPaths.child(walked, name.toString()) + (rest.isEmpty() ? "" : "/" + rest);
+        }
+        Path real = (text.isAbsolute() ? text : linkDir.resolve(text)).normalize();
+        String inside = virtualOf(real);
+        if (inside == null) {
+            throw new FsException(FsException.Kind.REFUSED);
+        }
+        try {
+            return VirtualPaths.resolve("/", rest.isEmpty() ? inside : inside + "/" + rest);
+        } catch (PathRefusedException e) {
+            throw new FsException(FsException.Kind.REFUSED, e);
+        }
+    }
+
+    private Path realOf(String vpath) {
+        return vpath.equals("/") ? realHome : realHome.resolve(vpath.substring(1));
+    }
+
+    /** The virtual path of a normalized real path, or null when it is not inside the home. */
+    private String virtualOf(Path real) {
+        for (Path root : new Path[] {realHome, configuredHome}) {
+            // Path.startsWith compares whole names, so home/alice2 is not inside home/alice.
+            if (real.startsWith(root)) {
+                Path relative = root.relativize(real);
+                StringBuilder out = new StringBuilder();
+                for (Path segment : relative) {
+                    if (!segment.toString().isEmpty()) {
+                        out.append('/').append(segment);
+                    }
+                }
+                return out.length() == 0 ? "/" : out.toString();
+            }
+        }
+        return null;
+    }
+
+    private static String rest(String[] segments, int from) {
+        return String.join("/", Arrays.asList(segments).subList(from, segments.length));
+    }
+
+    private static SecureDirectoryStream<Path> openSecure(Path dir) throws IOException {
+        DirectoryStream<Path> stream = Files.newDirectoryStream(dir);
+        if (stream instanceof SecureDirectoryStream<Path> secure) {
+            return secure;
+        }
+        stream.close();
+        throw new IOException("this platform has no SecureDirectoryStream; refusing to serve files without it");
+    }
+}

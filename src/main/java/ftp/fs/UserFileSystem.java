@@ -1,0 +1,454 @@
+package ftp.fs;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
+import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.logging.Logger;
+
+/**
+ * One user's files, seen through the jail of their home: every operation FTP commands need, on resolved
+ * virtual paths ({@link VirtualPaths#resolve}). Nothing outside the home is read, written, created or
+ * deleted, not even in a race (see {@link Jail}); symbolic links count only when they stay inside; the
+ * bookkeeping folder {@code /.upload} is refused to every operation and hidden from listings. Special files
+ * (pipes, devices, sockets) are neither listed nor opened. Failures are {@link FsException}s whose
+ * messages never show a real path.
+ *
+ * <p>Thread-safe (no mutable state; every call opens and closes its own handles) and blocking: worker
+ * threads only.
+ */
+public final class UserFileSystem {
+    /** Most entries one listing returns; a larger directory is cut off (sorted within what was read). */
+    public static final int MAX_LISTING = 100_000;
+
+    private static final Logger LOG = Logger.getLogger("ftpd");
+    private static final int MAX_OPEN_ATTEMPTS = 8;
+    private static final int MAX_UNIQUE_TRIES = 100;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Jail jail;
+
+    /** Opens (and creates when missing) the home, with its bookkeeping folder. */
+    public UserFileSystem(Path home) throws IOException {
+        this.jail = new Jail(home);
+    }
+
+    /** The home's real path, for logs only: never show it to a client. */
+    public Path home() {
+        return jail.realHome();
+    }
+
+    /** Facts about a file or directory, following a final link that stays inside the home. */
+    public FileEntry stat(String vpath) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, true)) {
+            BasicFileAttributes attrs = existing(spot);
+            refuseSpecial(attrs);
+            return entry(spot.isRoot() ? "/" : VirtualPaths.name(Jail.normalized(vpath)), attrs, spot.viaLink);
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /** True when {@code vpath} is a directory (after an inside link); false when missing or not one. */
+    public boolean isDirectory(String vpath) throws FsException {
+        try {
+            return stat(vpath).directory();
+        } catch (FsException e) {
+            if (e.kind() == FsException.Kind.NOT_FOUND || e.kind() == FsException.Kind.NOT_A_DIRECTORY) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The entries of a directory, sorted by name. Hides the bookkeeping folder, special files, names no
+     * command could address, and links that lead outside the home, to nothing, or too far; a link that
+     * stays inside shows its target's facts. At most {@link #MAX_LISTING} entries.
+     */
+    public List<FileEntry> list(String vdir) throws FsException {
+        List<FileEntry> entries = new ArrayList<>();
+        String dirPath;
+        try (Jail.Spot spot = jail.locate(vdir, true)) {
+            BasicFileAttributes attrs = existing(spot);
+            if (!attrs.isDirectory()) {
+                throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
+            }
+            dirPath = spot.vpath;
+            try (SecureDirectoryStream<Path> dir = spot.openAsDirectory()) {
+                for (Path child : dir) {
+                    if (entries.size() >= MAX_LISTING) {
+                        LOG.warning("listing of " + home() + dirPath + " cut at " + MAX_LISTING + " entries");
+                        break;
+                    }
+                    FileEntry entry = listed(dir, dirPath, child.getFileName());
+                    if (entry != null) {
+                        entries.add(entry);
+                    }
+                }
+            } catch (DirectoryIteratorException e) {
+                throw FsException.from(e.getCause());
+            }
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+        entries.sort(Comparator.comparing(FileEntry::name));
+        return entries;
+    }
+
+    /** Opens a regular file for reading (after an inside link). The caller closes the channel. */
+    public FileChannel openRead(String vpath) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, true)) {
+            BasicFileAttributes attrs = existing(spot);
+            requireRegular(attrs);
+            return fileChannel(spot.dir.newByteChannel(spot.name,
+                    Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /**
+     * Opens a file for an upload, read and write, creating it when missing and never truncating it. An
+     * existing link inside the home is written through; with {@code mustBeNew} (STOU) any existing name,
+     * link or not, is EXISTS.
+     */
+    public OpenedForWrite openWrite(String vpath, boolean mustBeNew) throws FsException {
+        for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++) {
+            try (Jail.Spot spot = jail.locate(vpath, !mustBeNew)) {
+                if (spot.isRoot()) {
+                    throw new FsException(FsException.Kind.IS_A_DIRECTORY);
+                }
+                BasicFileAttributes attrs = spot.attributes();
+                if (attrs == null) {
+                    FileChannel created = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
+                            StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
+                            LinkOption.NOFOLLOW_LINKS)));
+                    return new OpenedForWrite(created, true, 0);
+                }
+                if (mustBeNew) {
+                    throw new FsException(FsException.Kind.EXISTS);
+                }
+                if (attrs.isSymbolicLink()) {
+                    continue;  // became a link after the walk looked: walk again
+                }
+                requireRegular(attrs);
+                FileChannel channel = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
+                        StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
+                return new OpenedForWrite(channel, false, sizeOf(channel));
+            } catch (FileAlreadyExistsException raced) {
+                if (mustBeNew) {
+                    throw new FsException(FsException.Kind.EXISTS, raced);
+                }
+            } catch (IOException e) {
+                throw FsException.from(e);
+            }
+        }
+        throw new FsException(FsException.Kind.IO);
+    }
+
+    /**
+     * Creates one directory; its parent must exist. The JDK has no {@code mkdirat}, so the directory is
+     * made in the bookkeeping folder (a fixed place the client cannot touch) and renamed into place between
+     * two handles, which keeps the client's part of the path free of races.
+     */
+    public void mkdir(String vpath) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, false)) {
+            if (spot.isRoot() || spot.attributes() != null) {
+                throw new FsException(FsException.Kind.EXISTS);
+            }
+            Path staged = jail.name(".mkdir-" + randomHex(8));
+            try (SecureDirectoryStream<Path> bookkeeping = jail.openBookkeeping()) {
+                Files.createDirectory(jail.bookkeepingPath().resolve(staged));
+                try {
+                    bookkeeping.move(staged, spot.dir, spot.name);
+                } catch (IOException e) {
+                    try {
+                        bookkeeping.deleteDirectory(staged);
+                    } catch (IOException leftover) {
+                        e.addSuppressed(leftover);
+                    }
+                    if (e instanceof DirectoryNotEmptyException || spot.attributes() != null) {
+                        throw new FsException(FsException.Kind.EXISTS, e);
+                    }
+                    if (e instanceof AtomicMoveNotSupportedException) {
+                        // Another file system mounted inside the home: renames cannot cross it.
+                        throw new FsException(FsException.Kind.REFUSED, e);
+                    }
+                    throw e;
+                }
+            }
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /** Creates a directory and any missing parents; fine when it already exists as a directory. */
+    public void mkdirs(String vpath) throws FsException {
+        String path = Jail.normalized(vpath);
+        List<String> chain = new ArrayList<>();
+        for (String p = path; !p.equals("/"); p = VirtualPaths.parent(p)) {
+            chain.add(0, p);
+        }
+        for (String p : chain) {
+            if (!isDirectory(p)) {
+                try {
+                    mkdir(p);
+                } catch (FsException e) {
+                    if (e.kind() != FsException.Kind.EXISTS || !isDirectory(p)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+    }
+
+    /** Removes an empty directory (never through a link). */
+    public void rmdir(String vpath) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, false)) {
+            if (spot.isRoot()) {
+                throw new FsException(FsException.Kind.REFUSED);
+            }
+            BasicFileAttributes attrs = existing(spot);
+            if (!attrs.isDirectory()) {
+                throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
+            }
+            spot.dir.deleteDirectory(spot.name);
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /**
+     * Removes a file, or a link itself (never its target).
+     *
+     * @return the bytes freed for the quota: the size of a regular file, 0 for a link
+     */
+    public long delete(String vpath) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, false)) {
+            if (spot.isRoot()) {
+                throw new FsException(FsException.Kind.IS_A_DIRECTORY);
+            }
+            BasicFileAttributes attrs = existing(spot);
+            if (attrs.isDirectory()) {
+                throw new FsException(FsException.Kind.IS_A_DIRECTORY);
+            }
+            spot.dir.deleteFile(spot.name);
+            return attrs.isRegularFile() ? attrs.size() : 0;
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /**
+     * Renames within the home (links are moved, not followed). A file may replace a file; nothing replaces
+     * a directory and a directory replaces nothing.
+     *
+     * @return the bytes freed for the quota: the size of a file that was replaced, else 0
+     */
+    public long rename(String from, String to) throws FsException {
+        try (Jail.Spot source = jail.locate(from, false); Jail.Spot target = jail.locate(to, false)) {
+            if (source.isRoot() || target.isRoot()) {
+                throw new FsException(FsException.Kind.REFUSED);
+            }
+            BasicFileAttributes src = existing(source);
+            BasicFileAttributes dst = target.attributes();
+            if (dst != null) {
+                if (Objects.equals(src.fileKey(), dst.fileKey()) && src.fileKey() != null) {
+                    return 0;  // the same file under both names: rename(2) would do nothing
+                }
+                if (dst.isDirectory() || src.isDirectory()) {
+                    throw new FsException(FsException.Kind.EXISTS);
+                }
+            }
+            source.dir.move(source.name, target.dir, target.name);
+            return dst != null && dst.isRegularFile() ? dst.size() : 0;
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new FsException(FsException.Kind.REFUSED, e);
+        } catch (IOException e) {
+            if (e.getMessage() != null && e.getMessage().contains("Invalid argument")) {
+                throw new FsException(FsException.Kind.REFUSED, e);  // a directory into itself
+            }
+            throw FsException.from(e);
+        }
+    }
+
+    /** Sets the modification time (MFMT), following an inside link. */
+    public void setModified(String vpath, FileTime time) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, true)) {
+            BasicFileAttributes attrs = existing(spot);
+            refuseSpecial(attrs);
+            BasicFileAttributeView view = spot.isRoot()
+                    ? spot.dir.getFileAttributeView(BasicFileAttributeView.class)
+                    : spot.dir.getFileAttributeView(spot.name, BasicFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS);
+            view.setTimes(time, null, null);
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /** Shrinks a regular file to {@code size} bytes (a larger size changes nothing). */
+    public void truncate(String vpath, long size) throws FsException {
+        if (size < 0) {
+            throw new FsException(FsException.Kind.REFUSED);
+        }
+        try (Jail.Spot spot = jail.locate(vpath, true)) {
+            requireRegular(existing(spot));
+            try (FileChannel channel = fileChannel(spot.dir.newByteChannel(spot.name,
+                    Set.<OpenOption>of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)))) {
+                channel.truncate(size);
+            }
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /**
+     * A path in {@code vdir} that names nothing yet, for STOU: {@code base}, else {@code base.1},
+     * {@code base.2}... The caller still opens it with {@code mustBeNew}, since another session may win.
+     */
+    public String uniqueName(String vdir, String base) throws FsException {
+        String dir = Jail.normalized(vdir);
+        String stem = base == null || !VirtualPaths.isValidName(base) ? "file" : base;
+        if (!isDirectory(dir)) {
+            throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
+        }
+        for (int i = 0; i < MAX_UNIQUE_TRIES; i++) {
+            String name = i == 0 ? stem : stem + "." + i;
+            String candidate = VirtualPaths.child(dir, name);
+            if (VirtualPaths.isValidName(name) && !VirtualPaths.isBookkeeping(candidate) && !exists(candidate)) {
+                return candidate;
+            }
+        }
+        return VirtualPaths.child(dir, "file." + randomHex(6));
+    }
+
+    /** For the upload journal: a handle on the bookkeeping folder. */
+    SecureDirectoryStream<Path> openBookkeeping() throws FsException {
+        return jail.openBookkeeping();
+    }
+
+    /** For the upload journal: the bookkeeping folder's real path (fsync only). */
+    Path bookkeepingPath() {
+        return jail.bookkeepingPath();
+    }
+
+    private boolean exists(String vpath) throws FsException {
+        try (Jail.Spot spot = jail.locate(vpath, false)) {
+            return spot.attributes() != null;
+        } catch (FsException e) {
+            if (e.kind() == FsException.Kind.NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    /** One entry of a listing, or null when it must not be shown. */
+    private FileEntry listed(SecureDirectoryStream<Path> dir, String dirPath, Path child) throws FsException {
+        String name = child.toString();
+        if (!VirtualPaths.isValidName(name)) {
+            return null;
+        }
+        String path = VirtualPaths.child(dirPath, name);
+        if (VirtualPaths.isBookkeeping(path)) {
+            return null;
+        }
+        try {
+            BasicFileAttributes attrs = Jail.attributesOrNull(dir, child);
+            if (attrs == null) {
+                return null;  // removed while we listed
+            }
+            boolean link = attrs.isSymbolicLink();
+            if (link) {
+                try (Jail.Spot target = jail.locate(path, true)) {
+                    attrs = target.attributes();
+                }
+            }
+            if (attrs == null || !(attrs.isRegularFile() || attrs.isDirectory())) {
+                return null;
+            }
+            return entry(name, attrs, link);
+        } catch (FsException e) {
+            if (e.kind() == FsException.Kind.IO) {
+                throw e;
+            }
+            return null;  // a link leading out or nowhere: not shown, and nothing outside was looked at
+        } catch (IOException e) {
+            throw FsException.from(e);
+        }
+    }
+
+    private static FileEntry entry(String name, BasicFileAttributes attrs, boolean symlink) {
+        return new FileEntry(name, attrs.isDirectory(), attrs.isDirectory() ? 0 : attrs.size(),
+                attrs.lastModifiedTime(), symlink);
+    }
+
+    private static BasicFileAttributes existing(Jail.Spot spot) throws IOException {
+        BasicFileAttributes attrs = spot.attributes();
+        if (attrs == null) {
+            throw new FsException(FsException.Kind.NOT_FOUND);
+        }
+        return attrs;
+    }
+
+    private static void requireRegular(BasicFileAttributes attrs) throws FsException {
+        if (attrs.isDirectory()) {
+            throw new FsException(FsException.Kind.IS_A_DIRECTORY);
+        }
+        if (!attrs.isRegularFile()) {
+            throw new FsException(FsException.Kind.REFUSED);
+        }
+    }
+
+    private static void refuseSpecial(BasicFileAttributes attrs) throws FsException {
+        if (!attrs.isRegularFile() && !attrs.isDirectory()) {
+            throw new FsException(FsException.Kind.REFUSED);
+        }
+    }
+
+    private static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
+    private static long sizeOf(FileChannel channel) throws IOException {
+        try {
+            return channel.size();
+        } catch (IOException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    private static FileChannel fileChannel(SeekableByteChannel channel) throws IOException {
+        if (channel instanceof FileChannel file) {
+            return file;
+        }
+        channel.close();
+        throw new FsException(FsException.Kind.IO);
+    }
+}
