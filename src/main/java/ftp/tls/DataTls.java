@@ -1,0 +1,103 @@
+package ftp.tls;
+
+import java.io.IOException;
+import java.net.Socket;
+import java.util.OptionalLong;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * Server-side TLS for data connections (blocking, on a worker thread), and the check that a data connection
+ * resumed its control connection's TLS session, which is what stops data-connection theft under TLS: a thief who
+ * reaches the passive port first cannot resume a session whose secrets only the real client holds.
+ *
+ * <h2>How resumption is recognised (JDK 17, TLS 1.2 and 1.3, verified by {@code DataTlsTest})</h2>
+ * The JDK gives the server no "was this handshake resumed?" flag, and a resumed session is a different
+ * {@link SSLSession} object with, under TLS 1.3, a different {@code getId()}. Values stored with
+ * {@code putValue} on the control session are <em>not</em> visible in the resumed one (the JDK rebuilds it from
+ * its stateless session ticket), and storing any value makes the JDK fall back to single-use stateful TLS 1.3
+ * tickets, which breaks clients that resume every data connection from the control session (Python's
+ * {@code session=} idiom). What does survive, inside the ticket the server encrypted for itself, is the original
+ * session's creation time; and every session, fresh or resumed, reports the {@link SSLSessionContext} of the
+ * context that made it. So:
+ * <ol>
+ *   <li>each control session gets its own {@link SSLContext} ({@link TlsContexts#newSessionContext()}); its
+ *       session cache and ticket keys belong to that client alone, so a session of another client (or of a
+ *       throw-away client context) can never be resumed in it: such a client makes a full handshake;</li>
+ *   <li>a full handshake always asks the key manager for the certificate; the context's
+ *       {@link ControlSessionKeyManager} admits one control handshake per context and refuses any data-connection
+ *       full handshake whose new session would carry the control session's creation time (same millisecond);</li>
+ *   <li>therefore a data session is the control session's lineage exactly when it belongs to the same session
+ *       context and has the same creation time (and protocol). A thief's fresh handshake fails 2; a session
+ *       resumed from a thief's own earlier data connection carries that connection's creation time.</li>
+ * </ol>
+ *
+ * <h2>Truncated uploads</h2>
+ * A JDK {@code SSLSocket} reports an end of stream without {@code close_notify} as a clean -1 unless the JVM runs
+ * with {@code -Dcom.sun.net.ssl.requireCloseNotify=true}; with it, such a read throws
+ * {@code SSLProtocolException("Remote host terminated the connection")}, which is how the server can tell a cut
+ * TLS upload from a complete one. The property is read once per JVM, so it belongs on the server's command line.
+ *
+ * <p>Stateless; any thread.
+ */
+public final class DataTls {
+    /** Longest silence allowed while a data connection's handshake runs. */
+    public static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
+
+    private DataTls() {}
+
+    /**
+     * Runs the server side of a TLS handshake on an accepted (or, for active mode, connected) data connection,
+     * using the control session's context so the client can resume. On failure the connection is closed.
+     */
+    public static SSLSocket wrapAccepted(SSLContext ctx, Socket plain) throws IOException {
+        return wrapAccepted(ctx, plain, HANDSHAKE_TIMEOUT_MILLIS);
+    }
+
+    /**
+     * As {@link #wrapAccepted(SSLContext, Socket)}, with {@code timeoutMillis} as the longest silence allowed
+     * during the handshake (each read, not the whole handshake: an absolute deadline belongs to whoever can close
+     * the socket from outside, such as the loop's idle sweep).
+     */
+    public static SSLSocket wrapAccepted(SSLContext ctx, Socket plain, int timeoutMillis) throws IOException {
+        SSLSocket tls;
+        try {
+            tls = (SSLSocket) ctx.getSocketFactory().createSocket(
+                    plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+        } catch (IOException | RuntimeException e) {
+            plain.close();
+            throw e;
+        }
+        try {
+            TlsPolicy.configureServerEngine(tls);
+            int previousTimeout = plain.getSoTimeout();
+            tls.setSoTimeout(timeoutMillis);
+            tls.startHandshake();
+            tls.setSoTimeout(previousTimeout);
+            return tls;
+        } catch (IOException | RuntimeException e) {
+            tls.close();
+            throw e;
+        }
+    }
+
+    /** True if {@code data} resumed {@code control} (or a data session resumed from it); see the class comment. */
+    public static boolean resumes(SSLSession data, SSLSession control) {
+        if (data == null || control == null || !data.isValid() || !control.isValid()) {
+            return false;
+        }
+        SSLSessionContext sessions = control.getSessionContext();
+        if (sessions == null || data.getSessionContext() != sessions) {
+            return false;
+        }
+        OptionalLong controlCreated = TlsContexts.keyManagerOf(sessions)
+                .map(ControlSessionKeyManager::controlCreationTime)
+                .orElse(OptionalLong.empty());
+        return controlCreated.isPresent()
+                && controlCreated.getAsLong() == control.getCreationTime()
+                && data.getCreationTime() == control.getCreationTime()
+                && data.getProtocol().equals(control.getProtocol());
+    }
+}

@@ -1,0 +1,400 @@
+package ftp.tls;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLEngineResult;
+import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Server-side TLS over one non-blocking control connection, driven by the event loop: it owns the
+ * {@link SSLEngine} and four buffers (bytes read but not yet decrypted, decrypted bytes not yet taken, encrypted
+ * bytes not yet sent, plaintext written while the handshake still runs). It never blocks: socket reads and writes
+ * are non-blocking, and the engine's delegated tasks (key exchange, certificate signing) run on
+ * {@code taskRunner}; while they run {@link #awaitingTask()} is true, and when they finish {@code onTaskDone}
+ * is called on the worker so the loop can wake up and call {@link #read} again.
+ *
+ * <p>All methods are for the loop thread only. After each {@link #read} the loop must look at
+ * {@link #hasPendingOutput()} (the handshake writes too) and {@link #hasBufferedInput()} (decrypted or whole
+ * records already read, which no OP_READ will announce). While {@link #awaitingTask()} is true {@link #read}
+ * leaves the socket alone, so the loop should drop OP_READ until {@code onTaskDone} has run, or it would spin.
+ *
+ * <p>The buffers start empty: the loop discards any plaintext that followed {@code AUTH TLS} before it creates
+ * this channel, and nothing typed before the handshake can leak into the encrypted session.
+ */
+public final class TlsControlChannel {
+    /** Cap on decrypted bytes held for the reader; a record never needs more than ~16 KiB. */
+    public static final int MAX_APP_BUFFER = 64 * 1024;
+    /** Cap on encrypted bytes waiting for the socket; {@link #write} throws beyond it. */
+    public static final int MAX_PENDING_OUTPUT = 2 * 1024 * 1024;
+    /** Socket reads per {@link #read} call, so one chatty peer cannot hold the loop. */
+    private static final int MAX_SOCKET_READS = 8;
+    private static final int RECORD_HEADER = 5;
+    private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
+
+    private final SocketChannel channel;
+    private final SSLEngine engine;
+    private final Executor taskRunner;
+    private final Runnable onTaskDone;
+    private final int packetSize;
+    private final int netInLimit;
+
+    // all buffers are kept in fill mode: position = number of bytes held
+    private ByteBuffer netIn;
+    private ByteBuffer appIn;
+    private ByteBuffer netOut;
+    private ByteBuffer plainOut = EMPTY;
+
+    private volatile boolean taskRunning;
+    private boolean handshakeComplete;
+    private boolean socketAtEnd;
+    private boolean closed;
+
+    public TlsControlChannel(SocketChannel channel, SSLEngine engine, Executor taskRunner, Runnable onTaskDone) {
+        this.channel = channel;
+        this.engine = engine;
+        this.taskRunner = taskRunner;
+        this.onTaskDone = onTaskDone;
+        TlsPolicy.configureServerEngine(engine);
+        SSLSession session = engine.getSession();
+        this.packetSize = session.getPacketBufferSize();
+        this.netInLimit = 2 * packetSize;
+        this.netIn = ByteBuffer.allocate(packetSize);
+        this.appIn = ByteBuffer.allocate(Math.min(session.getApplicationBufferSize(), MAX_APP_BUFFER));
+        this.netOut = ByteBuffer.allocate(packetSize);
+    }
+
+    /**
+     * Reads what the socket has, drives the handshake and decrypts into {@code plainDst}.
+     *
+     * @return plaintext bytes stored, 0 if none yet, -1 once the peer closed (close_notify or end of stream)
+     * @throws IOException on a TLS error (garbage instead of a ClientHello, a bad record) or a socket error;
+     *     the loop then closes this session only
+     */
+    public int read(ByteBuffer plainDst) throws IOException {
+        if (closed) {
+            return -1;
+        }
+        int start = plainDst.position();
+        int socketReads = 0;
+        while (plainDst.hasRemaining()) {
+            boolean progressed = deliver(plainDst);
+            if (!plainDst.hasRemaining()) {
+                break;
+            }
+            progressed |= drive();
+            if (progressed) {
+                continue;
+            }
+            if (taskRunning || socketAtEnd || engine.isInboundDone() || socketReads++ >= MAX_SOCKET_READS) {
+                break;
+            }
+            if (!readSocket()) {
+                break;
+            }
+        }
+        int n = plainDst.position() - start;
+        if (n > 0) {
+            return n;
+        }
+        if (taskRunning || appIn.position() > 0) {
+            return 0; // the engine belongs to the task until it ends, its state included
+        }
+        return engine.isInboundDone() || socketAtEnd ? -1 : 0;
+    }
+
+    /**
+     * Encrypts all of {@code plain} into the pending output (or keeps it as plaintext until the handshake lets
+     * the engine take it). Send it with {@link #flush()}.
+     *
+     * @throws IOException if more than {@link #MAX_PENDING_OUTPUT} bytes would wait, or on a TLS error
+     */
+    public void write(ByteBuffer plain) throws IOException {
+        if (closed || (!taskRunning && engine.isOutboundDone())) {
+            throw new IOException("TLS channel closed");
+        }
+        if (plainOut.position() == 0 && canWrapApplicationData()) {
+            while (plain.hasRemaining() && wrap(plain)) {
+                // each wrap takes at most one record
+            }
+        }
+        if (plain.hasRemaining()) {
+            if (plainOut.position() + plain.remaining() > MAX_PENDING_OUTPUT) {
+                throw new IOException("more than " + MAX_PENDING_OUTPUT + " bytes of output waiting");
+            }
+            plainOut = ensureRoom(plainOut, plain.remaining());
+            plainOut.put(plain);
+        }
+    }
+
+    /** Writes pending encrypted bytes without blocking; true when nothing is left (the loop drops OP_WRITE). */
+    public boolean flush() throws IOException {
+        if (closed) {
+            return true;
+        }
+        if (netOut.position() > 0) {
+            netOut.flip();
+            try {
+                while (netOut.hasRemaining() && channel.write(netOut) > 0) {
+                    // until the socket buffer is full
+                }
+            } finally {
+                netOut.compact();
+            }
+        }
+        if (netOut.position() == 0 && netOut.capacity() > packetSize) {
+            netOut = ByteBuffer.allocate(packetSize); // give back what a large write borrowed
+        }
+        return netOut.position() == 0;
+    }
+
+    /** Encrypted bytes wait for the socket (set OP_WRITE). */
+    public boolean hasPendingOutput() {
+        return netOut.position() > 0;
+    }
+
+    /** Bytes already read could yield plaintext without a new OP_READ: call {@link #read} before sleeping. */
+    public boolean hasBufferedInput() {
+        if (closed) {
+            return false;
+        }
+        return appIn.position() > 0 || (!taskRunning && !engine.isInboundDone() && wholeRecordBuffered());
+    }
+
+    public boolean handshakeComplete() {
+        return handshakeComplete;
+    }
+
+    /** A delegated task runs on a worker; {@code onTaskDone} will be called when it ends. */
+    public boolean awaitingTask() {
+        return taskRunning;
+    }
+
+    /** The negotiated session; ask once {@link #handshakeComplete()} (the engine is busy while a task runs). */
+    public SSLSession session() {
+        return engine.getSession();
+    }
+
+    /** Sends {@code close_notify} if the socket takes it right away, then closes the connection. */
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (!taskRunning) {
+                engine.closeOutbound();
+                while (!engine.isOutboundDone() && wrap(EMPTY)) {
+                    // close_notify, or the alert for a failed handshake
+                }
+                netOut.flip();
+                channel.write(netOut);
+            }
+        } catch (IOException | RuntimeException bestEffort) {
+            // the peer may be gone or the engine broken; closing the socket is what matters
+        } finally {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+
+    // ---- engine driving ----
+
+    /** Runs the engine as far as buffered bytes allow; true if anything changed. */
+    private boolean drive() throws IOException {
+        boolean progressed = false;
+        while (!taskRunning) {
+            HandshakeStatus status = engine.getHandshakeStatus();
+            if (status == HandshakeStatus.NEED_TASK) {
+                return startTasks() || progressed;
+            }
+            boolean step = status == HandshakeStatus.NEED_WRAP ? wrap(EMPTY) : unwrap();
+            if (canWrapApplicationData()) {
+                step |= wrapPendingPlain();
+            }
+            if (!step) {
+                return progressed;
+            }
+            progressed = true;
+        }
+        return progressed;
+    }
+
+    private boolean unwrap() throws IOException {
+        if (netIn.position() == 0) {
+            return false;
+        }
+        netIn.flip();
+        SSLEngineResult result;
+        try {
+            result = engine.unwrap(netIn, appIn);
+        } finally {
+            netIn.compact();
+        }
+        noteFinished(result);
+        switch (result.getStatus()) {
+            case BUFFER_UNDERFLOW -> {
+                int needed = engine.getSession().getPacketBufferSize();
+                if (netIn.capacity() < needed) {
+                    netIn = resize(netIn, needed, netInLimit, "TLS record");
+                } else if (!netIn.hasRemaining()) {
+                    throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
+                }
+                return false;
+            }
+            case BUFFER_OVERFLOW -> {
+                if (appIn.position() > 0) {
+                    return false; // the reader takes what is there first
+                }
+                int needed = engine.getSession().getApplicationBufferSize();
+                appIn = resize(appIn, Math.max(needed, appIn.capacity() * 2), MAX_APP_BUFFER, "plaintext");
+                return true;
+            }
+            default -> {
+                return result.bytesConsumed() > 0 || result.bytesProduced() > 0
+                        || result.getHandshakeStatus() == HandshakeStatus.NEED_WRAP
+                        || result.getHandshakeStatus() == HandshakeStatus.NEED_TASK;
+            }
+        }
+    }
+
+    /** Wraps one record from {@code src} (or a handshake record) into the pending output; true if it made one. */
+    private boolean wrap(ByteBuffer src) throws IOException {
+        while (true) {
+            SSLEngineResult result = engine.wrap(src, netOut);
+            noteFinished(result);
+            if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
+                return result.bytesProduced() > 0 || result.bytesConsumed() > 0;
+            }
+            int needed = netOut.position() + engine.getSession().getPacketBufferSize();
+            if (needed > MAX_PENDING_OUTPUT) {
+                throw new IOException("more than " + MAX_PENDING_OUTPUT + " bytes of output waiting");
+            }
+            netOut = resize(netOut, Math.max(needed, netOut.capacity() * 2), MAX_PENDING_OUTPUT, "output");
+        }
+    }
+
+    private boolean wrapPendingPlain() throws IOException {
+        if (plainOut.position() == 0) {
+            return false;
+        }
+        plainOut.flip();
+        boolean wrapped = false;
+        try {
+            while (plainOut.hasRemaining() && wrap(plainOut)) {
+                wrapped = true;
+            }
+        } finally {
+            plainOut.compact();
+        }
+        if (plainOut.position() == 0) {
+            plainOut = EMPTY;
+        }
+        return wrapped;
+    }
+
+    private boolean canWrapApplicationData() {
+        return handshakeComplete && !taskRunning
+                && engine.getHandshakeStatus() == HandshakeStatus.NOT_HANDSHAKING && !engine.isOutboundDone();
+    }
+
+    private void noteFinished(SSLEngineResult result) {
+        if (result.getHandshakeStatus() == HandshakeStatus.FINISHED) {
+            handshakeComplete = true;
+        }
+    }
+
+    /** Hands the engine's delegated tasks to the worker pool; false if there were none. */
+    private boolean startTasks() throws IOException {
+        List<Runnable> tasks = new ArrayList<>();
+        for (Runnable task = engine.getDelegatedTask(); task != null; task = engine.getDelegatedTask()) {
+            tasks.add(task);
+        }
+        if (tasks.isEmpty()) {
+            return false;
+        }
+        taskRunning = true;
+        try {
+            taskRunner.execute(() -> {
+                try {
+                    tasks.forEach(Runnable::run); // a failure is kept by the engine and thrown by the next unwrap
+                } finally {
+                    taskRunning = false;
+                    onTaskDone.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            taskRunning = false;
+            throw new IOException("no worker free for the TLS handshake", e);
+        }
+        return true;
+    }
+
+    // ---- buffers ----
+
+    private boolean readSocket() throws IOException {
+        if (!netIn.hasRemaining()) {
+            netIn = resize(netIn, netIn.capacity() * 2, netInLimit, "TLS record");
+        }
+        int n = channel.read(netIn);
+        if (n < 0) {
+            socketAtEnd = true;
+            return false;
+        }
+        return n > 0;
+    }
+
+    private boolean deliver(ByteBuffer dst) {
+        if (appIn.position() == 0) {
+            return false;
+        }
+        appIn.flip();
+        int n = Math.min(appIn.remaining(), dst.remaining());
+        ByteBuffer slice = appIn.slice(appIn.position(), n);
+        dst.put(slice);
+        appIn.position(appIn.position() + n);
+        appIn.compact();
+        return n > 0;
+    }
+
+    private boolean wholeRecordBuffered() {
+        int held = netIn.position();
+        if (held < RECORD_HEADER) {
+            return false;
+        }
+        int length = ((netIn.get(3) & 0xFF) << 8) | (netIn.get(4) & 0xFF);
+        return held >= RECORD_HEADER + length;
+    }
+
+    private static ByteBuffer resize(ByteBuffer buffer, int wanted, int limit, String what) throws SSLException {
+        int size = Math.min(wanted, limit);
+        if (size <= buffer.capacity()) {
+            throw new SSLException(what + " buffer would exceed " + limit + " bytes");
+        }
+        ByteBuffer bigger = ByteBuffer.allocate(size);
+        buffer.flip();
+        bigger.put(buffer);
+        return bigger;
+    }
+
+    private static ByteBuffer ensureRoom(ByteBuffer buffer, int more) {
+        if (buffer.remaining() >= more) {
+            return buffer;
+        }
+        int size = Math.max(buffer.position() + more, Math.min(buffer.capacity() * 2, MAX_PENDING_OUTPUT));
+        ByteBuffer bigger = ByteBuffer.allocate(size);
+        buffer.flip();
+        bigger.put(buffer);
+        return bigger;
+    }
+}
