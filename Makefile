@@ -1,5 +1,7 @@
 # Plain-javac build of ftpd and ftp. Test jars are fetched once into build/lib (ignored by git).
 SHELL := /bin/bash
+# File names are UTF-8 on the wire; the JVM must encode them the same way on disk.
+export LC_ALL := C.UTF-8
 JAVAC      := javac --release 17 -Xlint:all -Werror -encoding UTF-8
 CLASSES    := build/classes
 TEST_CLS   := build/test-classes
@@ -37,7 +39,7 @@ $(TEST_CLS)/.built: $(CLASSES)/.built $(TEST_SRC) $(JUNIT) $(ASSERTJ)
 # Run every test; the last line is "N passed, M failed".
 test: $(TEST_CLS)/.built
 	@mkdir -p build/reports
-	@java -Xss4m -cp $(CLASSES):$(TEST_CLS):$(ASSERTJ) -jar $(JUNIT) execute \
+	@java -Xss4m -jar $(JUNIT) execute \
 	    --class-path $(CLASSES):$(TEST_CLS):$(ASSERTJ) $(SELECT) \
 	    --disable-banner --details=tree --reports-dir=build/reports 2>&1 | tee build/test-output.txt; \
 	  status=$${PIPESTATUS[0]}; \

@@ -1,0 +1,393 @@
+package ftp.server;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedSelectorException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.logging.Level;
+import javax.net.ssl.SSLSession;
+
+/**
+ * The one selector thread: accepts control connections, reads and writes them, accepts passive data
+ * connections, and runs what other threads post to it. Each pass reads as a list:
+ * {@code select; drainEvents; handleReadyKeys; runTimers; sweepTimeouts}. Other threads never touch keys or
+ * sockets owned here; they call {@link #post} (a queue plus {@code selector.wakeup()}).
+ */
+public final class EventLoop implements Runnable {
+    private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final ServerContext server;
+    private final CommandTable commands;
+    private final Selector selector;
+    private final List<ServerSocketChannel> listeners;
+    private final ConcurrentLinkedQueue<Runnable> events = new ConcurrentLinkedQueue<>();
+    private final PriorityQueue<Timer> timers = new PriorityQueue<>();
+    private final Set<Session> sessions = new LinkedHashSet<>();
+    private final ArrayDeque<Session> waitingRoom = new ArrayDeque<>();
+    private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+    private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
+    private final PassivePorts passivePorts;
+    private final TlsControlFactory tls;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile int activeCount;
+    private volatile boolean stopping;
+    private long nextSweep;
+    private long nextSessionId = 1;
+    private long timerSequence;
+
+    private record Timer(long dueNanos, long sequence, Runnable task) implements Comparable<Timer> {
+        @Override
+        public int compareTo(Timer o) {
+            int c = Long.compare(dueNanos - o.dueNanos, 0);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+
+    EventLoop(ServerContext server, CommandTable commands, List<ServerSocketChannel> listeners,
+              TlsControlFactory tls) throws IOException {
+        this.server = server;
+        this.commands = commands;
+        this.listeners = listeners;
+        this.tls = tls;
+        this.selector = Selector.open();
+        this.passivePorts = new PassivePorts(server.settings());
+        for (ServerSocketChannel l : listeners) {
+            l.configureBlocking(false);
+            l.register(selector, SelectionKey.OP_ACCEPT, l);
+        }
+    }
+
+    CommandTable commands() {
+        return commands;
+    }
+
+    PassivePorts passivePorts() {
+        return passivePorts;
+    }
+
+    /** Any thread: run {@code task} on the selector thread soon. */
+    public void post(Runnable task) {
+        events.add(task);
+        selector.wakeup();
+    }
+
+    /** Selector thread: run {@code task} after {@code delay}. */
+    public void schedule(Duration delay, Runnable task) {
+        timers.add(new Timer(System.nanoTime() + delay.toNanos(), timerSequence++, task));
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /** Number of admitted sessions (not counting the waiting room); any thread. */
+    public int activeSessions() {
+        return activeCount;
+    }
+
+    @Override
+    public void run() {
+        Thread.currentThread().setName("ftpd-loop");
+        try {
+            while (!stopping || !sessions.isEmpty() || !waitingRoom.isEmpty()) {
+                selector.select(selectTimeoutMillis());
+                drainEvents();
+                handleReadyKeys();
+                runTimers();
+                sweepTimeouts();
+            }
+        } catch (IOException | ClosedSelectorException e) {
+            ServerContext.LOG.log(Level.SEVERE, "event loop stopped", e);
+        } finally {
+            closeEverything();
+            stopped.countDown();
+        }
+    }
+
+    private long selectTimeoutMillis() {
+        long timeout = 1000;
+        Timer next = timers.peek();
+        if (next != null) {
+            timeout = Math.max(1, Math.min(timeout, (next.dueNanos - System.nanoTime()) / 1_000_000 + 1));
+        }
+        return events.isEmpty() ? timeout : 1;
+    }
+
+    private void drainEvents() {
+        Runnable r;
+        int budget = 10_000; // events posted while draining wait for the next pass
+        while (budget-- > 0 && (r = events.poll()) != null) {
+            try {
+                r.run();
+            } catch (RuntimeException e) {
+                ServerContext.LOG.log(Level.SEVERE, "event failed", e);
+            }
+        }
+    }
+
+    private void handleReadyKeys() {
+        Iterator<SelectionKey> it = selector.selectedKeys().iterator();
+        while (it.hasNext()) {
+            SelectionKey key = it.next();
+            it.remove();
+            try {
+                if (!key.isValid()) {
+                    continue;
+                }
+                Object att = key.attachment();
+                if (att instanceof Session s) {
+                    if (key.isWritable()) {
+                        s.onWritable();
+                    }
+                    if (key.isValid() && key.isReadable()) {
+                        s.onReadable(scratch);
+                    }
+                } else if (att instanceof ftp.server.data.PassiveListener p) {
+                    p.onAcceptable();
+                    if (!p.channel().isOpen()) {
+                        key.cancel();
+                    }
+                } else if (att instanceof ServerSocketChannel l && key.isAcceptable()) {
+                    accept(l);
+                }
+            } catch (RuntimeException e) {
+                ServerContext.LOG.log(Level.SEVERE, "selector event failed", e);
+                if (key.attachment() instanceof Session s) {
+                    s.close("internal error");
+                }
+            }
+        }
+    }
+
+    private void runTimers() {
+        long now = System.nanoTime();
+        Timer t;
+        while ((t = timers.peek()) != null && now - t.dueNanos >= 0) {
+            timers.poll();
+            try {
+                t.task.run();
+            } catch (RuntimeException e) {
+                ServerContext.LOG.log(Level.SEVERE, "timer failed", e);
+            }
+        }
+    }
+
+    private void sweepTimeouts() {
+        long now = System.nanoTime();
+        if (now - nextSweep < 0) {
+            return;
+        }
+        nextSweep = now + SWEEP_INTERVAL_NANOS;
+        for (Session s : new ArrayList<>(sessions)) {
+            s.checkTimeouts(now);
+        }
+        long waitLimit = server.settings().waitingTimeout().toNanos();
+        while (!waitingRoom.isEmpty() && now - waitingRoom.peek().waitingSinceNanos() > waitLimit) {
+            Session s = waitingRoom.poll();
+            s.send(new Reply(421, "Waited too long for a free slot; try again later."));
+            s.closeAfterFlush("waiting room timeout");
+        }
+    }
+
+    // ---------------------------------------------------------------- accepting
+
+    private void accept(ServerSocketChannel listener) {
+        for (int i = 0; i < 64; i++) { // bounded per pass so a flood cannot starve the sessions
+            SocketChannel ch;
+            try {
+                ch = listener.accept();
+            } catch (IOException e) {
+                ServerContext.LOG.log(Level.WARNING, "accept failed", e);
+                return;
+            }
+            if (ch == null) {
+                return;
+            }
+            admit(ch, listener);
+        }
+    }
+
+    private void admit(SocketChannel ch, ServerSocketChannel listener) {
+        InetAddress from;
+        try {
+            ch.configureBlocking(false);
+            ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            ch.socket().setOOBInline(true); // ftplib's abort() sends IAC IP / IAC DM as urgent data
+            from = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        ServerSettings s = server.settings();
+        if (stopping) {
+            refuse(ch, "421 Server shutting down.\r\n");
+            return;
+        }
+        if (server.throttle().isBanned(from)) {
+            refuse(ch, "421 Too many failed logins from your address; try again later.\r\n");
+            return;
+        }
+        boolean full = activeCount >= s.maxClients();
+        if (full && (s.fullPolicy() != ServerSettings.FullPolicy.QUEUE || waitingRoom.size() >= s.waitingRoom())) {
+            refuse(ch, "421 Too many users (limit " + s.maxClients() + "); try again later.\r\n");
+            return;
+        }
+        if (perAddress.getOrDefault(from, 0) >= s.maxClientsPerIp()) {
+            refuse(ch, "421 Too many connections from your address (limit " + s.maxClientsPerIp() + ").\r\n");
+            return;
+        }
+        Session session;
+        try {
+            session = new Session(this, server, ch, nextSessionId++);
+            session.attach(ch.register(selector, SelectionKey.OP_READ, session));
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        perAddress.merge(from, 1, Integer::sum);
+        sessions.add(session);
+        ServerContext.LOG.info(() -> "connect from=" + from.getHostAddress() + " session=" + session.id());
+        if (full) {
+            waitingRoom.add(session);
+            session.enterWaitingRoom(waitingRoom.size());
+        } else {
+            activeCount++;
+            if (tls.implicit(listener)) {
+                session.startTls(null);
+            }
+            session.greet(new Reply(220, "ftpd ready."));
+        }
+    }
+
+    /** Best effort: one small non-blocking write, then close. The selector never waits on a refused client. */
+    private static void refuse(SocketChannel ch, String reply) {
+        try {
+            ch.write(ByteBuffer.wrap(reply.getBytes(StandardCharsets.US_ASCII)));
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        closeQuietly(ch);
+    }
+
+    /** Called by a session as it closes: frees its slots and admits the next waiting client. */
+    void sessionClosed(Session s) {
+        if (!sessions.remove(s)) {
+            return;
+        }
+        InetAddress from = s.peerAddress();
+        perAddress.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
+        if (waitingRoom.remove(s)) {
+            return;
+        }
+        activeCount--;
+        Session next = waitingRoom.poll();
+        if (next != null && !stopping) {
+            activeCount++;
+            next.admitFromWaitingRoom();
+            int place = 1;
+            for (Session w : waitingRoom) {
+                w.send(new Reply(120, "You are now number " + place++ + " in line."));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- passive listeners and TLS
+
+    void register(ftp.server.data.PassiveListener listener) throws IOException {
+        listener.channel().configureBlocking(false);
+        listener.channel().register(selector, SelectionKey.OP_ACCEPT, listener);
+    }
+
+    ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {
+        return tls.wrap(session, channel, () -> post(() -> {
+            if (session.isOpen()) {
+                session.onTlsProgress(scratch);
+            }
+        }));
+    }
+
+    /** Selector thread: reads {@code session} on the next pass, for input no read event will announce. */
+    void readSoon(Session session) {
+        post(() -> {
+            if (session.isOpen()) {
+                session.onReadable(scratch);
+            }
+        });
+    }
+
+    SSLSession tlsSessionOf(ControlIo io) {
+        return tls.sessionOf(io);
+    }
+
+    javax.net.ssl.SSLContext tlsContextOf(ControlIo io) {
+        return tls.contextOf(io);
+    }
+
+    // ---------------------------------------------------------------- stopping
+
+    /** Any thread: stop accepting, say 421 to idle sessions, give running transfers {@code grace}. */
+    public void stop(Duration grace) {
+        post(() -> {
+            stopping = true;
+            for (ServerSocketChannel l : listeners) {
+                closeQuietly(l);
+            }
+            for (Session s : new ArrayList<>(sessions)) {
+                if (!s.busy()) {
+                    s.send(new Reply(421, "Server shutting down."));
+                    s.closeAfterFlush("shutdown");
+                }
+            }
+            schedule(grace, () -> {
+                for (Session s : new ArrayList<>(sessions)) {
+                    s.close("shutdown grace over");
+                }
+            });
+        });
+    }
+
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    private void closeEverything() {
+        for (Session s : new ArrayList<>(sessions)) {
+            s.close("server stopped");
+        }
+        for (ServerSocketChannel l : listeners) {
+            closeQuietly(l);
+        }
+        try {
+            selector.close();
+        } catch (IOException ignored) {
+            // exiting
+        }
+    }
+
+    private static void closeQuietly(java.io.Closeable c) {
+        try {
+            c.close();
+        } catch (IOException ignored) {
+            // nothing to do
+        }
+    }
+}

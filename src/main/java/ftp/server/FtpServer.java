@@ -1,0 +1,131 @@
+package ftp.server;
+
+import ftp.auth.AccountStore;
+import ftp.auth.Authenticator;
+import ftp.auth.LoginThrottle;
+import ftp.auth.VerifiedLoginCache;
+import ftp.fs.HashCache;
+import ftp.fs.QuotaRegistry;
+import ftp.server.pool.WorkerPool;
+import ftp.tls.KeyMaterial;
+import ftp.tls.TlsContexts;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.file.Files;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Wires the server together and owns its lifecycle: binds the control port(s), builds the shared services,
+ * starts the worker pool and the selector thread, and stops them in order. Thread-safe.
+ */
+public final class FtpServer implements AutoCloseable {
+    static {
+        // A TLS upload cut without close_notify must read as an error, not as a clean end (see DataTls).
+        System.setProperty("com.sun.net.ssl.requireCloseNotify", "true");
+    }
+
+    private final ServerSettings settings;
+    private final WorkerPool workers;
+    private final EventLoop loop;
+    private final Thread loopThread;
+    private final InetSocketAddress address;
+    private final TransferLog transferLog;
+    private final TlsContexts tls;
+
+    private FtpServer(ServerSettings settings) throws IOException {
+        this.settings = settings;
+        Files.createDirectories(settings.homeRoot());
+        this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
+        this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue());
+        this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
+        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
+        ServerContext context = new ServerContext(settings, accounts,
+                new Authenticator(accounts, new VerifiedLoginCache(1024), settings.maxConcurrentHashes(),
+                        settings.pbkdf2Iterations()),
+                new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
+                new QuotaRegistry(), new HashCache(4096), workers, transferLog, tls);
+        List<ServerSocketChannel> listeners = new ArrayList<>();
+        Set<ServerSocketChannel> implicit = new HashSet<>();
+        InetAddress host = InetAddress.getByName(settings.listenHost());
+        ServerSocketChannel control = ServerSocketChannel.open();
+        try {
+            control.bind(new InetSocketAddress(host, settings.listenPort()), 1024);
+            listeners.add(control);
+            if (tls != null && settings.tlsImplicitPort() >= 0) {
+                ServerSocketChannel implicitListener = ServerSocketChannel.open();
+                implicitListener.bind(new InetSocketAddress(host, settings.tlsImplicitPort()), 1024);
+                listeners.add(implicitListener);
+                implicit.add(implicitListener);
+            }
+        } catch (IOException e) {
+            for (ServerSocketChannel l : listeners) {
+                l.close();
+            }
+            control.close();
+            workers.shutdown(Duration.ZERO);
+            transferLog.close();
+            throw new IOException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort() + ": "
+                    + e.getMessage(), e);
+        }
+        this.address = (InetSocketAddress) control.getLocalAddress();
+        this.loop = new EventLoop(context, new CommandTable(), listeners,
+                new TlsControl(tls, workers, implicit));
+        this.loopThread = new Thread(loop, "ftpd-loop");
+    }
+
+    /** Binds and starts serving; returns once the port accepts connections. */
+    public static FtpServer start(ServerSettings settings) throws IOException {
+        FtpServer server = new FtpServer(settings);
+        server.loopThread.start();
+        ServerContext.LOG.info(() -> "ftpd started on " + server.address.getAddress().getHostAddress() + ":"
+                + server.address.getPort() + " (clients.max=" + settings.maxClients() + ", workers="
+                + settings.workerThreads() + ", tls=" + settings.tlsMode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+        return server;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    public int activeSessions() {
+        return loop.activeSessions();
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    /** Graceful stop: no new sessions, 421 to idle ones, running transfers get {@code timeouts.shutdown}. */
+    @Override
+    public void close() {
+        loop.stop(settings.shutdownGrace());
+        try {
+            loopThread.join(settings.shutdownGrace().toMillis() + 5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.shutdown(Duration.ofSeconds(2));
+        try {
+            transferLog.close();
+        } catch (IOException ignored) {
+            // stopping anyway
+        }
+        ServerContext.LOG.info("ftpd stopped");
+    }
+
+    private static TlsContexts tlsContext(ServerSettings s) throws IOException {
+        char[] password = s.tlsKeystorePassword().toCharArray();
+        String host = InetAddress.getByName(s.listenHost()).isLoopbackAddress() ? "localhost"
+                : InetAddress.getLocalHost().getCanonicalHostName();
+        KeyMaterial.ensureSelfSigned(s.tlsKeystore(), password, host);
+        return TlsContexts.load(s.tlsKeystore(), password);
+    }
+}

@@ -1,0 +1,97 @@
+package ftp.server;
+
+import ftp.auth.AccountStore;
+import ftp.auth.Account;
+import ftp.auth.Authenticator;
+import ftp.auth.LoginThrottle;
+import ftp.fs.HashCache;
+import ftp.fs.QuotaRegistry;
+import ftp.fs.UploadJournal;
+import ftp.fs.UserFileSystem;
+import ftp.server.pool.WorkerPool;
+
+import java.io.IOException;
+import java.util.Optional;
+import java.util.logging.Logger;
+import ftp.tls.TlsContexts;
+
+/**
+ * The services every session shares: settings, accounts and login checks, quotas, the MD5 cache, the worker
+ * pool, the transfer log and the TLS context. Built once by {@link FtpServer}; its parts are thread-safe.
+ */
+public final class ServerContext {
+    public static final Logger LOG = Logger.getLogger("ftpd");
+
+    private final ServerSettings settings;
+    private final AccountStore accounts;
+    private final Authenticator authenticator;
+    private final LoginThrottle throttle;
+    private final QuotaRegistry quotas;
+    private final HashCache hashes;
+    private final WorkerPool workers;
+    private final TransferLog transferLog;
+    private final TlsContexts tls;
+
+    public ServerContext(ServerSettings settings, AccountStore accounts, Authenticator authenticator,
+                         LoginThrottle throttle, QuotaRegistry quotas, HashCache hashes, WorkerPool workers,
+                         TransferLog transferLog, TlsContexts tls) {
+        this.settings = settings;
+        this.accounts = accounts;
+        this.authenticator = authenticator;
+        this.throttle = throttle;
+        this.quotas = quotas;
+        this.hashes = hashes;
+        this.workers = workers;
+        this.transferLog = transferLog;
+        this.tls = tls;
+    }
+
+    public ServerSettings settings() {
+        return settings;
+    }
+
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    public Authenticator authenticator() {
+        return authenticator;
+    }
+
+    public LoginThrottle throttle() {
+        return throttle;
+    }
+
+    public HashCache hashes() {
+        return hashes;
+    }
+
+    public WorkerPool workers() {
+        return workers;
+    }
+
+    public TransferLog transferLog() {
+        return transferLog;
+    }
+
+    /** The certificate and per-session TLS contexts, or null when TLS is off. */
+    public TlsContexts tls() {
+        return tls;
+    }
+
+    /** Opens the user's jail and quota. Blocking (creates the home, may walk it): worker threads only. */
+    public UserContext openUser(Account account) throws IOException {
+        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()));
+        return new UserContext(account.name(), files,
+                quotas.ledgerFor(account.name(), files.home(), account.quota()), new UploadJournal(files));
+    }
+
+    /**
+     * Re-reads the user's quota from the accounts file (cheap when unchanged), so an admin's change applies
+     * to sessions already logged in. Worker threads only.
+     */
+    public void refreshQuota(UserContext user) {
+        Optional<Account> account = accounts.find(user.name());
+        account.ifPresent(a -> user.quota().setLimit(a.quota()));
+    }
+}

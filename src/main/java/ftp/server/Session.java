@@ -1,0 +1,739 @@
+package ftp.server;
+
+import ftp.server.CommandSpec.LoopHandler;
+import ftp.server.CommandSpec.TransferHandler;
+import ftp.server.CommandSpec.WorkerHandler;
+import ftp.server.LineDecoder.Line;
+import ftp.server.data.DataLink;
+import ftp.server.data.PassiveListener;
+import ftp.server.data.TransferHandle;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Locale;
+import java.util.OptionalLong;
+import java.util.logging.Level;
+
+/**
+ * One control connection and all of its state. Owned by the selector thread: every field is read and
+ * written there only; workers see a {@link SessionView} snapshot and hand back an {@link Outcome}.
+ *
+ * <pre>
+ * States of a connection:
+ *   WAITING    held in the waiting room (clients.full_policy=queue): told its place with 120, reads nothing
+ *   NEED_USER  greeted with 220; before USER
+ *   NEED_PASS  USER given; PASS expected (the hash check runs on a worker, a failure is answered late)
+ *   LOGGED_IN  every command; the jail is open
+ *   CLOSING    the last reply is being flushed, then the socket closes
+ * Across states: at most one command in flight ("busy"); later lines wait in order in {@code queued}.
+ * When {@code queued} is full, reading pauses and the bytes already read but not yet split wait in
+ * {@code backlog} (at most one read's worth), so a pipelining client costs bounded memory.
+ * While a transfer runs, ABOR, STAT and QUIT are answered at once instead of waiting.
+ * </pre>
+ */
+public final class Session {
+    public enum State { WAITING, NEED_USER, NEED_PASS, LOGGED_IN, CLOSING }
+
+    private static final int MAX_QUEUED_LINES = 32;
+
+    private final EventLoop loop;
+    private final ServerContext server;
+    private final SocketChannel channel;
+    private final InetSocketAddress peer;
+    private final long id;
+    private final LineDecoder decoder;
+    private final ArrayDeque<Line> queued = new ArrayDeque<>();
+    private ByteBuffer backlog; // null unless reading is paused with bytes left over
+    private SelectionKey key;
+    private ControlIo io;
+    private boolean tlsOn;
+    private Reply greeting; // implicit FTPS: the 220 waits for the handshake
+    private boolean tlsPending;
+
+    private State state = State.NEED_USER;
+    private boolean busy;
+    private boolean readingPaused;
+    private long lastActivityNanos = System.nanoTime();
+    private final long connectedNanos = System.nanoTime();
+    private long greetedNanos = connectedNanos; // the login timeout counts from the 220, not from the waiting room
+
+    private String pendingUser;
+    private UserContext user;
+    private String cwd = "/";
+    private boolean binary = true;
+    private long restOffset;
+    private OptionalLong allocated = OptionalLong.empty();
+    private String renameFrom;
+    private long rangeStart = -1;
+    private long rangeEnd = -1;
+    private boolean pbszDone;
+    private boolean protectedData;
+    private boolean epsvAll;
+    private PassiveListener passive;
+    private DataLink dataLink;
+    private TransferHandle transfer;
+    private boolean abortRequested;
+    private boolean quitAfterTransfer;
+
+    Session(EventLoop loop, ServerContext server, SocketChannel channel, long id) throws IOException {
+        this.loop = loop;
+        this.server = server;
+        this.channel = channel;
+        this.peer = (InetSocketAddress) channel.getRemoteAddress();
+        this.id = id;
+        this.decoder = new LineDecoder(server.settings().maxLineLength());
+        this.io = new PlainControlIo(channel);
+    }
+
+    void attach(SelectionKey selectionKey) {
+        this.key = selectionKey;
+    }
+
+    // ---------------------------------------------------------------- accessors for command handlers
+
+    public ServerContext server() {
+        return server;
+    }
+
+    public EventLoop loop() {
+        return loop;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public InetAddress peerAddress() {
+        return peer.getAddress();
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return (InetSocketAddress) channel.getLocalAddress();
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public UserContext user() {
+        return user;
+    }
+
+    public String cwd() {
+        return cwd;
+    }
+
+    public void setCwd(String virtualPath) {
+        cwd = virtualPath;
+    }
+
+    public boolean binary() {
+        return binary;
+    }
+
+    public void setBinary(boolean b) {
+        binary = b;
+    }
+
+    public void setRestOffset(long offset) {
+        restOffset = offset;
+    }
+
+    public void setAllocated(OptionalLong bytes) {
+        allocated = bytes;
+    }
+
+    public String renameFrom() {
+        return renameFrom;
+    }
+
+    public void setRenameFrom(String virtualPath) {
+        renameFrom = virtualPath;
+    }
+
+    public void setRange(long start, long end) {
+        rangeStart = start;
+        rangeEnd = end;
+    }
+
+    public boolean tlsActive() {
+        return tlsOn || tlsPending;
+    }
+
+    public boolean pbszDone() {
+        return pbszDone;
+    }
+
+    public void setPbszDone() {
+        pbszDone = true;
+    }
+
+    public void setProtectedData(boolean p) {
+        protectedData = p;
+    }
+
+    public boolean protectedData() {
+        return protectedData;
+    }
+
+    public boolean epsvAll() {
+        return epsvAll;
+    }
+
+    public void setEpsvAll() {
+        epsvAll = true;
+    }
+
+    public String pendingUser() {
+        return pendingUser;
+    }
+
+    public TransferHandle transfer() {
+        return transfer;
+    }
+
+    /** True when TLS is required of this client by {@code tls.mode} and not yet in place. */
+    public boolean tlsRequiredButMissing() {
+        return server.tls() != null && !tlsOn && !tlsPending && switch (server.settings().tlsMode()) {
+            case REQUIRED -> true;
+            case REMOTE -> !peer.getAddress().isLoopbackAddress();
+            default -> false;
+        };
+    }
+
+    public void expectPassword(String name) {
+        pendingUser = name;
+        state = State.NEED_PASS;
+    }
+
+    public void loggedIn(UserContext context) {
+        user = context;
+        pendingUser = null;
+        cwd = "/";
+        state = State.LOGGED_IN;
+        server.throttle().recordSuccess(peer.getAddress());
+        ServerContext.LOG.info(() -> "login ok user=" + context.name() + " from=" + peer.getAddress().getHostAddress()
+                + " session=" + id);
+    }
+
+    /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
+    public void loginFailed() {
+        ServerContext.LOG.warning("login failed user=" + safe(pendingUser) + " from="
+                + peer.getAddress().getHostAddress() + " session=" + id);
+        pendingUser = null;
+        state = State.NEED_USER;
+    }
+
+    /** Opens a passive listener for this session (PASV/EPSV), replacing any earlier one; null if none is free. */
+    public ftp.server.data.PassiveListener openPassive() throws IOException {
+        closeDataLink();
+        InetAddress bind = localAddress().getAddress();
+        java.nio.channels.ServerSocketChannel ch = loop.passivePorts().open(bind);
+        if (ch == null) {
+            return null;
+        }
+        PassiveListener listener = new PassiveListener(ch, peer.getAddress(), server.settings().dataTimeout());
+        loop.register(listener);
+        dataLink = listener;
+        passive = listener;
+        return listener;
+    }
+
+    /** Replaces the data connection set-up (a new PASV closes the previous listener: one per session). */
+    public void setDataLink(DataLink link, PassiveListener listener) {
+        closeDataLink();
+        dataLink = link;
+        passive = listener;
+    }
+
+    private void closeDataLink() {
+        if (dataLink != null) {
+            dataLink.close();
+        }
+        dataLink = null;
+        passive = null;
+    }
+
+    // ---------------------------------------------------------------- I/O, called by the EventLoop
+
+    void greet(Reply reply) {
+        if (io.ready()) {
+            send(reply);
+        } else {
+            greeting = reply;
+        }
+    }
+
+    void enterWaitingRoom(int place) {
+        state = State.WAITING;
+        send(new Reply(120, "Server full; you are number " + place + " in line. Please wait."));
+    }
+
+    void admitFromWaitingRoom() {
+        state = State.NEED_USER;
+        lastActivityNanos = System.nanoTime();
+        greetedNanos = lastActivityNanos;
+        send(new Reply(220, "Ready for you now."));
+        processQueued();
+    }
+
+    void onReadable(ByteBuffer scratch) {
+        if (readingPaused) {
+            return; // a read event selected before the pause; the backlog is taken first on resume
+        }
+        try {
+            do {
+                scratch.clear();
+                int n = io.read(scratch);
+                if (n < 0) {
+                    close("client closed the connection");
+                    return;
+                }
+                if (n == 0) {
+                    break;
+                }
+                scratch.flip();
+                lastActivityNanos = System.nanoTime();
+                take(scratch);
+                if (state == State.CLOSING) {
+                    return;
+                }
+                processQueued();
+            } while (!readingPaused && io.hasBufferedInput() && state != State.CLOSING);
+            if (greeting != null && io.ready()) {
+                Reply r = greeting;
+                greeting = null;
+                send(r);
+            }
+            flush(); // a TLS handshake answers while reading; also re-arms OP_READ after a handshake task
+        } catch (IOException e) {
+            close("read failed: " + e.getMessage());
+        }
+    }
+
+    void onWritable() {
+        flush();
+    }
+
+    /** Splits bytes into lines until reading pauses; what is left then waits in {@code backlog}, in order. */
+    private void take(ByteBuffer in) {
+        Line line;
+        while (!readingPaused && state != State.CLOSING && (line = decoder.next(in)) != null) {
+            onLine(line);
+        }
+        if (readingPaused && state != State.CLOSING && in.hasRemaining()) {
+            backlog = ByteBuffer.allocate(in.remaining()).put(in).flip();
+        }
+    }
+
+    private void onLine(Line line) {
+        if (line instanceof Line.TooLong) {
+            send(new Reply(500, "Command line too long."));
+            closeAfterFlush("command line too long");
+            return;
+        }
+        if (state == State.WAITING) {
+            if (line instanceof Line.Text t && verbOf(t.text()).equals("QUIT")) {
+                send(new Reply(221, "Goodbye."));
+                closeAfterFlush("quit while waiting");
+            }
+            return;
+        }
+        if (transfer != null && line instanceof Line.Text t) {
+            String verb = verbOf(t.text());
+            if (verb.equals("ABOR") || verb.equals("STAT") || verb.equals("QUIT")) {
+                duringTransfer(verb);
+                return;
+            }
+        }
+        queued.add(line);
+        if (queued.size() >= MAX_QUEUED_LINES) {
+            pauseReading(true);
+        }
+    }
+
+    private void duringTransfer(String verb) {
+        switch (verb) {
+            case "ABOR" -> {
+                abortRequested = true;
+                transfer.abort();
+            }
+            case "STAT" -> send(new Reply(213, "Status: " + transfer.progress()));
+            default -> quitAfterTransfer = true;
+        }
+    }
+
+    /**
+     * Runs queued lines until one goes to a worker (one command in flight per session); once the queue has
+     * room again, takes the backlog and resumes reading.
+     */
+    void processQueued() {
+        while (true) {
+            while (!busy && state != State.CLOSING && state != State.WAITING && !queued.isEmpty()) {
+                Line line = queued.poll();
+                if (line instanceof Line.Malformed) {
+                    send(new Reply(500, "Command is not valid UTF-8."));
+                } else if (line instanceof Line.Text t) {
+                    dispatch(t.text());
+                }
+            }
+            if (!readingPaused || queued.size() >= MAX_QUEUED_LINES / 2 || state == State.CLOSING) {
+                return;
+            }
+            pauseReading(false);
+            ByteBuffer rest = backlog;
+            backlog = null;
+            if (rest != null) {
+                take(rest); // may pause again, keeping a shorter backlog
+            }
+            if (!readingPaused && io.hasBufferedInput()) {
+                loop.readSoon(this); // TLS may hold decrypted bytes that no read event will announce
+            }
+        }
+    }
+
+    private void dispatch(String line) {
+        int space = line.indexOf(' ');
+        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String arg = space < 0 ? "" : line.substring(space + 1);
+        CommandSpec spec = loop.commands().find(verb);
+        if (spec == null) {
+            send(new Reply(502, "Command not implemented: " + printable(verb) + "."));
+            return;
+        }
+        if (spec.needsLogin() && state != State.LOGGED_IN) {
+            send(new Reply(530, "Please login with USER and PASS."));
+            return;
+        }
+        if (spec.arg() == CommandSpec.Arg.REQUIRED && arg.isBlank()) {
+            send(new Reply(501, "Syntax: " + spec.help()));
+            return;
+        }
+        if (!verb.equals("RNTO")) {
+            renameFrom = null; // RNFR's target holds only for the very next command (RNFR, NOOP, RNTO is 503)
+        }
+        try {
+            CommandSpec.Handler handler = spec.handler();
+            if (handler instanceof LoopHandler h) {
+                Reply r = h.run(this, arg);
+                if (r != null) {
+                    send(r);
+                }
+            } else if (handler instanceof WorkerHandler h) {
+                submit(verb, null, view -> h.run(view, arg));
+            } else if (handler instanceof TransferHandler h) {
+                startTransfer(verb, arg, h);
+            }
+        } catch (FtpReplyException e) {
+            send(e.reply());
+        } catch (RuntimeException e) {
+            ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed", e);
+            send(new Reply(451, "Local error in processing."));
+        }
+    }
+
+    private void startTransfer(String verb, String arg, TransferHandler h) {
+        if (dataLink == null) {
+            send(new Reply(425, "Use PASV, EPSV, PORT or EPRT first."));
+            return;
+        }
+        if (server.tls() != null && !protectedData && tlsRequiredByPolicy()) {
+            send(new Reply(521, "Data connections must be protected: use PBSZ 0 and PROT P."));
+            return;
+        }
+        TransferHandle handle = new TransferHandle(verb + " " + arg);
+        DataLink link = dataLink;
+        dataLink = null; // the worker owns it now
+        passive = null;
+        transfer = handle;
+        abortRequested = false;
+        submit(verb, handle, view -> {
+            try {
+                return h.run(new SessionView(view.server(), view.user(), view.peer(), view.cwd(), view.binary(),
+                        view.restOffset(), view.allocated(), view.renameFrom(), view.rangeStart(), view.rangeEnd(),
+                        view.protectedData(), view.controlTls(), view.tlsContext(), link, handle, view.preliminary()), arg);
+            } finally {
+                link.close(); // a refused command never opened it; a finished one is done with it
+            }
+        });
+        if (!busy) { // refused by a full queue
+            link.close();
+            transfer = null;
+        }
+    }
+
+    private boolean tlsRequiredByPolicy() {
+        return switch (server.settings().tlsMode()) {
+            case REQUIRED -> true;
+            case REMOTE -> !peer.getAddress().isLoopbackAddress();
+            default -> false;
+        };
+    }
+
+    @FunctionalInterface
+    private interface Work {
+        Outcome run(SessionView view) throws Exception;
+    }
+
+    /** For loop handlers that first check state on the loop, then hand the real work to a worker. */
+    public void submitToWorker(String verb, WorkerHandler handler, String arg) {
+        submit(verb, null, view -> handler.run(view, arg));
+    }
+
+    private void submit(String verb, TransferHandle handle, Work work) {
+        SessionView view = new SessionView(server, user, peer.getAddress(), cwd, binary, restOffset, allocated,
+                renameFrom, rangeStart, rangeEnd, protectedData, tlsOn ? loop.tlsSessionOf(io) : null,
+                tlsOn ? loop.tlsContextOf(io) : null, null, handle,
+                reply -> loop.post(() -> send(reply)));
+        // One-shot state: consumed by the command that follows it.
+        restOffset = 0;
+        if (verb.equals("HASH")) {
+            rangeStart = -1;
+            rangeEnd = -1;
+        }
+        if (verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU")) {
+            allocated = OptionalLong.empty();
+        }
+        boolean accepted = server.workers().trySubmit(() -> {
+            Outcome outcome;
+            try {
+                outcome = work.run(view);
+            } catch (FtpReplyException e) {
+                outcome = Outcome.of(e.reply());
+            } catch (Exception | Error e) {
+                ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
+                outcome = Outcome.of(451, "Local error in processing.");
+            }
+            Outcome result = outcome;
+            loop.post(() -> complete(result));
+        });
+        if (accepted) {
+            busy = true;
+        } else {
+            send(new Reply(421, "Server busy, try again later."));
+        }
+    }
+
+    private void complete(Outcome outcome) {
+        busy = false;
+        lastActivityNanos = System.nanoTime(); // a long transfer is activity: the idle clock starts after it
+        boolean wasTransfer = transfer != null;
+        transfer = null;
+        if (state == State.CLOSING || !channel.isOpen()) {
+            return;
+        }
+        outcome.change().accept(this);
+        for (Reply r : outcome.replies()) {
+            send(r);
+        }
+        if (wasTransfer && abortRequested) {
+            abortRequested = false;
+            send(new Reply(226, "ABOR command successful."));
+        }
+        if (loop.stopping()) {
+            send(new Reply(421, "Server shutting down."));
+            closeAfterFlush("shutdown");
+            return;
+        }
+        if (wasTransfer && quitAfterTransfer) {
+            send(new Reply(221, "Goodbye."));
+            closeAfterFlush("quit");
+            return;
+        }
+        processQueued();
+    }
+
+    /** Keeps the session busy and answers after {@code delay} (failed logins are answered slowly). */
+    public void replyLater(Duration delay, Reply reply, boolean closeAfter) {
+        busy = true;
+        loop.schedule(delay, () -> {
+            if (state == State.CLOSING) {
+                return;
+            }
+            busy = false;
+            send(reply);
+            if (closeAfter) {
+                closeAfterFlush("login refused");
+            } else {
+                processQueued();
+            }
+        });
+    }
+
+    // ---------------------------------------------------------------- TLS
+
+    /** AUTH TLS accepted: 234 goes out in clear, then the connection switches; queued plaintext is dropped. */
+    public void startTls(Reply reply) {
+        queued.clear();
+        backlog = null;
+        decoder.reset();
+        if (reply != null) {
+            send(reply);
+        }
+        tlsPending = true;
+        if (!io.hasPendingOutput()) {
+            switchToTls();
+        }
+    }
+
+    private void switchToTls() {
+        tlsPending = false;
+        try {
+            io = loop.tlsFor(this, channel);
+            tlsOn = true;
+        } catch (IOException e) {
+            close("TLS setup failed: " + e.getMessage());
+        }
+    }
+
+    /** Called by the loop when a delegated TLS task finished, to continue the handshake and any reading. */
+    void onTlsProgress(ByteBuffer scratch) {
+        onReadable(scratch);
+        flush();
+    }
+
+    // ---------------------------------------------------------------- output and closing
+
+    public void send(Reply reply) {
+        if (state == State.CLOSING && !channel.isOpen()) {
+            return;
+        }
+        try {
+            io.write(ByteBuffer.wrap(reply.render().getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            close("write failed: " + e.getMessage());
+            return;
+        }
+        flush();
+    }
+
+    private void flush() {
+        try {
+            boolean done = io.flush();
+            if (done && tlsPending) {
+                switchToTls();
+            }
+            updateInterest(done);
+            if (done && state == State.CLOSING) {
+                close(null);
+            }
+        } catch (IOException e) {
+            close("write failed: " + e.getMessage());
+        }
+    }
+
+    private void updateInterest(boolean flushed) {
+        if (key == null || !key.isValid()) {
+            return;
+        }
+        int ops = (readingPaused || state == State.CLOSING || io.readBlocked() ? 0 : SelectionKey.OP_READ)
+                | (flushed ? 0 : SelectionKey.OP_WRITE);
+        key.interestOps(ops);
+    }
+
+    private void pauseReading(boolean pause) {
+        readingPaused = pause;
+        updateInterest(!io.hasPendingOutput());
+    }
+
+    /** Sends what is queued, then closes. */
+    public void closeAfterFlush(String why) {
+        if (state != State.CLOSING) {
+            state = State.CLOSING;
+            if (why != null) {
+                ServerContext.LOG.fine(() -> "session=" + id + " closing: " + why);
+            }
+        }
+        if (!io.hasPendingOutput()) {
+            close(null);
+        } else {
+            updateInterest(false);
+        }
+    }
+
+    /** Closes at once and releases everything the session holds. Idempotent. */
+    public void close(String why) {
+        if (why != null) {
+            ServerContext.LOG.fine(() -> "session=" + id + " closed: " + why);
+        }
+        state = State.CLOSING;
+        if (transfer != null) {
+            transfer.abort();
+        }
+        closeDataLink();
+        if (key != null) {
+            key.cancel();
+        }
+        io.close();
+        loop.sessionClosed(this);
+    }
+
+    boolean isOpen() {
+        return channel.isOpen();
+    }
+
+    // ---------------------------------------------------------------- timers, called by the EventLoop
+
+    /** Idle and login deadlines; a running transfer is watched by its own data timeout instead. */
+    void checkTimeouts(long nowNanos) {
+        ServerSettings s = server.settings();
+        if (state == State.CLOSING || state == State.WAITING) {
+            return;
+        }
+        if (passive != null && passive.expired(nowNanos)) {
+            closeDataLink();
+        }
+        if (transfer != null) {
+            transfer.abortIfStalled(nowNanos, s.dataTimeout());
+        }
+        if (busy) {
+            return;
+        }
+        if (state != State.LOGGED_IN && nowNanos - greetedNanos > s.loginTimeout().toNanos()) {
+            send(new Reply(421, "Login timeout; closing control connection."));
+            closeAfterFlush("login timeout");
+        } else if (nowNanos - lastActivityNanos > s.idleTimeout().toNanos()) {
+            send(new Reply(421, "Idle timeout (" + s.idleTimeout().toSeconds() + " s); closing control connection."));
+            closeAfterFlush("idle timeout");
+        }
+    }
+
+    long waitingSinceNanos() {
+        return connectedNanos;
+    }
+
+    boolean busy() {
+        return busy;
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    static String verbOf(String line) {
+        int space = line.indexOf(' ');
+        return (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+    }
+
+    /** A client-supplied token made safe to echo or log: bounded, no control characters. */
+    public static String printable(String s) {
+        if (s == null) {
+            return "";
+        }
+        StringBuilder b = new StringBuilder(Math.min(s.length(), 64));
+        for (int i = 0; i < s.length() && b.length() < 64; i++) {
+            char c = s.charAt(i);
+            b.append(c < 0x20 || c == 0x7f ? '?' : c);
+        }
+        return b.toString();
+    }
+
+    private static String safe(String s) {
+        return printable(s);
+    }
+}

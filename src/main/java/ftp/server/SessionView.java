@@ -1,0 +1,39 @@
+package ftp.server;
+
+import ftp.server.data.DataLink;
+import ftp.server.data.TransferHandle;
+
+import java.net.InetAddress;
+import java.util.OptionalLong;
+import java.util.function.Consumer;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+
+/**
+ * An immutable snapshot of one session, taken on the selector thread when a command goes to a worker. The
+ * worker reads only this, never the live {@link Session}. {@code data} and {@code transfer} are set for
+ * commands that use a data connection; {@code preliminary} posts a 1xx reply (e.g. 150) back to the loop.
+ */
+public record SessionView(
+        ServerContext server,
+        UserContext user,
+        InetAddress peer,
+        String cwd,
+        boolean binary,
+        long restOffset,
+        OptionalLong allocated,
+        String renameFrom,
+        long rangeStart,
+        long rangeEnd,
+        boolean protectedData,
+        SSLSession controlTls,
+        SSLContext tlsContext,
+        DataLink data,
+        TransferHandle transfer,
+        Consumer<Reply> preliminary) {
+
+    /** Resolves a path argument against the cwd inside the jail (pure; throws 550 for refused paths). */
+    public String resolve(String argument) throws FtpReplyException {
+        return Paths.resolve(cwd, argument);
+    }
+}

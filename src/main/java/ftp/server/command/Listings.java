@@ -1,0 +1,150 @@
+package ftp.server.command;
+
+import ftp.fs.FileEntry;
+import ftp.fs.FsException;
+import ftp.fs.GlobMatcher;
+import ftp.fs.VirtualPaths;
+import ftp.server.FtpReplyException;
+import ftp.server.Outcome;
+import ftp.server.Reply;
+import ftp.server.Session;
+import ftp.server.SessionView;
+import ftp.server.data.DataConnection;
+import ftp.server.data.DataConnections;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * LIST, NLST, MLSD over the data connection; MLST and STAT with a path over the control connection. A glob
+ * in the last component (what {@code mget} sends) filters the parent directory with a linear-time matcher.
+ * Workers.
+ */
+public final class Listings {
+    private static final int MAX_CONTROL_LINES = 10_000;
+
+    private Listings() {}
+
+    public static Outcome list(SessionView v, String arg) throws FtpReplyException {
+        Instant now = Instant.now();
+        String owner = v.user().name();
+        return send(v, arg, e -> ListingFormat.ls(e, owner, now));
+    }
+
+    public static Outcome nlst(SessionView v, String arg) throws FtpReplyException {
+        String target = stripOptions(arg);
+        String prefix = target.isEmpty() || GlobMatcher.isGlob(VirtualPaths.name(v.resolve(target)))
+                ? "" : target.endsWith("/") ? target : target + "/";
+        return send(v, arg, e -> prefix.isEmpty() || !e.directory() && e.name().equals(target) ? e.name() : prefix + e.name());
+    }
+
+    public static Outcome mlsd(SessionView v, String arg) throws FtpReplyException {
+        String path = v.resolve(arg);
+        FileEntry dir = stat(v, path);
+        if (!dir.directory()) {
+            throw new FtpReplyException(501, "Not a directory; use MLST.");
+        }
+        return send(v, arg, e -> ListingFormat.facts(e) + " " + e.name());
+    }
+
+    public static Outcome mlst(SessionView v, String arg) throws FtpReplyException {
+        String path = v.resolve(arg.isBlank() ? "." : arg);
+        FileEntry e = stat(v, path);
+        return Outcome.of(250, "Listing " + path + "\n " + ListingFormat.facts(e) + " " + path + "\nEnd");
+    }
+
+    /** STAT without an argument is the session status (selector thread); with a path, a listing on a worker. */
+    public static Reply stat(Session s, String arg) {
+        if (arg.isBlank()) {
+            return new Reply(211, "ftpd status:\n Logged in as " + s.user().name()
+                    + "\n TYPE: " + (s.binary() ? "BINARY" : "ASCII") + ", STRUcture: File, MODE: Stream"
+                    + "\n Control connection: " + (s.tlsActive() ? "TLS" : "plain")
+                    + ", data protection: " + (s.protectedData() ? "private" : "clear")
+                    + "\nEnd of status");
+        }
+        s.submitToWorker("STAT", Listings::statPath, arg);
+        return null;
+    }
+
+    private static Outcome statPath(SessionView v, String arg) throws FtpReplyException {
+        Instant now = Instant.now();
+        List<FileEntry> entries = entries(v, arg);
+        StringBuilder b = new StringBuilder("Status of " + Session.printable(arg) + ":\n");
+        int n = 0;
+        for (FileEntry e : entries) {
+            if (n++ == MAX_CONTROL_LINES) {
+                b.append(" ... listing cut at ").append(MAX_CONTROL_LINES).append(" entries\n");
+                break;
+            }
+            b.append(' ').append(ListingFormat.ls(e, v.user().name(), now)).append('\n');
+        }
+        return Outcome.of(213, b.append("End of status").toString());
+    }
+
+    private static Outcome send(SessionView v, String arg, Function<FileEntry, String> format)
+            throws FtpReplyException {
+        List<FileEntry> entries = entries(v, arg);
+        v.preliminary().accept(new Reply(150, "Opening data connection for the listing."));
+        try (DataConnection data = DataConnections.open(v);
+             Writer out = new BufferedWriter(new OutputStreamWriter(data.output(), StandardCharsets.UTF_8), 64 * 1024)) {
+            for (FileEntry e : entries) {
+                out.write(format.apply(e));
+                out.write("\r\n");
+            }
+            out.flush();
+        } catch (IOException e) {
+            if (v.transfer().aborted()) {
+                return Outcome.of(426, "Connection closed; transfer aborted.");
+            }
+            return Outcome.of(426, "Data connection failed; listing aborted.");
+        }
+        return Outcome.of(226, "Transfer complete (" + entries.size() + " entries).");
+    }
+
+    /** The entries a listing argument names: a directory's content, one file, or a glob's matches. */
+    static List<FileEntry> entries(SessionView v, String arg) throws FtpReplyException {
+        String target = stripOptions(arg);
+        String path = v.resolve(target.isEmpty() ? "." : target);
+        String name = VirtualPaths.name(path);
+        try {
+            if (GlobMatcher.isGlob(name) && !path.equals("/")) {
+                List<FileEntry> matches = new ArrayList<>();
+                for (FileEntry e : v.user().files().list(VirtualPaths.parent(path))) {
+                    if (GlobMatcher.matches(name, e.name())) {
+                        matches.add(e);
+                    }
+                }
+                return matches;
+            }
+            FileEntry e = v.user().files().stat(path);
+            return e.directory() ? v.user().files().list(path) : List.of(e);
+        } catch (FsException e) {
+            throw FsReplies.of(e);
+        }
+    }
+
+    /** Drops {@code ls} options such as {@code -la} that clients put before the path. */
+    static String stripOptions(String arg) {
+        String a = arg.trim();
+        while (a.startsWith("-")) {
+            int space = a.indexOf(' ');
+            a = space < 0 ? "" : a.substring(space + 1).trim();
+        }
+        return a;
+    }
+
+    private static FileEntry stat(SessionView v, String path) throws FtpReplyException {
+        try {
+            return v.user().files().stat(path);
+        } catch (FsException e) {
+            throw FsReplies.of(e);
+        }
+    }
+}

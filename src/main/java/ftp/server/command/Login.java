@@ -1,0 +1,84 @@
+package ftp.server.command;
+
+import ftp.auth.LoginResult;
+import ftp.server.FtpReplyException;
+import ftp.server.Outcome;
+import ftp.server.Reply;
+import ftp.server.ServerContext;
+import ftp.server.Session;
+import ftp.server.SessionView;
+import ftp.server.UserContext;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * USER, PASS and QUIT. An unknown user and a wrong password get the same reply after the same delay; the
+ * password check runs on a worker, and a failure is answered late by the loop's timer, so no thread sleeps.
+ */
+public final class Login {
+    private Login() {}
+
+    public static Reply user(Session s, String name) throws FtpReplyException {
+        if (s.state() == Session.State.LOGGED_IN) {
+            throw new FtpReplyException(503, "Already logged in.");
+        }
+        if (s.tlsRequiredButMissing()) {
+            throw new FtpReplyException(530, "TLS is required: use AUTH TLS before logging in.");
+        }
+        s.expectPassword(name);
+        return new Reply(331, "Password required for " + Session.printable(name) + ".");
+    }
+
+    public static Reply pass(Session s, String password) throws FtpReplyException {
+        if (s.state() == Session.State.LOGGED_IN) {
+            throw new FtpReplyException(503, "Already logged in.");
+        }
+        if (s.state() != Session.State.NEED_PASS) {
+            throw new FtpReplyException(503, "Login with USER first.");
+        }
+        if (s.tlsRequiredButMissing()) {
+            throw new FtpReplyException(530, "TLS is required: use AUTH TLS before logging in.");
+        }
+        if (s.server().throttle().isBanned(s.peerAddress())) {
+            // A connection opened before the ban must not go on guessing.
+            s.send(new Reply(421, "Too many failed logins from your address; try again later."));
+            s.closeAfterFlush("login refused: address banned");
+            return null;
+        }
+        String name = s.pendingUser();
+        s.submitToWorker("PASS", (view, a) -> check(view, name, password), password);
+        return null;
+    }
+
+    private static Outcome check(SessionView view, String name, String password) throws Exception {
+        ServerContext server = view.server();
+        LoginResult result = server.authenticator().authenticate(name, password.toCharArray());
+        if (result instanceof LoginResult.Accepted accepted) {
+            UserContext user = server.openUser(accepted.account());
+            return Outcome.of(new Reply(230, "User " + name + " logged in."), s -> s.loggedIn(user));
+        }
+        if (result instanceof LoginResult.Busy) {
+            return Outcome.of(new Reply(421, "Server busy checking passwords; try again later."),
+                    s -> s.closeAfterFlush("login busy"));
+        }
+        InetAddress peer = view.peer();
+        return new Outcome(List.of(), s -> {
+            s.loginFailed();
+            server.throttle().recordFailure(peer);
+            Duration delay = server.throttle().delayAfterFailure(peer);
+            if (server.throttle().isBanned(peer)) {
+                s.replyLater(delay, new Reply(421, "Too many failed logins; try again later."), true);
+            } else {
+                s.replyLater(delay, new Reply(530, "Login incorrect."), false);
+            }
+        });
+    }
+
+    public static Reply quit(Session s, String arg) {
+        s.send(new Reply(221, "Goodbye."));
+        s.closeAfterFlush("quit");
+        return null;
+    }
+}

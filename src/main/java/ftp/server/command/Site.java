@@ -1,0 +1,81 @@
+package ftp.server.command;
+
+import ftp.fs.ByteSize;
+import ftp.fs.QuotaLedger;
+import ftp.fs.UploadRecord;
+import ftp.server.FtpReplyException;
+import ftp.server.Outcome;
+import ftp.server.Reply;
+import ftp.server.Session;
+import ftp.server.SessionView;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * SITE HELP, SITE QUOTA, SITE UPLOADS (the user's unfinished uploads, for resuming) and AVBL. SITE CHMOD and
+ * the rest are refused. Quota answers re-read the accounts file so an admin's change shows at once. Workers,
+ * except the dispatching of SITE's sub-command.
+ */
+public final class Site {
+    private Site() {}
+
+    public static Reply site(Session s, String arg) throws FtpReplyException {
+        String[] words = arg.trim().split("\\s+", 2);
+        String sub = words[0].toUpperCase(Locale.ROOT);
+        switch (sub) {
+            case "HELP" -> {
+                return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space\n"
+                        + " UPLOADS  unfinished uploads you can resume\nEnd");
+            }
+            case "QUOTA" -> {
+                s.submitToWorker("SITE", Site::quota, arg);
+                return null;
+            }
+            case "UPLOADS" -> {
+                s.submitToWorker("SITE", Site::uploads, arg);
+                return null;
+            }
+            default -> throw new FtpReplyException(504, "SITE " + Session.printable(sub) + " is not supported.");
+        }
+    }
+
+    private static Outcome quota(SessionView v, String arg) {
+        v.server().refreshQuota(v.user());
+        QuotaLedger q = v.user().quota();
+        long used = q.used();
+        String limit = q.limit().isPresent() ? Long.toString(q.limit().getAsLong()) : "none";
+        String free = q.limit().isPresent() ? Long.toString(q.available()) : "none";
+        return Outcome.of(211, "Quota for " + v.user().name() + " (bytes; " + ByteSize.human(used) + " used):\n"
+                + "used: " + used + "\n"
+                + "limit: " + limit + "\n"
+                + "free: " + free + "\n"
+                + "End");
+    }
+
+    private static Outcome uploads(SessionView v, String arg) throws FtpReplyException {
+        List<UploadRecord> records;
+        try {
+            records = v.user().uploads().list();
+        } catch (IOException e) {
+            throw new FtpReplyException(451, "Cannot read the upload records.");
+        }
+        StringBuilder b = new StringBuilder("Unfinished uploads (bytes, expected, path):\n");
+        for (UploadRecord r : records) {
+            b.append(' ').append(r.bytes()).append(' ')
+                    .append(r.expected().isPresent() ? Long.toString(r.expected().getAsLong()) : "?")
+                    .append(' ').append(r.path()).append('\n');
+        }
+        return Outcome.of(211, b.append("End").toString());
+    }
+
+    public static Outcome avbl(SessionView v, String arg) throws FtpReplyException {
+        if (!arg.isBlank()) {
+            v.resolve(arg); // refuse paths outside the jail like any other command
+        }
+        v.server().refreshQuota(v.user());
+        long available = v.user().quota().available();
+        return Outcome.of(213, Long.toString(available == Long.MAX_VALUE ? Long.MAX_VALUE : available));
+    }
+}

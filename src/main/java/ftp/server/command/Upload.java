@@ -1,0 +1,374 @@
+package ftp.server.command;
+
+import ftp.fs.ByteSize;
+import ftp.fs.FileEntry;
+import ftp.fs.FsException;
+import ftp.fs.Md5;
+import ftp.fs.OpenedForWrite;
+import ftp.fs.QuotaLedger;
+import ftp.fs.UploadJournal;
+import ftp.fs.UploadRecord;
+import ftp.fs.UserFileSystem;
+import ftp.fs.VirtualPaths;
+import ftp.server.FtpReplyException;
+import ftp.server.Outcome;
+import ftp.server.Reply;
+import ftp.server.ServerContext;
+import ftp.server.SessionView;
+import ftp.server.TransferLog;
+import ftp.server.data.DataConnection;
+import ftp.server.data.DataConnections;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.logging.Level;
+
+/**
+ * One upload (STOR, REST+STOR, APPE, STOU) from start to end, on one worker.
+ *
+ * <ul>
+ * <li>Quota: space is reserved before each write (all of an {@code ALLO} size before the first byte), so
+ *     sessions of the same user racing each other can never pass the limit together. An upload that runs
+ *     past it gets 552 and the file goes back to how it was before: a new or replaced file is removed, an
+ *     appended or resumed one truncated to where it started, and its journal record restored.</li>
+ * <li>Resume: the file is changed only once the data connection is up, and recorded as unfinished before
+ *     the first byte; it is marked finished only when complete. Whatever stops it (ABOR, a lost connection,
+ *     fewer bytes than ALLO announced, a full disk, {@code kill -9}) leaves the bytes received so far at the
+ *     target, resumable with REST+STOR or APPE, and listed by SITE UPLOADS.</li>
+ * <li>MD5: digested as bytes are written (a resumed file's kept prefix first), and stored in the hash cache
+ *     under the final size and mtime, so HASH right after answers without reading the file again.</li>
+ * <li>TYPE A: CRLF from the wire is stored as LF.</li>
+ * </ul>
+ * Worker thread only; one instance per command.
+ */
+final class Upload {
+    /** One per worker thread (few, long-lived), so direct memory stays bounded and is never churned. */
+    private static final ThreadLocal<ByteBuffer> DIRECT_BUFFER =
+            ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Transfers.BUFFER));
+
+    private final SessionView v;
+    private final String path;
+    private final UploadMode mode;
+    private final UserFileSystem files;
+    private final QuotaLedger quota;
+    private final UploadJournal journal;
+    private final long startedMillis = System.currentTimeMillis();
+    /** The ALLO size (bytes the client will send), or -1. */
+    private final long announced;
+
+    /** Reserved in the quota but not yet written. */
+    private long reserved;
+    /** Next file offset to write; everything before it is on disk. */
+    private long position;
+    /** Bytes read from the data connection (differs from the bytes stored in ASCII mode). */
+    private long received;
+    /** TYPE A: a CR from the end of the last read, held until the next byte shows whether it ends a line. */
+    private boolean heldCr;
+    /** Where this upload's bytes begin: 0, the REST offset, or the old end for APPE. */
+    private long start;
+    /** Whether this command created the file (else it existed before). */
+    private boolean created;
+    /** The record of an earlier unfinished upload to the same path (RESUME and APPEND only). */
+    private Optional<UploadRecord> earlier = Optional.empty();
+    /** The file size the client announced (start + ALLO), for the journal. */
+    private OptionalLong expectedSize = OptionalLong.empty();
+
+    Upload(SessionView v, String path, UploadMode mode) {
+        this.v = v;
+        this.path = path;
+        this.mode = mode;
+        this.files = v.user().files();
+        this.quota = v.user().quota();
+        this.journal = v.user().uploads();
+        this.announced = v.allocated().orElse(-1);
+    }
+
+    Outcome run() throws FtpReplyException {
+        v.server().refreshQuota(v.user());
+        OpenedForWrite opened;
+        try {
+            opened = files.openWrite(path, mode == UploadMode.UNIQUE);
+        } catch (FsException e) {
+            throw FsReplies.of(e);
+        }
+        try (FileChannel file = opened.channel()) {
+            return receive(opened, file);
+        } catch (IOException e) {
+            if (FsException.isNoSpace(e)) {
+                log(false);
+                return Outcome.of(452, "Insufficient storage space on the server.");
+            }
+            ServerContext.LOG.log(Level.WARNING, "upload of " + path + " by " + v.user().name() + " failed", e);
+            throw new FtpReplyException(451, "Local error while writing the file.");
+        } finally {
+            if (reserved > 0) {
+                quota.release(reserved);
+                reserved = 0;
+            }
+        }
+    }
+
+    private Outcome receive(OpenedForWrite opened, FileChannel file) throws IOException, FtpReplyException {
+        long before = opened.sizeBefore();
+        created = opened.created();
+        start = switch (mode) {
+            case REPLACE, UNIQUE -> 0;
+            case APPEND -> before;
+            case RESUME -> v.restOffset();
+        };
+        if (start > before) {
+            discardCreated(opened);
+            throw new FtpReplyException(554, "Restart offset " + start + " is past the end of the file (" + before
+                    + " bytes); resume from at most there.");
+        }
+        if (announced > 0 && !quota.tryReserve(announced)) {
+            discardCreated(opened);
+            throw new FtpReplyException(552, "Exceeded storage allocation: " + announced + " bytes announced, "
+                    + quota.available() + " available.");
+        }
+        reserved = Math.max(0, announced);
+        if (mode == UploadMode.RESUME || mode == UploadMode.APPEND) {
+            earlier = journal.list().stream().filter(r -> r.path().equals(path)).findFirst();
+        }
+        MessageDigest md5 = prefixDigest(file, start);
+        expectedSize = announced >= 0 ? OptionalLong.of(start + announced) : OptionalLong.empty();
+        v.transfer().expect(announced);
+        v.preliminary().accept(new Reply(150, mode == UploadMode.UNIQUE
+                ? "FILE: " + VirtualPaths.name(path)
+                : "Ok to send data for " + VirtualPaths.name(path) + "."));
+
+        DataConnection data;
+        try {
+            data = DataConnections.open(v);
+        } catch (FtpReplyException e) {
+            discardCreated(opened);
+            throw e;
+        }
+        try (DataConnection d = data) {
+            // From here on the file changes: record it first, so a crash at any moment leaves a record.
+            try {
+                journal.markUnfinished(path, start, expectedSize);
+            } catch (IOException e) {
+                discardCreated(opened);
+                throw e;
+            }
+            if (start < before) {
+                file.truncate(start);
+                quota.adjust(-(before - start));
+            }
+            position = start;
+            return transfer(d, file, md5);
+        }
+    }
+
+    private Outcome transfer(DataConnection d, FileChannel file, MessageDigest md5) throws IOException {
+        d.setReadTimeout((int) Math.min(Integer.MAX_VALUE, v.server().settings().dataTimeout().toMillis()));
+        // Binary over a plain connection: socket to direct buffer to file, no copy through the heap.
+        ByteBuffer in = v.binary() && !d.isTls() ? DIRECT_BUFFER.get() : ByteBuffer.allocate(Transfers.BUFFER);
+        ByteBuffer converted = v.binary() ? null : ByteBuffer.allocate(Transfers.BUFFER + 1);
+        boolean endOfData = false;
+        while (true) {
+            in.clear();
+            int n;
+            try {
+                n = d.read(in);
+            } catch (IOException e) {
+                // Aborted, lost, or stalled: what arrived stays, resumable; the reply says which.
+                ServerContext.LOG.fine(() -> "upload of " + path + " stopped: " + e);
+                break;
+            }
+            if (n < 0) {
+                endOfData = !v.transfer().aborted(); // ABOR shuts the socket down, which reads as an end
+                break;
+            }
+            in.flip();
+            received += n;
+            v.transfer().add(n);
+            Outcome refused = store(file, md5, converted == null ? in : toLocalLineEnds(in, converted, false));
+            if (refused != null) {
+                return refused;
+            }
+        }
+        if (endOfData && heldCr) {
+            Outcome refused = store(file, md5, toLocalLineEnds(in.clear().flip(), converted, true));
+            if (refused != null) {
+                return refused;
+            }
+        }
+        boolean complete = endOfData && d.endedCleanly() && (announced < 0 || received >= announced);
+        if (!complete) {
+            keepUnfinished();
+            log(false);
+            if (endOfData && !d.endedCleanly()) {
+                ServerContext.LOG.warning("TLS upload of " + path + " by " + v.user().name()
+                        + " ended without close_notify: possibly truncated; kept as unfinished");
+                return Outcome.of(426, "Upload ended without TLS close_notify; kept as unfinished (" + position
+                        + " bytes).");
+            }
+            if (endOfData) {
+                return Outcome.of(426, "Upload shorter than announced with ALLO (" + received + " of " + announced
+                        + " bytes); kept as unfinished.");
+            }
+            return Outcome.of(426, Transfers.interruption(v) + " " + position + " bytes kept for resume.");
+        }
+        try {
+            journal.markFinished(path);
+        } catch (IOException e) {
+            ServerContext.LOG.log(Level.WARNING, "cannot clear the upload record of " + path, e);
+        }
+        FileEntry entry = files.stat(path);
+        v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(), Md5.hex(md5.digest()));
+        log(true);
+        ServerContext.LOG.info(() -> "upload user=" + v.user().name() + " path=" + path + " bytes=" + received);
+        String name = mode == UploadMode.UNIQUE ? " FILE: " + VirtualPaths.name(path) : "";
+        return Outcome.of(226, "Transfer complete (" + received + " bytes received)." + name);
+    }
+
+    /**
+     * Writes what {@code bytes} holds at {@link #position} after reserving it, then digests it; null when
+     * done, else the reply that ends the upload (552 over quota, 452 disk full).
+     */
+    private Outcome store(FileChannel file, MessageDigest md5, ByteBuffer bytes) throws IOException {
+        int n = bytes.remaining();
+        if (n == 0) {
+            return null;
+        }
+        if (!reserve(n)) {
+            restoreAfterRefusal(file);
+            log(false);
+            return Outcome.of(552, "Exceeded storage allocation: the upload would pass your quota of "
+                    + ByteSize.human(quota.limit().orElse(0)) + "; nothing of it was kept.");
+        }
+        try {
+            ByteBuffer out = bytes.duplicate();
+            long p = position;
+            while (out.hasRemaining()) {
+                p += file.write(out, p);
+            }
+        } catch (IOException e) {
+            if (!FsException.isNoSpace(e)) {
+                throw e;
+            }
+            // Disk full: drop the partial slice, so file size, record and quota agree; keep the rest.
+            quota.release(n);
+            try {
+                file.truncate(position);
+            } catch (IOException again) {
+                ServerContext.LOG.log(Level.WARNING, "cannot trim " + path + " after a full disk", again);
+            }
+            keepUnfinished();
+            log(false);
+            ServerContext.LOG.warning("disk full while " + v.user().name() + " uploaded " + path + "; kept "
+                    + position + " bytes as unfinished");
+            return Outcome.of(452, "Insufficient storage space on the server; " + position
+                    + " bytes kept, resume later.");
+        }
+        md5.update(bytes);
+        position += n;
+        return null;
+    }
+
+    /** Takes {@code n} bytes from the ALLO reservation, or reserves them now; false when over quota. */
+    private boolean reserve(int n) {
+        if (reserved >= n) {
+            reserved -= n;
+            return true;
+        }
+        if (!quota.tryReserve(n - reserved)) {
+            return false;
+        }
+        reserved = 0;
+        return true;
+    }
+
+    /**
+     * TYPE A: copies {@code in} to {@code out} (both heap buffers), turning CRLF into LF (a lone CR stays),
+     * and returns {@code out} ready to read. A CR at the end of the input is held back until the next call
+     * shows what follows; {@code end} flushes it.
+     */
+    private ByteBuffer toLocalLineEnds(ByteBuffer in, ByteBuffer out, boolean end) {
+        byte[] src = in.array();
+        byte[] dst = out.array();
+        int m = 0;
+        for (int i = in.position(); i < in.limit(); i++) {
+            byte b = src[i];
+            if (heldCr && b != '\n') {
+                dst[m++] = '\r';
+            }
+            heldCr = b == '\r';
+            if (!heldCr) {
+                dst[m++] = b;
+            }
+        }
+        if (end && heldCr) {
+            dst[m++] = '\r';
+            heldCr = false;
+        }
+        return out.clear().limit(m);
+    }
+
+    /** The digest of the bytes a resume keeps, so the stored MD5 is the whole file's. */
+    private MessageDigest prefixDigest(FileChannel file, long length) throws IOException {
+        MessageDigest md5 = Md5.newDigest();
+        ByteBuffer buf = ByteBuffer.allocate(Transfers.BUFFER);
+        long p = 0;
+        while (p < length) {
+            buf.clear().limit((int) Math.min(buf.capacity(), length - p));
+            int n = file.read(buf, p);
+            if (n <= 0) {
+                break;
+            }
+            md5.update(buf.array(), 0, n);
+            p += n;
+            v.transfer().add(0); // reading a long prefix is progress too, for the stall watchdog
+        }
+        return md5;
+    }
+
+    /** Records how far the upload got. The record written at the start stands if this write fails. */
+    private void keepUnfinished() {
+        try {
+            journal.markUnfinished(path, position, expectedSize);
+        } catch (IOException e) {
+            ServerContext.LOG.log(Level.WARNING, "cannot update the upload record of " + path
+                    + " (the earlier record stands)", e);
+        }
+    }
+
+    /** Over quota: a new or replaced file disappears, an appended or resumed one goes back to its start. */
+    private void restoreAfterRefusal(FileChannel file) throws IOException {
+        quota.release(position - start);
+        if (created || mode == UploadMode.REPLACE || mode == UploadMode.UNIQUE) {
+            files.delete(path);
+            journal.markFinished(path);
+        } else {
+            file.truncate(start);
+            if (earlier.isPresent()) {
+                journal.markUnfinished(path, start, earlier.get().expected());
+            } else {
+                journal.markFinished(path);
+            }
+        }
+        position = start;
+    }
+
+    /** The upload never started: a file this command created is removed again. */
+    private void discardCreated(OpenedForWrite opened) {
+        if (opened.created()) {
+            try {
+                files.delete(path);
+            } catch (FsException e) {
+                ServerContext.LOG.log(Level.WARNING, "cannot remove the empty file " + path, e);
+            }
+        }
+    }
+
+    private void log(boolean complete) {
+        v.server().transferLog().record(v.peer().getHostAddress(), received, path, v.binary(),
+                TransferLog.Direction.INCOMING, v.user().name(), System.currentTimeMillis() - startedMillis, complete);
+    }
+}

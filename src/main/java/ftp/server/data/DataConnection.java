@@ -1,0 +1,128 @@
+package ftp.server.data;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+
+/**
+ * An open data connection on a worker: plain (a blocking {@link SocketChannel}, so downloads can use
+ * {@code transferTo}) or TLS (an {@link SSLSocket} over it). For uploads over TLS it tells whether the client
+ * ended with close_notify, because an end without it may be a truncation attack. Worker thread only.
+ */
+public final class DataConnection implements java.io.Closeable {
+    private final SocketChannel channel;
+    private final SSLSocket tls;
+    private boolean cleanTlsEnd;
+
+    DataConnection(SocketChannel channel, SSLSocket tls) {
+        this.channel = channel;
+        this.tls = tls;
+    }
+
+    /** The plain channel for zero-copy sends, or null under TLS. */
+    public SocketChannel plainChannel() {
+        return tls == null ? channel : null;
+    }
+
+    public boolean isTls() {
+        return tls != null;
+    }
+
+    /** The stream to send on; closing it only flushes, so {@link #close()} decides how the connection ends. */
+    public OutputStream output() throws IOException {
+        OutputStream raw = tls != null ? tls.getOutputStream() : channel.socket().getOutputStream();
+        return new java.io.FilterOutputStream(raw) {
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                out.write(b, off, len);
+            }
+
+            @Override
+            public void close() throws IOException {
+                flush();
+            }
+        };
+    }
+
+    /**
+     * Reads for uploads into {@code dst} (a direct buffer is fine for plain connections; TLS needs one
+     * with an array). Under TLS an end of stream after close_notify is recorded as a clean end. Plain reads
+     * go straight to the blocking channel: no socket timeout applies, the stall watchdog covers them.
+     */
+    public int read(ByteBuffer dst) throws IOException {
+        if (tls == null) {
+            return channel.read(dst);
+        }
+        try {
+            InputStream in = tls.getInputStream();
+            int n = in.read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n < 0) {
+                cleanTlsEnd = true;
+            } else {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        } catch (SSLException e) {
+            // The JDK reports a TCP close without close_notify as an SSLException: possibly truncated.
+            if (String.valueOf(e.getMessage()).contains("close_notify")) {
+                return -1;
+            }
+            throw e;
+        }
+    }
+
+    /** Plain: always true. TLS: true only when the peer sent close_notify before closing. */
+    public boolean endedCleanly() {
+        return tls == null || cleanTlsEnd;
+    }
+
+    /** TLS reads honour it (they go through the socket's stream); plain channel reads do not. */
+    public void setReadTimeout(int millis) throws IOException {
+        if (tls != null) {
+            tls.setSoTimeout(millis);
+        }
+    }
+
+    /**
+     * Any thread, never blocks: for ABOR and stalls. Shuts the socket down before closing it, because
+     * closing alone does not wake a worker blocked in {@code transferTo} (sendfile) or in a TLS write; no
+     * close_notify is attempted, since it could block the caller behind a full send buffer.
+     */
+    static void abort(SocketChannel channel) {
+        try {
+            channel.shutdownInput();
+            channel.shutdownOutput();
+        } catch (IOException ignored) {
+            // already shut or closed: the worker wakes either way
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+
+    /**
+     * Worker: closes, sending close_notify under TLS. A half-close (shutdownOutput) sends close_notify alone; the
+     * JDK's full close of a TLS 1.3 socket sends user_canceled first, which GnuTLS clients (lftp) take as fatal.
+     */
+    @Override
+    public void close() {
+        try {
+            if (tls != null && !tls.isClosed() && !tls.isOutputShutdown()) {
+                tls.shutdownOutput();
+            }
+        } catch (IOException ignored) {
+            // the peer may already be gone
+        }
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
+}

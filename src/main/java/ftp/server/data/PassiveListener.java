@@ -1,0 +1,113 @@
+package ftp.server.data;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * One PASV/EPSV listener. The selector thread accepts on it: a connection from any address other than the
+ * control connection's peer is closed at once (no data theft), and the first right one closes the listener,
+ * so it serves exactly one connection. The worker waits for that connection through {@link #open}.
+ * Selector thread for accept and expiry; {@link #open} and {@link #close} from any thread.
+ */
+public final class PassiveListener implements DataLink {
+    private static final Logger LOG = Logger.getLogger("ftpd");
+
+    private final ServerSocketChannel server;
+    private final InetAddress expectedPeer;
+    private final long deadlineNanos;
+    private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
+    private final AtomicBoolean taken = new AtomicBoolean();
+
+    public PassiveListener(ServerSocketChannel server, InetAddress expectedPeer, Duration timeout) {
+        this.server = server;
+        this.expectedPeer = expectedPeer;
+        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
+    }
+
+    public ServerSocketChannel channel() {
+        return server;
+    }
+
+    public int port() {
+        return server.socket().getLocalPort();
+    }
+
+    /** Selector thread: takes pending connections, refusing strangers. */
+    public void onAcceptable() {
+        try {
+            SocketChannel ch;
+            while ((ch = server.accept()) != null) {
+                InetAddress from = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+                if (!from.equals(expectedPeer) || connection.isDone()) {
+                    LOG.warning("data connection from " + from.getHostAddress() + " refused on port " + port()
+                            + " (expected " + expectedPeer.getHostAddress() + ")");
+                    ch.close();
+                    continue;
+                }
+                ch.configureBlocking(true);
+                if (!connection.complete(ch)) {
+                    ch.close();
+                }
+                server.close();
+                return;
+            }
+        } catch (IOException e) {
+            connection.completeExceptionally(e);
+            close();
+        }
+    }
+
+    /** Selector thread: true once the listener outlived {@code timeouts.data} without a connection. */
+    public boolean expired(long nowNanos) {
+        return !connection.isDone() && nowNanos - deadlineNanos > 0;
+    }
+
+    @Override
+    public SocketChannel open(Duration timeout) throws IOException {
+        try {
+            long left = Math.max(1, Math.min(timeout.toNanos(), deadlineNanos - System.nanoTime()));
+            SocketChannel ch = connection.get(left, TimeUnit.NANOSECONDS);
+            if (!taken.compareAndSet(false, true)) {
+                throw new IOException("data listener closed");
+            }
+            return ch;
+        } catch (TimeoutException e) {
+            close();
+            throw new IOException("no data connection within the timeout");
+        } catch (ExecutionException e) {
+            throw new IOException("data connection failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while waiting for the data connection");
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // already closed
+        }
+        if (!connection.completeExceptionally(new IOException("data listener closed"))
+                && taken.compareAndSet(false, true)) {
+            // Accepted but never handed to a transfer: nobody else will close it.
+            try {
+                connection.join().close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+    }
+}
