@@ -14,6 +14,7 @@ public final class FtpdMain {
     private FtpdMain() {}
 
     public static void main(String[] args) {
+        System.setProperty("java.util.logging.manager", LastingLogManager.class.getName());
         System.exit(run(args));
     }
 

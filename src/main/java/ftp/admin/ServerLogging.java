@@ -25,7 +25,7 @@ final class ServerLogging {
 
     static void toFile(Path logDir) throws IOException {
         Files.createDirectories(logDir);
-        FileHandler handler = new FileHandler(logDir.resolve("ftpd.log").toString(), 50 * 1024 * 1024, 3, true);
+        FileHandler handler = new FileHandler(logDir.resolve("ftpd.log").toString(), true);
         handler.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord r) {
