@@ -1,0 +1,118 @@
+package ftp.client;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * The shell's commands that change or describe the remote tree: {@code mkdir} (with missing parents),
+ * {@code rmdir}, {@code remove}, {@code rename}, and {@code quota}. Main thread.
+ */
+final class RemoteFileCommands {
+    private RemoteFileCommands() {}
+
+    static List<ShellCommand> all() {
+        return List.of(
+                new ShellCommand("mkdir", 1, 1, RemoteFileCommands::makeDirectory),
+                new ShellCommand("rmdir", 1, 1, RemoteFileCommands::removeDirectory),
+                new ShellCommand("remove", List.of("rm", "delete"), 1, 1, RemoteFileCommands::removeFile),
+                new ShellCommand("rename", List.of("mv"), 2, 2, RemoteFileCommands::rename),
+                new ShellCommand("quota", 0, 0, RemoteFileCommands::quota));
+    }
+
+    /** Like {@code mkdir -p}: an existing directory is fine, missing parents are made first. */
+    private static boolean makeDirectory(ShellSession s, List<String> args) throws IOException {
+        FtpClient client = s.remote();
+        String path = s.resolve(args.get(0));
+        try {
+            client.mkd(path);
+            s.say("mkdir.ok");
+            return true;
+        } catch (FtpReplyException first) {
+            if (isDirectory(s, client, path)) {
+                s.say("mkdir.exists", RemotePath.display(s.home(), path));
+                return true;
+            }
+            StringBuilder prefix = new StringBuilder();
+            for (String part : path.substring(1).split("/")) {
+                prefix.append('/').append(part);
+                String dir = prefix.toString();
+                if (!isDirectory(s, client, dir)) {
+                    try {
+                        client.mkd(dir);
+                    } catch (FtpReplyException e) {
+                        s.refused("mkdir.failed", e, args.get(0));
+                        return false;
+                    }
+                }
+            }
+            s.say("mkdir.ok");
+            return true;
+        }
+    }
+
+    /** Whether {@code path} is a directory we may enter (CWD there and back). */
+    private static boolean isDirectory(ShellSession s, FtpClient client, String path) throws IOException {
+        try {
+            client.cwd(path);
+        } catch (FtpReplyException e) {
+            return false;
+        }
+        client.cwd(s.cwd());
+        return true;
+    }
+
+    private static boolean removeDirectory(ShellSession s, List<String> args) throws IOException {
+        try {
+            s.remote().rmd(s.resolve(args.get(0)));
+        } catch (FtpReplyException e) {
+            s.refused("rmdir.failed", e, args.get(0));
+            return false;
+        }
+        s.say("rmdir.ok");
+        return true;
+    }
+
+    private static boolean removeFile(ShellSession s, List<String> args) throws IOException {
+        try {
+            s.remote().dele(s.resolve(args.get(0)));
+        } catch (FtpReplyException e) {
+            s.refused("remove.failed", e, args.get(0));
+            return false;
+        }
+        s.say("remove.ok");
+        return true;
+    }
+
+    private static boolean rename(ShellSession s, List<String> args) throws IOException {
+        try {
+            s.remote().rename(s.resolve(args.get(0)), s.resolve(args.get(1)));
+        } catch (FtpReplyException e) {
+            s.refused("rename.failed", e, args.get(0));
+            return false;
+        }
+        s.say("rename.ok");
+        return true;
+    }
+
+    /** {@code SITE QUOTA}; a server without it may still say what is free ({@code AVBL}). */
+    private static boolean quota(ShellSession s, List<String> args) throws IOException {
+        FtpClient client = s.remote();
+        try {
+            QuotaReport q = client.quota();
+            String unlimited = s.messages().get("quota.unlimited");
+            s.say("quota.report", SizeFormat.size(q.used()),
+                    q.limit().isPresent() ? SizeFormat.size(q.limit().getAsLong()) : unlimited,
+                    q.free().isPresent() ? SizeFormat.size(q.free().getAsLong()) : unlimited);
+            return true;
+        } catch (FtpReplyException e) {
+            OptionalLong free = client.available("");
+            if (free.isPresent()) {
+                s.say("quota.free", SizeFormat.size(free.getAsLong()));
+                return true;
+            }
+            s.refused("quota.unsupported", e);
+            return false;
+        }
+    }
+}

@@ -1,0 +1,177 @@
+package ftp.client;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ProtocolException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The command loop: reads command lines (from the terminal with a prompt, from standard input without one, or from
+ * a {@code -c} script), answers {@code cmd --help} and {@code cmd /?} for every command, checks argument counts,
+ * runs the command, and remembers whether any failed for the exit code. A lost connection fails the command that
+ * hit it; the next command logs in again. Main thread.
+ */
+final class Shell {
+    private final ShellSession session;
+    private final Map<String, ShellCommand> byName = new LinkedHashMap<>();
+    private final List<ShellCommand> commands = new ArrayList<>();
+    private boolean quit;
+    private boolean anyFailed;
+
+    Shell(ShellSession session) {
+        this.session = session;
+        List<ShellCommand> all = new ArrayList<>();
+        all.add(new ShellCommand("help", List.of("?"), 0, 1, (s, args) -> help(args)));
+        all.addAll(NavigationCommands.all());
+        all.addAll(RemoteFileCommands.all());
+        all.addAll(UploadCommands.all());
+        all.addAll(DownloadCommands.all());
+        all.addAll(LocalCommands.all());
+        all.add(new ShellCommand("quit", List.of("exit", "bye"), 0, 0, (s, args) -> {
+            quit = true;
+            return true;
+        }));
+        for (ShellCommand c : all) {
+            commands.add(c);
+            byName.put(c.name(), c);
+            c.aliases().forEach(a -> byName.put(a, c));
+        }
+    }
+
+    /** Runs the {@code -c} script's commands, or else every line of input; returns the exit code. */
+    int run(String script) throws IOException {
+        if (script != null) {
+            for (String line : ShellWords.commands(script)) {
+                execute(line);
+                if (quit) {
+                    break;
+                }
+            }
+        } else {
+            while (!quit) {
+                String line = session.terminal().readLine(session.prompt());
+                if (line == null) {
+                    if (session.terminal().interactive()) {
+                        session.terminal().out().println();
+                    }
+                    break;
+                }
+                execute(line);
+            }
+        }
+        return anyFailed ? 1 : 0;
+    }
+
+    boolean anyFailed() {
+        return anyFailed;
+    }
+
+    /** Runs one command line; false when it failed. */
+    boolean execute(String line) {
+        boolean ok = dispatch(line);
+        anyFailed |= !ok;
+        return ok;
+    }
+
+    private boolean dispatch(String line) {
+        List<String> words = ShellWords.split(line);
+        if (words.isEmpty() || words.get(0).startsWith("#")) {
+            return true;
+        }
+        String name = words.get(0).toLowerCase(Locale.ROOT);
+        ShellCommand command = byName.get(name);
+        if (command == null) {
+            session.fail("unknown.command", words.get(0));
+            return false;
+        }
+        List<String> args = words.subList(1, words.size());
+        if (args.size() == 1 && isHelpFlag(args.get(0))) {
+            printHelp(command, session.terminal().out());
+            return true;
+        }
+        if (args.size() < command.minArgs() || args.size() > command.maxArgs()) {
+            session.fail("usage", session.messages().get("help." + command.name() + ".usage"));
+            return false;
+        }
+        return perform(command.action(), List.copyOf(args));
+    }
+
+    /** At login: the unfinished downloads, offered for resuming; counts as a command for the exit code. */
+    boolean offerUnfinishedDownloads() {
+        boolean ok = perform((s, args) -> DownloadCommands.offerAtLogin(s), List.of());
+        anyFailed |= !ok;
+        return ok;
+    }
+
+    /** Runs an action and tells the user what went wrong, if anything; false when it failed. */
+    private boolean perform(ShellCommand.Action action, List<String> args) {
+        try {
+            return action.run(session, args);
+        } catch (FtpReplyException e) {
+            session.refused("server.refused", e);
+            return false;
+        } catch (ProtocolException e) {
+            session.fail("protocol.error", e.getMessage());
+            session.dropConnection();
+            return false;
+        } catch (IOException e) {
+            if (session.connectionLost()) {
+                session.dropConnection();
+                session.fail("connection.lost", describe(e));
+            } else {
+                session.fail("local.error", describe(e));
+            }
+            return false;
+        } catch (IllegalArgumentException e) {
+            session.fail("local.error", e.getMessage());
+            return false;
+        }
+    }
+
+    static boolean isHelpFlag(String arg) {
+        return arg.equals("--help") || arg.equals("/?") || arg.equals("-h");
+    }
+
+    private boolean help(List<String> args) {
+        PrintStream out = session.terminal().out();
+        Messages m = session.messages();
+        if (!args.isEmpty()) {
+            ShellCommand command = byName.get(args.get(0).toLowerCase(Locale.ROOT));
+            if (command == null) {
+                session.fail("unknown.command", args.get(0));
+                return false;
+            }
+            printHelp(command, out);
+            return true;
+        }
+        out.println(m.get("help.header"));
+        for (ShellCommand c : commands) {
+            String usage = m.get("help." + c.name() + ".usage");
+            String summary = m.get("help." + c.name() + ".text").lines().findFirst().orElse("");
+            out.println("  " + pad(usage, 38) + " " + summary);
+        }
+        return true;
+    }
+
+    private void printHelp(ShellCommand command, PrintStream out) {
+        Messages m = session.messages();
+        out.println(m.get("usage", m.get("help." + command.name() + ".usage")));
+        if (!command.aliases().isEmpty()) {
+            out.println(m.get("help.aliases", String.join(", ", command.aliases())));
+        }
+        m.get("help." + command.name() + ".text").lines().forEach(l -> out.println("    " + l));
+    }
+
+    private static String pad(String s, int width) {
+        return s.length() >= width ? s : s + " ".repeat(width - s.length());
+    }
+
+    private static String describe(IOException e) {
+        String message = e.getMessage();
+        return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+    }
+}

@@ -1,0 +1,48 @@
+package ftp.client;
+
+import java.util.Locale;
+
+/**
+ * How the client writes sizes, rates and durations for people: binary units, {@code 68.97MB} for sizes as the seed
+ * shows them, {@code 12.3 MB/s} for rates, {@code 01:05} for times. Stateless; any thread.
+ */
+final class SizeFormat {
+    private static final String UNITS = "KMGTPE";
+
+    private SizeFormat() {}
+
+    /** {@code 512B}, {@code 1.00KB}, {@code 68.97MB}. */
+    static String size(long bytes) {
+        if (bytes < 1024) {
+            return bytes + "B";
+        }
+        double v = bytes;
+        int unit = -1;
+        while (v >= 1024 && unit < UNITS.length() - 1) {
+            v /= 1024;
+            unit++;
+        }
+        return String.format(Locale.ROOT, "%.2f%sB", v, UNITS.charAt(unit));
+    }
+
+    /** {@code 0.0 B/s}, {@code 512.0 KB/s}, {@code 12.3 MB/s}. */
+    static String rate(double bytesPerSecond) {
+        double v = Math.max(0, bytesPerSecond);
+        int unit = -1;
+        while (v >= 1024 && unit < UNITS.length() - 1) {
+            v /= 1024;
+            unit++;
+        }
+        String suffix = unit < 0 ? "B/s" : UNITS.charAt(unit) + "B/s";
+        return String.format(Locale.ROOT, "%.1f %s", v, suffix);
+    }
+
+    /** {@code mm:ss}, or {@code h:mm:ss} from an hour on. */
+    static String duration(long seconds) {
+        long s = Math.max(0, seconds);
+        if (s >= 3600) {
+            return String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%02d:%02d", s / 60, s % 60);
+    }
+}
