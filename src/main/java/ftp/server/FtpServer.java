@@ -27,16 +27,13 @@ import java.util.Set;
  * starts the worker pool and the selector thread, and stops them in order. Thread-safe.
  */
 public final class FtpServer implements AutoCloseable {
-    static {
-        // A TLS upload cut without close_notify must read as an error, not as a clean end (see DataTls).
-        System.setProperty("com.sun.net.ssl.requireCloseNotify", "true");
-    }
-
     private final ServerSettings settings;
     private final WorkerPool workers;
+    private final WorkerPool passwordChecks;
     private final EventLoop loop;
     private final Thread loopThread;
     private final InetSocketAddress address;
+    private final InetSocketAddress implicitAddress; // null without an implicit-FTPS listener
     private final TransferLog transferLog;
     private final TlsContexts tls;
 
@@ -45,22 +42,24 @@ public final class FtpServer implements AutoCloseable {
         Files.createDirectories(settings.homeRoot());
         this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
         this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue());
+        this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(), settings.workerQueue());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
         ServerContext context = new ServerContext(settings, accounts,
                 new Authenticator(accounts, new VerifiedLoginCache(1024), settings.maxConcurrentHashes(),
                         settings.pbkdf2Iterations()),
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
-                new QuotaRegistry(), new HashCache(4096), workers, transferLog, tls);
+                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transferLog, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());
         ServerSocketChannel control = ServerSocketChannel.open();
+        ServerSocketChannel implicitListener = null;
         try {
             control.bind(new InetSocketAddress(host, settings.listenPort()), 1024);
             listeners.add(control);
             if (tls != null && settings.tlsImplicitPort() >= 0) {
-                ServerSocketChannel implicitListener = ServerSocketChannel.open();
+                implicitListener = ServerSocketChannel.open();
                 implicitListener.bind(new InetSocketAddress(host, settings.tlsImplicitPort()), 1024);
                 listeners.add(implicitListener);
                 implicit.add(implicitListener);
@@ -70,12 +69,17 @@ public final class FtpServer implements AutoCloseable {
                 l.close();
             }
             control.close();
+            if (implicitListener != null) {
+                implicitListener.close(); // opened but not bound: not in listeners yet
+            }
             workers.shutdown(Duration.ZERO);
+            passwordChecks.shutdown(Duration.ZERO);
             transferLog.close();
             throw new IOException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort() + ": "
                     + e.getMessage(), e);
         }
         this.address = (InetSocketAddress) control.getLocalAddress();
+        this.implicitAddress = implicitListener == null ? null : (InetSocketAddress) implicitListener.getLocalAddress();
         this.loop = new EventLoop(context, new CommandTable(), listeners,
                 new TlsControl(tls, workers, implicit));
         this.loopThread = new Thread(loop, "ftpd-loop");
@@ -93,6 +97,11 @@ public final class FtpServer implements AutoCloseable {
 
     public InetSocketAddress address() {
         return address;
+    }
+
+    /** The implicit-FTPS listener's address (its real port when {@code tls.implicit_port=0}), or null if off. */
+    public InetSocketAddress implicitAddress() {
+        return implicitAddress;
     }
 
     public int activeSessions() {
@@ -113,6 +122,7 @@ public final class FtpServer implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         workers.shutdown(Duration.ofSeconds(2));
+        passwordChecks.shutdown(Duration.ofSeconds(2));
         try {
             transferLog.close();
         } catch (IOException ignored) {

@@ -29,12 +29,13 @@ public final class ServerContext {
     private final QuotaRegistry quotas;
     private final HashCache hashes;
     private final WorkerPool workers;
+    private final WorkerPool passwordChecks;
     private final TransferLog transferLog;
     private final TlsContexts tls;
 
     public ServerContext(ServerSettings settings, AccountStore accounts, Authenticator authenticator,
                          LoginThrottle throttle, QuotaRegistry quotas, HashCache hashes, WorkerPool workers,
-                         TransferLog transferLog, TlsContexts tls) {
+                         WorkerPool passwordChecks, TransferLog transferLog, TlsContexts tls) {
         this.settings = settings;
         this.accounts = accounts;
         this.authenticator = authenticator;
@@ -42,6 +43,7 @@ public final class ServerContext {
         this.quotas = quotas;
         this.hashes = hashes;
         this.workers = workers;
+        this.passwordChecks = passwordChecks;
         this.transferLog = transferLog;
         this.tls = tls;
     }
@@ -68,6 +70,14 @@ public final class ServerContext {
 
     public WorkerPool workers() {
         return workers;
+    }
+
+    /**
+     * PASS checks only, as many threads as {@code auth.max_concurrent_hashes}: a flood of logins waits here,
+     * never holding the workers that other sessions' commands need.
+     */
+    public WorkerPool passwordChecks() {
+        return passwordChecks;
     }
 
     public TransferLog transferLog() {

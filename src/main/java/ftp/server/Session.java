@@ -7,6 +7,7 @@ import ftp.server.LineDecoder.Line;
 import ftp.server.data.DataLink;
 import ftp.server.data.PassiveListener;
 import ftp.server.data.TransferHandle;
+import ftp.server.pool.WorkerPool;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -36,6 +37,7 @@ import java.util.logging.Level;
  * When {@code queued} is full, reading pauses and the bytes already read but not yet split wait in
  * {@code backlog} (at most one read's worth), so a pipelining client costs bounded memory.
  * While a transfer runs, ABOR, STAT and QUIT are answered at once instead of waiting.
+ * When the client half-closes (netcat -N, scripts), the lines it sent before still run, then the session closes.
  * </pre>
  */
 public final class Session {
@@ -60,6 +62,7 @@ public final class Session {
     private State state = State.NEED_USER;
     private boolean busy;
     private boolean readingPaused;
+    private boolean inputEnded;
     private long lastActivityNanos = System.nanoTime();
     private final long connectedNanos = System.nanoTime();
     private long greetedNanos = connectedNanos; // the login timeout counts from the 220, not from the waiting room
@@ -231,8 +234,14 @@ public final class Session {
         state = State.NEED_USER;
     }
 
-    /** Opens a passive listener for this session (PASV/EPSV), replacing any earlier one; null if none is free. */
+    /** The session's PASV/EPSV listener: an unused one is kept, else a new one replaces it; null if none is free. */
     public ftp.server.data.PassiveListener openPassive() throws IOException {
+        if (passive != null && dataLink == passive && passive.unused()) {
+            // Keep it: a closed listener holds its port until the selector's next pass, so 2000 PASV in one
+            // burst would otherwise take the whole passive range.
+            passive.renew(server.settings().dataTimeout());
+            return passive;
+        }
         closeDataLink();
         InetAddress bind = localAddress().getAddress();
         java.nio.channels.ServerSocketChannel ch = loop.passivePorts().open(bind);
@@ -285,7 +294,7 @@ public final class Session {
     }
 
     void onReadable(ByteBuffer scratch) {
-        if (readingPaused) {
+        if (readingPaused || inputEnded) {
             return; // a read event selected before the pause; the backlog is taken first on resume
         }
         try {
@@ -293,7 +302,13 @@ public final class Session {
                 scratch.clear();
                 int n = io.read(scratch);
                 if (n < 0) {
-                    close("client closed the connection");
+                    if (transfer != null) {
+                        close("client closed the connection"); // a vanished client's transfer must not hold a worker
+                        return;
+                    }
+                    inputEnded = true;
+                    updateInterest(!io.hasPendingOutput());
+                    processQueued();
                     return;
                 }
                 if (n == 0) {
@@ -385,6 +400,9 @@ public final class Session {
                 }
             }
             if (!readingPaused || queued.size() >= MAX_QUEUED_LINES / 2 || state == State.CLOSING) {
+                if (inputEnded && !busy && queued.isEmpty() && backlog == null && state != State.CLOSING) {
+                    closeAfterFlush("client closed the connection");
+                }
                 return;
             }
             pauseReading(false);
@@ -440,6 +458,10 @@ public final class Session {
     }
 
     private void startTransfer(String verb, String arg, TransferHandler h) {
+        if (inputEnded) {
+            close("client closed the connection"); // nobody is left to take the data
+            return;
+        }
         if (dataLink == null) {
             send(new Reply(425, "Use PASV, EPSV, PORT or EPRT first."));
             return;
@@ -487,7 +509,16 @@ public final class Session {
         submit(verb, null, view -> handler.run(view, arg));
     }
 
+    /** PASS: the password hash runs on the server's password-check threads, not on the workers. */
+    public void submitPasswordCheck(WorkerHandler handler, String arg) {
+        submit(server.passwordChecks(), "PASS", null, view -> handler.run(view, arg));
+    }
+
     private void submit(String verb, TransferHandle handle, Work work) {
+        submit(server.workers(), verb, handle, work);
+    }
+
+    private void submit(WorkerPool pool, String verb, TransferHandle handle, Work work) {
         SessionView view = new SessionView(server, user, peer.getAddress(), cwd, binary, restOffset, allocated,
                 renameFrom, rangeStart, rangeEnd, protectedData, tlsOn ? loop.tlsSessionOf(io) : null,
                 tlsOn ? loop.tlsContextOf(io) : null, null, handle,
@@ -501,7 +532,7 @@ public final class Session {
         if (verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU")) {
             allocated = OptionalLong.empty();
         }
-        boolean accepted = server.workers().trySubmit(() -> {
+        boolean accepted = pool.trySubmit(() -> {
             Outcome outcome;
             try {
                 outcome = work.run(view);
@@ -633,7 +664,8 @@ public final class Session {
         if (key == null || !key.isValid()) {
             return;
         }
-        int ops = (readingPaused || state == State.CLOSING || io.readBlocked() ? 0 : SelectionKey.OP_READ)
+        boolean reading = !readingPaused && !inputEnded && state != State.CLOSING && !io.readBlocked();
+        int ops = (reading ? SelectionKey.OP_READ : 0)
                 | (flushed ? 0 : SelectionKey.OP_WRITE);
         key.interestOps(ops);
     }

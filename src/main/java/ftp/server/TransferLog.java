@@ -1,10 +1,11 @@
 package ftp.server;
 
 import java.io.IOException;
-import java.io.Writer;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
@@ -14,37 +15,69 @@ import java.util.logging.Level;
 
 /**
  * {@code log/xferlog}: one line per transfer in the standard wu-ftpd/vsftpd xferlog format, so existing
- * log tools read it. Thread-safe (workers append concurrently; each line is written whole).
+ * log tools read it. Bounded: past {@value #MAX_BYTES} bytes the file becomes {@code xferlog.1} (replacing
+ * the previous one) and a new one starts. Thread-safe (workers append concurrently; each line is written
+ * whole, under one lock).
  */
 public final class TransferLog implements AutoCloseable {
+    static final long MAX_BYTES = 64L << 20;
+
     /** ctime(3) form, as wu-ftpd and vsftpd write it: the day of the month is padded with a space. */
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
 
     public enum Direction { INCOMING, OUTGOING }
 
-    private final Writer out;
+    private final Path file;
+    private final long maxBytes;
+    private OutputStream out;
+    private long size;
 
     public TransferLog(Path file) throws IOException {
+        this(file, MAX_BYTES);
+    }
+
+    TransferLog(Path file, long maxBytes) throws IOException {
+        this.file = file;
+        this.maxBytes = maxBytes;
         Files.createDirectories(file.getParent());
-        this.out = Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
+        open();
     }
 
     /** Logs one transfer: {@code complete} gives status {@code c}, otherwise {@code i}. */
     public void record(String remoteHost, long bytes, String path, boolean binary, Direction direction,
                        String user, long millis, boolean complete) {
-        String line = String.format(Locale.ROOT, "%s %d %s %d %s %c _ %c r %s ftp 0 * %c%n",
+        String line = String.format(Locale.ROOT, "%s %d %s %d %s %c _ %c r %s ftp 0 * %c\n",
                 TIME.format(ZonedDateTime.now(ZoneId.systemDefault())), Math.max(1, (millis + 999) / 1000),
                 remoteHost, bytes, field(path), binary ? 'b' : 'a',
                 direction == Direction.INCOMING ? 'i' : 'o', field(user), complete ? 'c' : 'i');
-        synchronized (out) {
+        byte[] bytesOfLine = line.getBytes(StandardCharsets.UTF_8);
+        synchronized (this) {
             try {
-                out.write(line);
+                if (size + bytesOfLine.length > maxBytes) {
+                    rotate();
+                }
+                out.write(bytesOfLine);
                 out.flush();
+                size += bytesOfLine.length;
             } catch (IOException e) {
                 ServerContext.LOG.log(Level.WARNING, "cannot write the transfer log", e);
             }
+        }
+    }
+
+    private void open() throws IOException {
+        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                StandardOpenOption.WRITE);
+        size = Files.size(file);
+    }
+
+    private void rotate() throws IOException {
+        out.close();
+        try {
+            Files.move(file, file.resolveSibling(file.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            open(); // even when the move failed, keep logging
         }
     }
 
@@ -59,9 +92,7 @@ public final class TransferLog implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException {
-        synchronized (out) {
-            out.close();
-        }
+    public synchronized void close() throws IOException {
+        out.close();
     }
 }

@@ -97,7 +97,7 @@ public final class DataSetup {
         }
         // Only literals: "cafe" or "dead.beef" would otherwise be looked up in DNS on the selector thread.
         boolean literal = f[0].equals("1") ? f[1].matches("\\d{1,3}(\\.\\d{1,3}){3}")
-                : f[1].matches("[0-9a-fA-F.:]{2,45}") && f[1].indexOf(':') >= 0;
+                : f[1].matches("[0-9a-fA-F:][0-9a-fA-F.:]{1,44}") && f[1].indexOf(':') >= 0; // ".:1" would be looked up
         if (!literal) {
             throw new FtpReplyException(501, "Bad address.");
         }
@@ -105,7 +105,8 @@ public final class DataSetup {
         InetAddress address;
         try {
             port = Integer.parseInt(f[2]);
-            address = InetAddress.getByName(f[1]); // a literal (checked above), never a lookup
+            // IPv4 by hand: getByName takes "999.0.0.1" for a host name and asks DNS, on the selector thread.
+            address = f[0].equals("1") ? ipv4(f[1]) : InetAddress.getByName(f[1]);
         } catch (NumberFormatException | UnknownHostException e) {
             throw new FtpReplyException(501, "Bad address or port.");
         }
@@ -113,6 +114,20 @@ public final class DataSetup {
             throw new FtpReplyException(501, "Bad port.");
         }
         return active(s, address, port, "EPRT");
+    }
+
+    /** A dotted-quad literal, each part 0-255; never a lookup. */
+    private static InetAddress ipv4(String text) throws UnknownHostException {
+        String[] parts = text.split("\\.");
+        byte[] bytes = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int v = Integer.parseInt(parts[i]);
+            if (v > 255) {
+                throw new UnknownHostException("not an IPv4 address");
+            }
+            bytes[i] = (byte) v;
+        }
+        return InetAddress.getByAddress(bytes);
     }
 
     private static Reply active(Session s, InetAddress address, int port, String verb) throws FtpReplyException {

@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * USER, PASS and QUIT. An unknown user and a wrong password get the same reply after the same delay; the
- * password check runs on a worker, and a failure is answered late by the loop's timer, so no thread sleeps.
+ * password check runs on the password-check threads (never the workers, so a flood of logins cannot delay
+ * other sessions' commands), and a failure is answered late by the loop's timer, so no thread sleeps.
  */
 public final class Login {
     private Login() {}
@@ -48,7 +49,7 @@ public final class Login {
             return null;
         }
         String name = s.pendingUser();
-        s.submitToWorker("PASS", (view, a) -> check(view, name, password), password);
+        s.submitPasswordCheck((view, a) -> check(view, name, password), password);
         return null;
     }
 

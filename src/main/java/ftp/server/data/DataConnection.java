@@ -1,5 +1,6 @@
 package ftp.server.data;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -67,8 +68,9 @@ public final class DataConnection implements java.io.Closeable {
             }
             return n;
         } catch (SSLException e) {
-            // The JDK reports a TCP close without close_notify as an SSLException: possibly truncated.
-            if (String.valueOf(e.getMessage()).contains("close_notify")) {
+            // With com.sun.net.ssl.requireCloseNotify the JDK reports a TCP close without close_notify as an
+            // SSLException caused by the EOFException: an end, but possibly truncated (cleanTlsEnd stays false).
+            if (e.getCause() instanceof EOFException || String.valueOf(e.getMessage()).contains("close_notify")) {
                 return -1;
             }
             throw e;

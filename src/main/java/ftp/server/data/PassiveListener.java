@@ -24,7 +24,7 @@ public final class PassiveListener implements DataLink {
 
     private final ServerSocketChannel server;
     private final InetAddress expectedPeer;
-    private final long deadlineNanos;
+    private volatile long deadlineNanos;
     private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
     private final AtomicBoolean taken = new AtomicBoolean();
 
@@ -65,6 +65,16 @@ public final class PassiveListener implements DataLink {
             connection.completeExceptionally(e);
             close();
         }
+    }
+
+    /** Selector thread: true while nothing has been accepted, so a repeated PASV may hand out this port again. */
+    public boolean unused() {
+        return !connection.isDone() && server.isOpen();
+    }
+
+    /** Selector thread: a repeated PASV gives the client a fresh {@code timeout} to connect. */
+    public void renew(Duration timeout) {
+        deadlineNanos = System.nanoTime() + timeout.toNanos();
     }
 
     /** Selector thread: true once the listener outlived {@code timeouts.data} without a connection. */

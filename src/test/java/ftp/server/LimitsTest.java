@@ -1,0 +1,276 @@
+package ftp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** Session limits of issue 2: client cap (reject and queue), per-address cap, timeouts, line length, a full pool. */
+class LimitsTest {
+
+    /** A new connection's first reply; retried briefly, because a slot is freed just after the old socket closes. */
+    private static ControlClient greeted(int port, String from) throws InterruptedException {
+        for (int attempt = 0; ; attempt++) {
+            ControlClient c = new ControlClient(port, from);
+            String r = c.reply();
+            if (r != null && r.startsWith("220")) {
+                return c;
+            }
+            c.close();
+            if (attempt == 20) {
+                throw new AssertionError("no 220, last reply: " + r);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void login(ControlClient c, String user) {
+        c.send("USER " + user);
+        c.expect(331);
+        c.send("PASS secret");
+        c.expect(230);
+    }
+
+    @Test
+    void pastClientsMaxANewcomerGets421AndIsClosed() throws Exception {
+        try (TestServer server = TestServer.start("clients.max=2");
+             ControlClient c1 = greeted(server.port(), null);
+             ControlClient c2 = greeted(server.port(), null)) {
+            try (ControlClient c3 = new ControlClient(server.port())) {
+                assertThat(c3.reply()).startsWith("421").contains("limit 2");
+                assertThat(c3.reply()).isNull();
+            }
+            assertThat(c1.command("QUIT")).startsWith("221");
+            assertThat(c1.reply()).isNull();
+            try (ControlClient c4 = greeted(server.port(), null)) {
+                login(c4, "alice");
+            }
+            assertThat(c2.command("NOOP")).startsWith("200");
+        }
+    }
+
+    @Test
+    void theWaitingRoomTellsThePlaceAdmitsInOrderAndRefusesWhenFull() throws Exception {
+        try (TestServer server = TestServer.start("clients.max=1", "clients.full_policy=queue",
+                "clients.waiting_room=2", "timeouts.login=2s");
+             ControlClient c1 = greeted(server.port(), null);
+             ControlClient c2 = new ControlClient(server.port());
+             ControlClient c3 = new ControlClient(server.port())) {
+            login(c1, "alice");
+            assertThat(c2.reply()).startsWith("120").contains("number 1 in line");
+            assertThat(c3.reply()).startsWith("120").contains("number 2 in line");
+            try (ControlClient c4 = new ControlClient(server.port())) {
+                assertThat(c4.reply()).startsWith("421").contains("Too many users");
+                assertThat(c4.reply()).isNull();
+            }
+            c2.send("USER alice"); // a waiting client is not served yet
+            Thread.sleep(2500); // longer than timeouts.login: the login clock starts at admission, not at connect
+
+            assertThat(c1.command("QUIT")).startsWith("221");
+            assertThat(c2.reply()).startsWith("220");
+            assertThat(c3.reply()).startsWith("120").contains("number 1 in line");
+            Thread.sleep(1200); // a sweep of the timeouts has run since the admission
+            login(c2, "alice");
+            assertThat(c2.command("PWD")).startsWith("257");
+
+            assertThat(c2.command("QUIT")).startsWith("221");
+            assertThat(c3.reply()).startsWith("220");
+            login(c3, "bob");
+        }
+    }
+
+    @Test
+    void waitingTooLongEndsWith421() throws Exception {
+        try (TestServer server = TestServer.start("clients.max=1", "clients.full_policy=queue",
+                "clients.waiting_timeout=1s");
+             ControlClient c1 = greeted(server.port(), null);
+             ControlClient c2 = new ControlClient(server.port())) {
+            assertThat(c2.reply()).startsWith("120");
+            long start = System.nanoTime();
+            assertThat(c2.reply()).startsWith("421").contains("Waited too long");
+            assertThat(System.nanoTime() - start).isGreaterThan(500_000_000L);
+            assertThat(c2.reply()).isNull();
+            assertThat(c1.command("NOOP")).startsWith("200");
+        }
+    }
+
+    @Test
+    void clientsMaxPerIpCountsEachAddressSeparately() throws Exception {
+        try (TestServer server = TestServer.start("clients.max=10", "clients.max_per_ip=2");
+             ControlClient a1 = greeted(server.port(), "127.0.0.1");
+             ControlClient a2 = greeted(server.port(), "127.0.0.1")) {
+            try (ControlClient a3 = new ControlClient(server.port(), "127.0.0.1")) {
+                assertThat(a3.reply()).startsWith("421").contains("from your address");
+                assertThat(a3.reply()).isNull();
+            }
+            try (ControlClient b1 = greeted(server.port(), "127.0.0.2")) {
+                login(b1, "bob");
+            }
+            assertThat(a1.command("QUIT")).startsWith("221");
+            assertThat(a1.reply()).isNull();
+            try (ControlClient a4 = greeted(server.port(), "127.0.0.1")) {
+                login(a4, "alice");
+            }
+            assertThat(a2.command("NOOP")).startsWith("200");
+        }
+    }
+
+    @Test
+    void anIdleSessionGets421ThenIsClosedWhileActivityKeepsItOpen() throws Exception {
+        try (TestServer server = TestServer.start("timeouts.idle=1s");
+             ControlClient c = greeted(server.port(), null)) {
+            login(c, "alice");
+            for (int i = 0; i < 4; i++) {
+                Thread.sleep(500);
+                assertThat(c.command("NOOP")).startsWith("200");
+            }
+            long start = System.nanoTime();
+            String r = c.reply();
+            long waited = System.nanoTime() - start;
+            assertThat(r).startsWith("421").contains("Idle timeout");
+            assertThat(waited).isBetween(800_000_000L, 3_500_000_000L);
+            assertThat(c.reply()).isNull();
+        }
+    }
+
+    @Test
+    void aTransferLongerThanTheIdleTimeoutDoesNotCountAsIdleTime() throws Exception {
+        try (TestServer server = TestServer.start("timeouts.idle=2s", "timeouts.shutdown=1s")) {
+            Path big = Files.createDirectories(server.home("alice")).resolve("big.bin");
+            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+                f.setLength(200L << 20);
+            }
+            try (ControlClient c = greeted(server.port(), null)) {
+                login(c, "alice");
+                Socket data = c.openPassive();
+                try {
+                    assertThat(c.command("RETR big.bin")).startsWith("150");
+                    Thread.sleep(2500); // the transfer runs (stuck) longer than timeouts.idle
+                } finally {
+                    data.close();
+                }
+                assertThat(c.reply()).startsWith("426");
+                Thread.sleep(1200); // at least one sweep of the timeouts, less than timeouts.idle
+                assertThat(c.command("NOOP")).startsWith("200");
+            }
+        }
+    }
+
+    @Test
+    void aClientThatNeverLogsInIsDroppedAfterTheLoginTimeout() throws Exception {
+        try (TestServer server = TestServer.start("timeouts.login=1s");
+             ControlClient loggedIn = greeted(server.port(), null);
+             ControlClient lurker = greeted(server.port(), null)) {
+            login(loggedIn, "alice");
+            assertThat(lurker.command("USER bob")).startsWith("331");
+            assertThat(lurker.command("NOOP")).startsWith("200"); // activity does not extend the login time
+            assertThat(lurker.reply()).startsWith("421").contains("Login timeout");
+            assertThat(lurker.reply()).isNull();
+            Thread.sleep(1200);
+            assertThat(loggedIn.command("PWD")).startsWith("257");
+        }
+    }
+
+    @Test
+    void aMebibyteLineWithoutNewlineGets500AndIsClosedWhileOthersAreServed() throws Exception {
+        try (TestServer server = TestServer.start();
+             ControlClient other = greeted(server.port(), null);
+             ControlClient attacker = greeted(server.port(), null)) {
+            login(other, "alice");
+            byte[] line = new byte[1 << 20];
+            Arrays.fill(line, (byte) 'A');
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = attacker.socket().getOutputStream();
+                    out.write(line);
+                    out.flush();
+                } catch (IOException expected) {
+                    // the server stops reading and closes long before a mebibyte
+                }
+            });
+            writer.start();
+            assertThat(attacker.reply()).startsWith("500").contains("too long");
+            assertThat(attacker.reply()).isNull();
+            writer.join(5000);
+            assertThat(writer.isAlive()).isFalse();
+            assertThat(other.command("NOOP")).startsWith("200");
+            try (ControlClient fresh = greeted(server.port(), null)) {
+                login(fresh, "bob");
+            }
+        }
+    }
+
+    @Test
+    void repliesToAClientThatNeverReadsAreBufferedOnlyUpToALimit() throws Exception {
+        // How much the kernel absorbs varies from machine to machine, so this drives the session's output
+        // buffer directly over a real socket whose reader never reads.
+        try (ServerSocketChannel listener = ServerSocketChannel.open().bind(new InetSocketAddress("127.0.0.1", 0));
+             SocketChannel reader = SocketChannel.open()) {
+            reader.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
+            reader.connect(listener.getLocalAddress());
+            SocketChannel writerSide = listener.accept();
+            writerSide.configureBlocking(false);
+            PlainControlIo io = new PlainControlIo(writerSide);
+            long written = 0;
+            try {
+                while (written < (256L << 20)) {
+                    io.write(ByteBuffer.wrap(new byte[16 * 1024]));
+                    io.flush();
+                    written += 16 * 1024;
+                }
+                throw new AssertionError("256 MB accepted for a client that never reads");
+            } catch (IOException expected) {
+                assertThat(expected).hasMessageContaining("does not read");
+            } finally {
+                io.close();
+            }
+            assertThat(written).isLessThan(64L << 20);
+        }
+    }
+
+    @Test
+    void aFullWorkerQueueIsAnsweredAndNeverBlocksTheLoop() throws Exception {
+        try (TestServer server = TestServer.start("workers.threads=1", "workers.queue=1", "timeouts.shutdown=1s")) {
+            Path big = server.home("alice").resolve("big.bin");
+            Files.createDirectories(big.getParent());
+            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+                f.setLength(200L << 20);
+            }
+            try (ControlClient downloader = greeted(server.port(), null);
+                 ControlClient queuedOne = greeted(server.port(), null);
+                 ControlClient refused = greeted(server.port(), null)) {
+                login(downloader, "alice");
+                login(queuedOne, "alice");
+                login(refused, "bob");
+                Socket data = downloader.openPassive();
+                try {
+                    // The only worker is stuck writing a file nobody reads.
+                    assertThat(downloader.command("RETR big.bin")).startsWith("150");
+                    Thread.sleep(300);
+                    queuedOne.send("MKD queued"); // takes the only queue slot
+                    Thread.sleep(100);
+                    long start = System.nanoTime();
+                    assertThat(refused.command("MKD refused")).startsWith("421");
+                    assertThat(refused.command("NOOP")).startsWith("200");
+                    assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+                } finally {
+                    data.close();
+                }
+                assertThat(downloader.reply()).startsWith("426");
+                assertThat(queuedOne.reply()).startsWith("257");
+                assertThat(refused.command("MKD now-fine")).startsWith("257");
+            }
+        }
+    }
+}

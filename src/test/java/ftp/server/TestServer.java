@@ -1,0 +1,143 @@
+package ftp.server;
+
+import ftp.auth.AccountStore;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.OptionalLong;
+import java.util.Properties;
+import java.util.stream.Stream;
+
+/**
+ * A real server for tests: temporary conf and homes, port 0 on loopback, cheap password hashing, users
+ * alice, bob and egon with password {@code secret} (egon: {@code 123}). Stop it with {@link #close()}.
+ */
+public final class TestServer implements AutoCloseable {
+    public static final int ITERATIONS = 1000;
+
+    private final Path base;
+    private final FtpServer server;
+
+    private TestServer(Path base, FtpServer server) {
+        this.base = base;
+        this.server = server;
+    }
+
+    public static TestServer start(String... settings) {
+        try {
+            Path base = Files.createTempDirectory("ftpd-test");
+            Path conf = Files.createDirectories(base.resolve("conf"));
+            Properties p = new Properties();
+            p.setProperty("listen.port", "0");
+            p.setProperty("tls.mode", "off");
+            p.setProperty("passive.ports", "40000-44999");
+            p.setProperty("auth.pbkdf2_iterations", Integer.toString(ITERATIONS));
+            for (String kv : settings) {
+                int eq = kv.indexOf('=');
+                p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            StringBuilder text = new StringBuilder();
+            p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Files.writeString(conf.resolve(ServerSettings.FILE_NAME), text, StandardCharsets.UTF_8);
+            ServerSettings s = ServerSettings.load(conf);
+            AccountStore accounts = new AccountStore(s.accountsFile(), s.defaultQuota());
+            accounts.add("alice", "secret".toCharArray(), null, ITERATIONS);
+            accounts.add("bob", "secret".toCharArray(), null, ITERATIONS);
+            accounts.add("egon", "123".toCharArray(), null, ITERATIONS);
+            return new TestServer(base, FtpServer.start(s));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public int port() {
+        return server.address().getPort();
+    }
+
+    /** The implicit-FTPS port (start with {@code tls.implicit_port=0}). */
+    public int implicitPort() {
+        if (server.implicitAddress() == null) {
+            throw new IllegalStateException("started without tls.implicit_port");
+        }
+        return server.implicitAddress().getPort();
+    }
+
+    /** The TLS key store in use (made on first start), to share with another test server via {@code tls.keystore}. */
+    public Path keystore() {
+        return server.settings().tlsKeystore();
+    }
+
+    public Path base() {
+        return base;
+    }
+
+    public Path home(String user) {
+        return server.settings().homeRoot().resolve(user);
+    }
+
+    public FtpServer server() {
+        return server;
+    }
+
+    public AccountStore accounts() {
+        return new AccountStore(server.settings().accountsFile(), server.settings().defaultQuota());
+    }
+
+    @Override
+    public void close() {
+        server.close();
+        try (Stream<Path> files = Files.walk(base)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // temp files; the OS cleans up
+        }
+    }
+
+    /** Puts a file into a user's home (created if the user never logged in); returns its real path. */
+    public Path write(String user, String relative, byte[] content) {
+        try {
+            Path file = home(user).resolve(relative);
+            Files.createDirectories(file.getParent());
+            return Files.write(file, content);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** What the quota must count: the sizes of the user's regular files, bookkeeping ({@code .upload}) excluded. */
+    public long diskUsage(String user) {
+        Path home = home(user);
+        try (Stream<Path> files = Files.walk(home)) {
+            return files.filter(f -> !f.startsWith(home.resolve(".upload")))
+                    .filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .mapToLong(f -> {
+                        try {
+                            return Files.size(f);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
+                    }).sum();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The transfer log's lines so far. */
+    public java.util.List<String> xferlog() {
+        try {
+            Path log = server.settings().logDir().resolve("xferlog");
+            return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : java.util.List.of();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Quota setting helper for tests. */
+    public void setQuota(String user, long bytes) {
+        accounts().setQuota(user, OptionalLong.of(bytes));
+    }
+}
