@@ -20,7 +20,8 @@ public final class LoginThrottle {
     private static final Duration MAX_DELAY = Duration.ofSeconds(5);
 
     private static final class Failures {
-        int count;
+        int count;  // failures in the window: what a ban counts
+        int streak; // failures since the last success: what the delay grows with
         Instant last;
         Instant bannedUntil; // null while not banned
     }
@@ -46,7 +47,7 @@ public final class LoginThrottle {
      */
     public synchronized Duration delayAfterFailure(InetAddress address) {
         Failures f = live(address, clock.instant());
-        int failures = f == null ? 1 : Math.max(1, f.count);
+        int failures = f == null ? 1 : Math.max(1, f.streak);
         Duration delay = FIRST_DELAY.multipliedBy(1L << Math.min(failures - 1, 16));
         return delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay;
     }
@@ -59,15 +60,22 @@ public final class LoginThrottle {
             table.put(address, f);
         }
         f.count++;
+        f.streak++;
         f.last = now;
         if (f.count >= maxFailures && f.bannedUntil == null) {
             f.bannedUntil = now.plus(banTime);
         }
     }
 
-    /** A successful login clears the address's record. */
+    /**
+     * A successful login resets the reply delay but not the count towards a ban: otherwise anyone with one
+     * valid account could log in between guesses at other accounts and never be banned.
+     */
     public synchronized void recordSuccess(InetAddress address) {
-        table.remove(address);
+        Failures f = live(address, clock.instant());
+        if (f != null) {
+            f.streak = 0;
+        }
     }
 
     public synchronized boolean isBanned(InetAddress address) {

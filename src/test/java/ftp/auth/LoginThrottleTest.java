@@ -62,7 +62,7 @@ class LoginThrottleTest {
     }
 
     @Test
-    void successClearsTheRecord() {
+    void successResetsTheDelay() {
         for (int i = 0; i < 4; i++) {
             throttle.recordFailure(a);
         }
@@ -70,7 +70,17 @@ class LoginThrottleTest {
 
         throttle.recordFailure(a);
         assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void successBetweenGuessesDoesNotPreventTheBan() {
+        for (int i = 0; i < 4; i++) {
+            throttle.recordFailure(a);
+            throttle.recordSuccess(a); // an attacker's own valid account, logged in between guesses
+        }
         assertThat(throttle.isBanned(a)).isFalse();
+        throttle.recordFailure(a);
+        assertThat(throttle.isBanned(a)).isTrue();
     }
 
     @Test
