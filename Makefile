@@ -21,7 +21,8 @@ all build: $(CLASSES)/.built
 
 $(CLASSES)/.built: $(MAIN_SRC) $(MAIN_RES)
 	@rm -rf $(CLASSES) && mkdir -p $(CLASSES)
-	$(JAVAC) -d $(CLASSES) $(MAIN_SRC)
+	@echo "javac: $(words $(MAIN_SRC)) sources -> $(CLASSES)"
+	@$(JAVAC) -d $(CLASSES) $(MAIN_SRC)
 	@if [ -d src/main/resources ]; then cp -r src/main/resources/. $(CLASSES)/; fi
 	@touch $@
 
@@ -33,7 +34,8 @@ $(JUNIT) $(ASSERTJ):
 
 $(TEST_CLS)/.built: $(CLASSES)/.built $(TEST_SRC) $(JUNIT) $(ASSERTJ)
 	@rm -rf $(TEST_CLS) && mkdir -p $(TEST_CLS)
-	$(JAVAC) -Xlint:-processing -cp $(CLASSES):$(JUNIT):$(ASSERTJ) -d $(TEST_CLS) $(TEST_SRC)
+	@echo "javac: $(words $(TEST_SRC)) test sources -> $(TEST_CLS)"
+	@$(JAVAC) -Xlint:-processing -cp $(CLASSES):$(JUNIT):$(ASSERTJ) -d $(TEST_CLS) $(TEST_SRC)
 	@touch $@
 
 # Run every test; the last line is "N passed, M failed".
@@ -41,7 +43,7 @@ test: $(TEST_CLS)/.built
 	@mkdir -p build/reports
 	@java -Xss4m -jar $(JUNIT) execute \
 	    --class-path $(CLASSES):$(TEST_CLS):$(ASSERTJ) $(SELECT) \
-	    --disable-banner --details=tree --reports-dir=build/reports 2>&1 | tee build/test-output.txt; \
+	    --disable-banner --disable-ansi-colors --details=tree --reports-dir=build/reports 2>&1 | tee build/test-output.txt; \
 	  status=$${PIPESTATUS[0]}; \
 	  passed=$$(sed -n 's/.*\[ *\([0-9]*\) tests successful *\].*/\1/p' build/test-output.txt); \
 	  failed=$$(sed -n 's/.*\[ *\([0-9]*\) tests failed *\].*/\1/p' build/test-output.txt); \
