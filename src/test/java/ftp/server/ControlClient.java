@@ -202,6 +202,26 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Like {@link #cutProtectedUpload}, but the TCP connection ends with a reset (RST, SO_LINGER 0) instead of
+     * a FIN; returns the final reply.
+     */
+    public String resetProtectedUpload(String command, byte[] content) {
+        Socket plain = openPassive();
+        try {
+            SSLSocket data = openProtected(command, true, plain);
+            data.getOutputStream().write(content);
+            data.getOutputStream().flush();
+            plain.setSoLinger(true, 0);
+            plain.close();
+            return reply();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            closeQuietly(plain);
+        }
+    }
+
     /** A TLS client context that trusts any certificate: the test server's is self-signed and made on first start. */
     public static SSLContext trustingContext() {
         try {

@@ -220,8 +220,13 @@ final class Upload {
         } catch (IOException e) {
             ServerContext.LOG.log(Level.WARNING, "cannot clear the upload record of " + path, e);
         }
-        FileEntry entry = files.stat(path);
-        v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(), Md5.hex(md5.digest()));
+        try {
+            FileEntry entry = files.stat(path);
+            v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(), Md5.hex(md5.digest()));
+        } catch (FsException moved) {
+            // Renamed, or a directory on its path swapped, since the open: the bytes are stored all the same;
+            // only the digest goes uncached.
+        }
         log(true);
         ServerContext.LOG.info(() -> "upload user=" + v.user().name() + " path=" + path + " bytes=" + received);
         String name = mode == UploadMode.UNIQUE ? " FILE: " + VirtualPaths.name(path) : "";
