@@ -2,9 +2,14 @@ package ftp.server;
 
 /**
  * A verb's metadata, so the common checks happen once before any handler runs: not logged in → 530,
- * missing argument → 501, and where the handler runs (selector thread or worker). Immutable.
+ * missing argument → 501, and where the handler runs (selector thread or worker). {@code longRunning} transfers
+ * (RETR, STOR, APPE, STOU) run on their own pool, so a slow download never delays a listing. Immutable.
  */
-public record CommandSpec(String verb, boolean needsLogin, Arg arg, Handler handler, String help) {
+public record CommandSpec(String verb, boolean needsLogin, Arg arg, Handler handler, String help, boolean longRunning) {
+
+    public CommandSpec(String verb, boolean needsLogin, Arg arg, Handler handler, String help) {
+        this(verb, needsLogin, arg, handler, help, false);
+    }
 
     public enum Arg { NONE, OPTIONAL, REQUIRED }
 

@@ -74,10 +74,10 @@ public final class CommandTable {
         user("LIST", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::list, "LIST [<sp> path]");
         user("NLST", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::nlst, "NLST [<sp> path]");
         user("MLSD", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::mlsd, "MLSD [<sp> path]");
-        user("RETR", Arg.REQUIRED, (CommandSpec.TransferHandler) Transfers::retr, "RETR <sp> path");
-        user("STOR", Arg.REQUIRED, (CommandSpec.TransferHandler) Transfers::stor, "STOR <sp> path");
-        user("APPE", Arg.REQUIRED, (CommandSpec.TransferHandler) Transfers::appe, "APPE <sp> path");
-        user("STOU", Arg.OPTIONAL, (CommandSpec.TransferHandler) Transfers::stou, "STOU [<sp> name]");
+        bulk("RETR", Arg.REQUIRED, Transfers::retr, "RETR <sp> path");
+        bulk("STOR", Arg.REQUIRED, Transfers::stor, "STOR <sp> path");
+        bulk("APPE", Arg.REQUIRED, Transfers::appe, "APPE <sp> path");
+        bulk("STOU", Arg.OPTIONAL, Transfers::stou, "STOU [<sp> name]");
         user("HASH", Arg.REQUIRED, (CommandSpec.WorkerHandler) Hashes::hash, "HASH <sp> path");
         user("XMD5", Arg.REQUIRED, (CommandSpec.WorkerHandler) Hashes::xmd5, "XMD5 <sp> path");
         user("RANG", Arg.REQUIRED, (CommandSpec.LoopHandler) Hashes::rang, "RANG <sp> start <sp> end");
@@ -89,6 +89,11 @@ public final class CommandTable {
 
     private void user(String verb, Arg arg, Handler handler, String help) {
         specs.put(verb, new CommandSpec(verb, true, arg, handler, help));
+    }
+
+    /** A file transfer: may run for hours, so it goes to the transfer pool. */
+    private void bulk(String verb, Arg arg, CommandSpec.TransferHandler handler, String help) {
+        specs.put(verb, new CommandSpec(verb, true, arg, handler, help, true));
     }
 
     private void alias(String verb, String of) {

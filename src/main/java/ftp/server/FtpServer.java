@@ -30,6 +30,8 @@ public final class FtpServer implements AutoCloseable {
     private final ServerSettings settings;
     private final WorkerPool workers;
     private final WorkerPool passwordChecks;
+    private final WorkerPool transfers;
+    private final WorkerPool digests;
     private final EventLoop loop;
     private final Thread loopThread;
     private final InetSocketAddress address;
@@ -43,13 +45,16 @@ public final class FtpServer implements AutoCloseable {
         this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
         this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue());
         this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(), settings.workerQueue());
+        this.transfers = new WorkerPool("ftpd-transfer", settings.transferThreads(), settings.workerQueue());
+        // One digest per upload in flight at most; past that an upload goes undigested and HASH reads the file.
+        this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
         ServerContext context = new ServerContext(settings, accounts,
                 new Authenticator(accounts, new VerifiedLoginCache(1024), settings.maxConcurrentHashes(),
                         settings.pbkdf2Iterations()),
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
-                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transferLog, tls);
+                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());
@@ -74,6 +79,8 @@ public final class FtpServer implements AutoCloseable {
             }
             workers.shutdown(Duration.ZERO);
             passwordChecks.shutdown(Duration.ZERO);
+            transfers.shutdown(Duration.ZERO);
+            digests.shutdown(Duration.ZERO);
             transferLog.close();
             throw new IOException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort() + ": "
                     + e.getMessage(), e);
@@ -123,6 +130,8 @@ public final class FtpServer implements AutoCloseable {
         }
         workers.shutdown(Duration.ofSeconds(2));
         passwordChecks.shutdown(Duration.ofSeconds(2));
+        transfers.shutdown(Duration.ofSeconds(2));
+        digests.shutdown(Duration.ofSeconds(2));
         try {
             transferLog.close();
         } catch (IOException ignored) {

@@ -30,12 +30,15 @@ public final class ServerContext {
     private final HashCache hashes;
     private final WorkerPool workers;
     private final WorkerPool passwordChecks;
+    private final WorkerPool transfers;
+    private final WorkerPool digests;
     private final TransferLog transferLog;
     private final TlsContexts tls;
 
     public ServerContext(ServerSettings settings, AccountStore accounts, Authenticator authenticator,
                          LoginThrottle throttle, QuotaRegistry quotas, HashCache hashes, WorkerPool workers,
-                         WorkerPool passwordChecks, TransferLog transferLog, TlsContexts tls) {
+                         WorkerPool passwordChecks, WorkerPool transfers, WorkerPool digests, TransferLog transferLog,
+                         TlsContexts tls) {
         this.settings = settings;
         this.accounts = accounts;
         this.authenticator = authenticator;
@@ -44,6 +47,8 @@ public final class ServerContext {
         this.hashes = hashes;
         this.workers = workers;
         this.passwordChecks = passwordChecks;
+        this.transfers = transfers;
+        this.digests = digests;
         this.transferLog = transferLog;
         this.tls = tls;
     }
@@ -76,6 +81,16 @@ public final class ServerContext {
      * PASS checks only, as many threads as {@code auth.max_concurrent_hashes}: a flood of logins waits here,
      * never holding the workers that other sessions' commands need.
      */
+    /** Long file transfers (RETR, STOR, APPE, STOU), kept apart so they never hold up short commands. */
+    public WorkerPool transfers() {
+        return transfers;
+    }
+
+    /** MD5 of uploads, computed beside the transfer (see FollowingDigest). */
+    public WorkerPool digests() {
+        return digests;
+    }
+
     public WorkerPool passwordChecks() {
         return passwordChecks;
     }

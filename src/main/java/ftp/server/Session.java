@@ -447,7 +447,7 @@ public final class Session {
             } else if (handler instanceof WorkerHandler h) {
                 submit(verb, null, view -> h.run(view, arg));
             } else if (handler instanceof TransferHandler h) {
-                startTransfer(verb, arg, h);
+                startTransfer(verb, arg, h, spec.longRunning() ? server.transfers() : server.workers());
             }
         } catch (FtpReplyException e) {
             send(e.reply());
@@ -457,7 +457,7 @@ public final class Session {
         }
     }
 
-    private void startTransfer(String verb, String arg, TransferHandler h) {
+    private void startTransfer(String verb, String arg, TransferHandler h, WorkerPool pool) {
         if (inputEnded) {
             close("client closed the connection"); // nobody is left to take the data
             return;
@@ -476,7 +476,7 @@ public final class Session {
         passive = null;
         transfer = handle;
         abortRequested = false;
-        submit(verb, handle, view -> {
+        submit(pool, verb, handle, view -> {
             try {
                 return h.run(new SessionView(view.server(), view.user(), view.peer(), view.cwd(), view.binary(),
                         view.restOffset(), view.allocated(), view.renameFrom(), view.rangeStart(), view.rangeEnd(),

@@ -73,6 +73,9 @@ class HashCommandsTest {
 
             // Change the bytes behind the server's back but keep size and mtime: a HASH that still
             // answers the uploaded digest proves it came from what the upload computed, not a re-read.
+            // The upload's digest thread trails the writer by at most a few milliseconds for 3 MB; give it
+            // ample time to finish before the swap.
+            sleep(1000);
             Path file = server.home("bob").resolve("up.bin");
             FileTime mtime = Files.getLastModifiedTime(file);
             Files.write(file, new byte[whole.length]);
@@ -82,6 +85,14 @@ class HashCommandsTest {
             // A new mtime is a new version: read again.
             Files.setLastModifiedTime(file, FileTime.fromMillis(mtime.toMillis() - 60_000));
             assertThat(c.command("XMD5 up.bin")).isEqualTo("250 " + md5(new byte[whole.length]));
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -9,8 +9,9 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * The selector thread answers cheap commands itself: with every worker stuck in a transfer nobody reads,
- * NOOP and PWD from another session still come back at once.
+ * The selector thread answers cheap commands itself: with every worker of both pools stuck in a transfer
+ * nobody reads, NOOP and PWD from another session still come back at once. And long transfers have a pool of
+ * their own, so downloads that fill it never hold up another session's listing.
  */
 class LoopResponsivenessTest {
     private static final long LIMIT_NANOS = 200_000_000L;
@@ -19,12 +20,24 @@ class LoopResponsivenessTest {
         return ControlClient.loggedIn(port, user, "secret");
     }
 
+    private static Path bigFile(TestServer server) throws Exception {
+        Path big = Files.createDirectories(server.home("alice")).resolve("big.bin");
+        try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+            f.setLength(200L << 20); // sparse: costs no disk
+        }
+        return big;
+    }
+
     @Test
     void noopAndPwdAreAnsweredWhileEveryWorkerIsBusy() throws Exception {
-        try (TestServer server = TestServer.start("workers.threads=2", "timeouts.shutdown=1s")) {
-            Path big = Files.createDirectories(server.home("alice")).resolve("big.bin");
-            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
-                f.setLength(200L << 20); // sparse: costs no disk
+        try (TestServer server = TestServer.start("workers.threads=1", "workers.transfer_threads=1",
+                "timeouts.shutdown=1s")) {
+            bigFile(server);
+            // A listing of this directory is far larger than the socket buffers, so an unread LIST blocks.
+            Path many = Files.createDirectories(server.home("alice").resolve("many"));
+            String padding = "x".repeat(200);
+            for (int i = 0; i < 40_000; i++) {
+                Files.createFile(many.resolve(padding + i));
             }
             try (ControlClient d1 = login(server.port(), "alice");
                  ControlClient d2 = login(server.port(), "alice");
@@ -33,9 +46,9 @@ class LoopResponsivenessTest {
                 Socket data1 = d1.openPassive();
                 Socket data2 = d2.openPassive();
                 try {
-                    assertThat(d1.command("RETR big.bin")).startsWith("150");
-                    assertThat(d2.command("RETR big.bin")).startsWith("150");
-                    Thread.sleep(300); // both workers now block on full socket buffers
+                    assertThat(d1.command("RETR big.bin")).startsWith("150"); // the transfer pool's only thread
+                    assertThat(d2.command("LIST many")).startsWith("150");   // the command pool's only thread
+                    Thread.sleep(300); // both now block on full socket buffers
 
                     // Proof that no worker is free: a disk command waits in the queue.
                     probe.send("MKD waits");
@@ -58,6 +71,34 @@ class LoopResponsivenessTest {
                 // Closing the data connections ends both transfers; the queued command then runs.
                 probe.socket().setSoTimeout(10_000);
                 assertThat(probe.reply()).startsWith("257 \"/waits\"");
+                assertThat(d1.reply()).startsWith("426");
+                assertThat(d2.reply()).startsWith("426");
+            }
+        }
+    }
+
+    @Test
+    void downloadsFillingTheTransferPoolDoNotDelayAListing() throws Exception {
+        try (TestServer server = TestServer.start("workers.threads=1", "workers.transfer_threads=2",
+                "timeouts.shutdown=1s")) {
+            bigFile(server);
+            try (ControlClient d1 = login(server.port(), "alice");
+                 ControlClient d2 = login(server.port(), "alice");
+                 ControlClient lister = login(server.port(), "alice")) {
+                Socket data1 = d1.openPassive();
+                Socket data2 = d2.openPassive();
+                try {
+                    assertThat(d1.command("RETR big.bin")).startsWith("150");
+                    assertThat(d2.command("RETR big.bin")).startsWith("150");
+                    Thread.sleep(300);
+                    long start = System.nanoTime();
+                    assertThat(lister.list("LIST")).anyMatch(line -> line.endsWith(" big.bin"));
+                    long took = System.nanoTime() - start;
+                    assertThat(took).as("LIST took %d ms", took / 1_000_000).isLessThan(2 * LIMIT_NANOS);
+                } finally {
+                    data1.close();
+                    data2.close();
+                }
                 assertThat(d1.reply()).startsWith("426");
                 assertThat(d2.reply()).startsWith("426");
             }

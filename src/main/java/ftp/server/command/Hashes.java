@@ -13,7 +13,11 @@ import ftp.server.SessionView;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * HASH (draft-bryan-ftpext-hash, MD5 only), RANG for a byte range, and XMD5. A whole-file digest comes from
@@ -23,6 +27,7 @@ import java.util.concurrent.Semaphore;
  * whole file).
  */
 public final class Hashes {
+    private static final long PENDING_WAIT_MINUTES = 10;
     private static final Semaphore READERS = new Semaphore(Math.max(1, Runtime.getRuntime().availableProcessors()));
 
     private Hashes() {}
@@ -68,9 +73,17 @@ public final class Hashes {
         HashCache cache = v.server().hashes();
         boolean whole = start == 0 && end == e.size();
         if (whole) {
-            Optional<String> known = cache.lookup(v.user().name(), path, e.size(), e.modified());
+            Optional<CompletableFuture<String>> known = cache.lookup(v.user().name(), path, e.size(), e.modified());
             if (known.isPresent()) {
-                return known.get();
+                try {
+                    // An upload's digest may still be catching up with the bytes it stored: wait for the rest.
+                    return known.get().get(PENDING_WAIT_MINUTES, TimeUnit.MINUTES);
+                } catch (ExecutionException | TimeoutException | java.util.concurrent.CancellationException failed) {
+                    // abandoned or slow: read the file below
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new FtpReplyException(451, "Interrupted.");
+                }
             }
         }
         if (!READERS.tryAcquire()) {

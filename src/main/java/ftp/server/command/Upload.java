@@ -2,8 +2,8 @@ package ftp.server.command;
 
 import ftp.fs.ByteSize;
 import ftp.fs.FileEntry;
+import ftp.fs.FollowingDigest;
 import ftp.fs.FsException;
-import ftp.fs.Md5;
 import ftp.fs.OpenedForWrite;
 import ftp.fs.QuotaLedger;
 import ftp.fs.UploadJournal;
@@ -22,7 +22,6 @@ import ftp.server.data.DataConnections;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Level;
@@ -76,6 +75,8 @@ final class Upload {
     private Optional<UploadRecord> earlier = Optional.empty();
     /** The file size the client announced (start + ALLO), for the journal. */
     private OptionalLong expectedSize = OptionalLong.empty();
+    /** Digests what is stored, on a digest thread; null when none could be started (then HASH reads the file). */
+    private FollowingDigest digest;
 
     Upload(SessionView v, String path, UploadMode mode) {
         this.v = v;
@@ -109,6 +110,9 @@ final class Upload {
                 quota.release(reserved);
                 reserved = 0;
             }
+            if (digest != null) {
+                digest.abandon(); // no-op once finished
+            }
         }
     }
 
@@ -134,7 +138,6 @@ final class Upload {
         if (mode == UploadMode.RESUME || mode == UploadMode.APPEND) {
             earlier = journal.list().stream().filter(r -> r.path().equals(path)).findFirst();
         }
-        MessageDigest md5 = prefixDigest(file, start);
         expectedSize = announced >= 0 ? OptionalLong.of(start + announced) : OptionalLong.empty();
         v.transfer().expect(announced);
         v.preliminary().accept(new Reply(150, mode == UploadMode.UNIQUE
@@ -161,11 +164,12 @@ final class Upload {
                 quota.adjust(-(before - start));
             }
             position = start;
-            return transfer(d, file, md5);
+            digest = startDigest();
+            return transfer(d, file);
         }
     }
 
-    private Outcome transfer(DataConnection d, FileChannel file, MessageDigest md5) throws IOException {
+    private Outcome transfer(DataConnection d, FileChannel file) throws IOException {
         d.setReadTimeout((int) Math.min(Integer.MAX_VALUE, v.server().settings().dataTimeout().toMillis()));
         // Binary over a plain connection: socket to direct buffer to file, no copy through the heap.
         ByteBuffer in = v.binary() && !d.isTls() ? DIRECT_BUFFER.get() : ByteBuffer.allocate(Transfers.BUFFER);
@@ -188,13 +192,13 @@ final class Upload {
             in.flip();
             received += n;
             v.transfer().add(n);
-            Outcome refused = store(file, md5, converted == null ? in : toLocalLineEnds(in, converted, false));
+            Outcome refused = store(file, converted == null ? in : toLocalLineEnds(in, converted, false));
             if (refused != null) {
                 return refused;
             }
         }
         if (endOfData && heldCr) {
-            Outcome refused = store(file, md5, toLocalLineEnds(in.clear().flip(), converted, true));
+            Outcome refused = store(file, toLocalLineEnds(in.clear().flip(), converted, true));
             if (refused != null) {
                 return refused;
             }
@@ -222,7 +226,11 @@ final class Upload {
         }
         try {
             FileEntry entry = files.stat(path);
-            v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(), Md5.hex(md5.digest()));
+            if (digest != null) {
+                digest.finish(position);
+                v.server().hashes().storePending(v.user().name(), path, entry.size(), entry.modified(),
+                        digest.result());
+            }
         } catch (FsException moved) {
             // Renamed, or a directory on its path swapped, since the open: the bytes are stored all the same;
             // only the digest goes uncached.
@@ -237,7 +245,7 @@ final class Upload {
      * Writes what {@code bytes} holds at {@link #position} after reserving it, then digests it; null when
      * done, else the reply that ends the upload (552 over quota, 452 disk full).
      */
-    private Outcome store(FileChannel file, MessageDigest md5, ByteBuffer bytes) throws IOException {
+    private Outcome store(FileChannel file, ByteBuffer bytes) throws IOException {
         int n = bytes.remaining();
         if (n == 0) {
             return null;
@@ -272,8 +280,10 @@ final class Upload {
             return Outcome.of(452, "Insufficient storage space on the server; " + position
                     + " bytes kept, resume later.");
         }
-        md5.update(bytes);
         position += n;
+        if (digest != null) {
+            digest.advance(position);
+        }
         return null;
     }
 
@@ -316,22 +326,24 @@ final class Upload {
         return out.clear().limit(m);
     }
 
-    /** The digest of the bytes a resume keeps, so the stored MD5 is the whole file's. */
-    private MessageDigest prefixDigest(FileChannel file, long length) throws IOException {
-        MessageDigest md5 = Md5.newDigest();
-        ByteBuffer buf = ByteBuffer.allocate(Transfers.BUFFER);
-        long p = 0;
-        while (p < length) {
-            buf.clear().limit((int) Math.min(buf.capacity(), length - p));
-            int n = file.read(buf, p);
-            if (n <= 0) {
-                break;
-            }
-            md5.update(buf.array(), 0, n);
-            p += n;
-            v.transfer().add(0); // reading a long prefix is progress too, for the stall watchdog
+    /**
+     * Starts digesting the file as it is stored, from byte 0 so a kept prefix counts too; the upload never
+     * waits for it. Null when the digest threads are saturated: the upload goes on, HASH reads the file later.
+     */
+    private FollowingDigest startDigest() {
+        FollowingDigest d;
+        try {
+            d = new FollowingDigest(files.openRead(path));
+        } catch (FsException e) {
+            return null;
         }
-        return md5;
+        d.advance(position);
+        if (!v.server().digests().trySubmit(d)) {
+            d.abandon();
+            d.run(); // closes its channel: an abandoned digest returns at once
+            return null;
+        }
+        return d;
     }
 
     /** Records how far the upload got. The record written at the start stands if this write fails. */
