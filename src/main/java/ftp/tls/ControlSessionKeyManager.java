@@ -5,7 +5,10 @@ import java.net.Socket;
 import java.security.Principal;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
+import java.util.Collections;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.WeakHashMap;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
@@ -16,12 +19,13 @@ import javax.net.ssl.X509ExtendedKeyManager;
  * certificate only during a full handshake (never when a session is resumed), so this is where we see every full
  * handshake the context makes, with its new session, and keep two promises {@link DataTls#resumes} relies on:
  * <ol>
- *   <li>exactly one full handshake runs on an {@link SSLEngine}: the control connection's. A second client (a
+ *   <li>exactly one full handshake runs on a control engine: the control connection's. A second client (a
  *       context shared by mistake) or a renegotiation is refused, so the context's sessions all descend from one
  *       control session or from data connections of that same client;</li>
- *   <li>no full handshake on a data connection ({@link SSLSocket}) gets a session created in the same millisecond
- *       as the control session, so creation time tells the control session's lineage from any data connection's
- *       own fresh session (and from sessions resumed from one).</li>
+ *   <li>no full handshake on a data connection (an engine registered with {@link #expectData}, or an
+ *       {@link SSLSocket}) gets a session created in the same millisecond as the control session, so creation
+ *       time tells the control session's lineage from any data connection's own fresh session (and from sessions
+ *       resumed from one).</li>
  * </ol>
  * Called by the JDK on whichever thread runs the handshake (delegated tasks on workers, data handshakes on workers).
  */
@@ -30,6 +34,8 @@ final class ControlSessionKeyManager extends X509ExtendedKeyManager {
     private WeakReference<SSLSession> control = new WeakReference<>(null);
     private long controlCreationTime;
     private boolean controlChosen;
+    /** Engines of this client's data connections (see {@link DataTls#wrapAccepted}); weak, they end with them. */
+    private final Set<SSLEngine> dataEngines = Collections.newSetFromMap(new WeakHashMap<>());
 
     ControlSessionKeyManager(X509ExtendedKeyManager certificates) {
         this.certificates = certificates;
@@ -40,13 +46,22 @@ final class ControlSessionKeyManager extends X509ExtendedKeyManager {
         return controlChosen ? OptionalLong.of(controlCreationTime) : OptionalLong.empty();
     }
 
+    /** Marks {@code engine} as a data connection's: its full handshakes are judged as data, not as control. */
+    synchronized void expectData(SSLEngine engine) {
+        dataEngines.add(engine);
+    }
+
     @Override
     public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
         SSLSession handshake = engine == null ? null : engine.getHandshakeSession();
-        if (handshake == null || !admitControl(handshake)) {
+        if (handshake == null || !(isData(engine) ? admitData(handshake) : admitControl(handshake))) {
             return null; // the handshake fails: no certificate
         }
         return certificates.chooseEngineServerAlias(keyType, issuers, engine);
+    }
+
+    private synchronized boolean isData(SSLEngine engine) {
+        return dataEngines.contains(engine);
     }
 
     @Override

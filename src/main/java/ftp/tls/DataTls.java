@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.Socket;
 import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
@@ -28,17 +29,20 @@ import javax.net.ssl.SSLSocket;
  *       throw-away client context) can never be resumed in it: such a client makes a full handshake;</li>
  *   <li>a full handshake always asks the key manager for the certificate; the context's
  *       {@link ControlSessionKeyManager} admits one control handshake per context and refuses any data-connection
- *       full handshake whose new session would carry the control session's creation time (same millisecond);</li>
+ *       full handshake whose new session would carry the control session's creation time (same millisecond);
+ *       it tells them apart because {@link #wrapAccepted} registers each data connection's engine with it;</li>
  *   <li>therefore a data session is the control session's lineage exactly when it belongs to the same session
  *       context and has the same creation time (and protocol). A thief's fresh handshake fails 2; a session
  *       resumed from a thief's own earlier data connection carries that connection's creation time.</li>
  * </ol>
  *
- * <h2>Truncated uploads</h2>
- * A JDK {@code SSLSocket} reports an end of stream without {@code close_notify} as a clean -1 unless the JVM runs
- * with {@code -Dcom.sun.net.ssl.requireCloseNotify=true}; with it, such a read throws
- * {@code SSLProtocolException("Remote host terminated the connection")}, which is how the server can tell a cut
- * TLS upload from a complete one. The property is read once per JVM, so it belongs on the server's command line.
+ * <h2>The data socket</h2>
+ * Data connections run on a {@link ServerDataSocket} (an {@link SSLEngine} the server drives itself) rather than
+ * the JDK's layered {@code SSLSocket}, for two reasons. An end of stream without {@code close_notify} reads as an
+ * {@code SSLException} caused by an {@code EOFException}, so a cut TLS upload is told from a complete one without
+ * relying on {@code com.sun.net.ssl.requireCloseNotify} (read once per JVM, by whichever TLS code loads first).
+ * And the TLS 1.3 ticket is held back until the server sends data or closes, which keeps clients that close an
+ * upload without reading (lftp) from resetting it mid-way; see {@link ServerDataSocket}.
  *
  * <p>Stateless; any thread.
  */
@@ -62,20 +66,21 @@ public final class DataTls {
      * the socket from outside, such as the loop's idle sweep).
      */
     public static SSLSocket wrapAccepted(SSLContext ctx, Socket plain, int timeoutMillis) throws IOException {
-        SSLSocket tls;
+        ServerDataSocket tls;
         try {
-            tls = (SSLSocket) ctx.getSocketFactory().createSocket(
-                    plain, plain.getInetAddress().getHostAddress(), plain.getPort(), true);
+            SSLEngine engine = ctx.createSSLEngine();
+            TlsPolicy.configureServerEngine(engine);
+            TlsContexts.keyManagerOf(ctx.getServerSessionContext()).ifPresent(keys -> keys.expectData(engine));
+            tls = new ServerDataSocket(plain, engine);
         } catch (IOException | RuntimeException e) {
             plain.close();
             throw e;
         }
         try {
-            TlsPolicy.configureServerEngine(tls);
             int previousTimeout = plain.getSoTimeout();
-            tls.setSoTimeout(timeoutMillis);
+            plain.setSoTimeout(timeoutMillis);
             tls.startHandshake();
-            tls.setSoTimeout(previousTimeout);
+            plain.setSoTimeout(previousTimeout);
             return tls;
         } catch (IOException | RuntimeException e) {
             tls.close();

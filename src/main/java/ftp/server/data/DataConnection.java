@@ -68,8 +68,8 @@ public final class DataConnection implements java.io.Closeable {
             }
             return n;
         } catch (SSLException e) {
-            // With com.sun.net.ssl.requireCloseNotify the JDK reports a TCP close without close_notify as an
-            // SSLException caused by the EOFException: an end, but possibly truncated (cleanTlsEnd stays false).
+            // A TCP end without close_notify comes as an SSLException caused by an EOFException (see
+            // ftp.tls.EngineSocket): an end, but possibly truncated, so cleanTlsEnd stays false.
             if (e.getCause() instanceof EOFException || String.valueOf(e.getMessage()).contains("close_notify")) {
                 return -1;
             }
