@@ -54,7 +54,8 @@ public final class FtpServer implements AutoCloseable {
                 new Authenticator(accounts, new VerifiedLoginCache(1024), settings.maxConcurrentHashes(),
                         settings.pbkdf2Iterations()),
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
-                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog, tls);
+                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog,
+                tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());

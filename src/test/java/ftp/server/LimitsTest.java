@@ -241,7 +241,8 @@ class LimitsTest {
 
     @Test
     void aFullWorkerQueueIsAnsweredAndNeverBlocksTheLoop() throws Exception {
-        try (TestServer server = TestServer.start("workers.threads=1", "workers.queue=1", "timeouts.shutdown=1s")) {
+        try (TestServer server = TestServer.start("workers.transfer_threads=1", "workers.queue=1",
+                "timeouts.shutdown=1s")) {
             Path big = server.home("alice").resolve("big.bin");
             Files.createDirectories(big.getParent());
             try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
@@ -254,21 +255,26 @@ class LimitsTest {
                 login(queuedOne, "alice");
                 login(refused, "bob");
                 Socket data = downloader.openPassive();
+                Socket queuedData = queuedOne.openPassive();
+                Socket refusedData = refused.openPassive();
                 try {
-                    // The only worker is stuck writing a file nobody reads.
+                    // The only transfer thread is stuck writing a file nobody reads.
                     assertThat(downloader.command("RETR big.bin")).startsWith("150");
                     Thread.sleep(300);
-                    queuedOne.send("MKD queued"); // takes the only queue slot
+                    queuedOne.send("RETR big.bin"); // takes the only queue slot
                     Thread.sleep(100);
                     long start = System.nanoTime();
-                    assertThat(refused.command("MKD refused")).startsWith("421");
+                    assertThat(refused.command("RETR big.bin")).startsWith("421");
                     assertThat(refused.command("NOOP")).startsWith("200");
                     assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
                 } finally {
                     data.close();
                 }
                 assertThat(downloader.reply()).startsWith("426");
-                assertThat(queuedOne.reply()).startsWith("257");
+                assertThat(queuedOne.reply()).startsWith("150"); // its turn came once the thread was free
+                queuedData.close();
+                assertThat(queuedOne.reply()).startsWith("426");
+                refusedData.close();
                 assertThat(refused.command("MKD now-fine")).startsWith("257");
             }
         }

@@ -34,7 +34,7 @@ public final class TestServer implements AutoCloseable {
             Properties p = new Properties();
             p.setProperty("listen.port", "0");
             p.setProperty("tls.mode", "off");
-            p.setProperty("passive.ports", "40000-44999");
+            p.setProperty("passive.ports", "62000-64999"); // above the ephemeral range, so client sockets never hold them
             p.setProperty("auth.pbkdf2_iterations", Integer.toString(ITERATIONS));
             for (String kv : settings) {
                 int eq = kv.indexOf('=');

@@ -1,0 +1,192 @@
+package ftp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ftp.auth.Authenticator;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Attacks on authentication (issue 7): telling unknown users from wrong passwords by reply or timing,
+ * guessing from one address, and burning the server's CPU with password hashing.
+ */
+class AttackLoginTest {
+    /** Costly enough that skipping the dummy hash for unknown users would show in the timing. */
+    private static final int COSTLY_ITERATIONS = 1_000_000;
+
+    private record Try(String userReply, String passReply, long millis) {}
+
+    /** USER then PASS from {@code from}; the time is from sending PASS to its reply. */
+    private static Try tryLogin(int port, String from, String user, String password) {
+        try (ControlClient c = new ControlClient(port, from)) {
+            c.expect(220);
+            String u = c.command("USER " + user);
+            long start = System.nanoTime();
+            String p = c.command("PASS " + password);
+            return new Try(u, p, (System.nanoTime() - start) / 1_000_000);
+        }
+    }
+
+    private static long median(List<Long> values) {
+        long[] sorted = values.stream().mapToLong(Long::longValue).sorted().toArray();
+        return sorted[sorted.length / 2];
+    }
+
+    @Test
+    void anUnknownUserAndAWrongPasswordLookAndTakeTheSameEvenWithCostlyHashes() throws Exception {
+        try (TestServer server = TestServer.start("auth.pbkdf2_iterations=" + COSTLY_ITERATIONS,
+                "auth.max_concurrent_hashes=2")) {
+            server.accounts().add("carol", "right".toCharArray(), null, COSTLY_ITERATIONS);
+            // Warm up PBKDF2 in the server (the first run includes class loading and compilation).
+            assertThat(tryLogin(server.port(), "127.0.0.20", "carol", "right").passReply()).startsWith("230");
+            tryLogin(server.port(), "127.0.0.21", "nobody", "x");
+            List<Long> unknown = new ArrayList<>();
+            List<Long> wrong = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                for (int round = 0; round < 3; round++) {
+                    // A fresh address each, so every attempt is a first failure with the same delay.
+                    String a = "127.0.0." + (30 + 2 * round);
+                    String b = "127.0.0." + (31 + 2 * round);
+                    Future<Try> u = pool.submit(() -> tryLogin(server.port(), a, "nobody" + round(a), "guess"));
+                    Future<Try> w = pool.submit(() -> tryLogin(server.port(), b, "carol", "guess"));
+                    Try tu = u.get(30, TimeUnit.SECONDS);
+                    Try tw = w.get(30, TimeUnit.SECONDS);
+                    assertThat(tu.passReply()).startsWith("530").isEqualTo(tw.passReply());
+                    assertThat(tu.userReply().replace("nobody" + round(a), "NAME"))
+                            .isEqualTo(tw.userReply().replace("carol", "NAME"));
+                    unknown.add(tu.millis());
+                    wrong.add(tw.millis());
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(unknown).as("slowed").allMatch(ms -> ms >= 900);
+            assertThat(wrong).as("slowed").allMatch(ms -> ms >= 900);
+            long hashMillis = Authenticator.measureCost(COSTLY_ITERATIONS).toMillis();
+            assertThat(hashMillis).as("one hash must cost enough for the timing to tell").isGreaterThan(150);
+            assertThat(Math.abs(median(unknown) - median(wrong)))
+                    .as("median ms, unknown %s vs wrong password %s (one hash: %d ms)", unknown, wrong, hashMillis)
+                    .isLessThan(hashMillis / 2);
+        }
+    }
+
+    private static String round(String address) {
+        return address.substring(address.lastIndexOf('.') + 1);
+    }
+
+    @Test
+    void guessingFromOneAddressIsSlowedThenBannedWhileAnotherAddressLogsInPromptly() throws Exception {
+        try (TestServer server = TestServer.start("auth.max_failures=2", "auth.ban_time=60s")) {
+            ExecutorService pool = Executors.newFixedThreadPool(2);
+            try {
+                long start = System.nanoTime();
+                List<Future<Try>> guesses = new ArrayList<>();
+                for (int i = 0; i < 2; i++) {
+                    String guess = "guess" + i;
+                    guesses.add(pool.submit(() -> tryLogin(server.port(), "127.0.0.1", "alice", guess)));
+                }
+                Thread.sleep(300); // the guesses are being held back now
+                Try honest = tryLogin(server.port(), "127.0.0.2", "bob", "secret");
+                assertThat(honest.passReply()).startsWith("230");
+                assertThat(honest.millis()).as("ms for another address's login during the attack").isLessThan(1000);
+                List<String> replies = new ArrayList<>();
+                for (Future<Try> f : guesses) {
+                    Try t = f.get(30, TimeUnit.SECONDS);
+                    assertThat(t.millis()).as("a failed guess is answered late").isGreaterThanOrEqualTo(900);
+                    replies.add(t.passReply().substring(0, 3));
+                }
+                assertThat(replies).containsExactlyInAnyOrder("530", "421");
+                assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1800);
+            } finally {
+                pool.shutdownNow();
+            }
+            try (ControlClient banned = new ControlClient(server.port(), "127.0.0.1")) {
+                long t = System.nanoTime();
+                assertThat(banned.reply()).startsWith("421");
+                assertThat(banned.reply()).isNull();
+                assertThat((System.nanoTime() - t) / 1_000_000).as("refused at once").isLessThan(1000);
+            }
+            assertThat(tryLogin(server.port(), "127.0.0.3", "alice", "secret").passReply()).startsWith("230");
+        }
+    }
+
+    @Test
+    void aFloodOfBadLoginsDoesNotDelayOtherSessions() throws Exception {
+        int flooders = 30;
+        try (TestServer server = TestServer.start("auth.pbkdf2_iterations=" + COSTLY_ITERATIONS / 4,
+                "auth.max_failures=1000", "clients.max=" + (flooders + 5));
+             ControlClient victim = ControlClient.loggedIn(server.port(), "bob", "secret")) {
+            server.write("bob", "f.txt", "x".getBytes(StandardCharsets.UTF_8));
+            List<ControlClient> flood = new ArrayList<>();
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread reader = null;
+            try {
+                for (int i = 0; i < flooders; i++) {
+                    ControlClient c = new ControlClient(server.port(), "127.0.0." + (50 + i % 100));
+                    c.expect(220);
+                    flood.add(c);
+                }
+                for (ControlClient c : flood) {
+                    c.raw("USER nobody\r\nPASS guess\r\n".repeat(10).getBytes(StandardCharsets.US_ASCII));
+                }
+                reader = new Thread(() -> {
+                    // Read the flood's replies so their connections never back up.
+                    while (!stop.get()) {
+                        for (ControlClient c : flood) {
+                            try {
+                                if (c.socket().getInputStream().available() > 0) {
+                                    c.socket().getInputStream().skip(c.socket().getInputStream().available());
+                                }
+                            } catch (java.io.IOException ignored) {
+                                // a flood connection the server closed
+                            }
+                        }
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                });
+                reader.start();
+                Thread.sleep(300);
+                long[] noop = new long[15];
+                long[] size = new long[15];
+                for (int i = 0; i < noop.length; i++) {
+                    long t = System.nanoTime();
+                    assertThat(victim.command("NOOP")).startsWith("200");
+                    noop[i] = (System.nanoTime() - t) / 1_000_000;
+                    t = System.nanoTime();
+                    assertThat(victim.command("SIZE f.txt")).isEqualTo("213 1");
+                    size[i] = (System.nanoTime() - t) / 1_000_000;
+                    Thread.sleep(100);
+                }
+                // Loose bounds for a busy machine; PBKDF2 on the loop or the workers would cost seconds here.
+                assertThat(Arrays.stream(noop).max().getAsLong()).as("NOOP ms during the flood: %s",
+                        Arrays.toString(noop)).isLessThan(1000);
+                assertThat(Arrays.stream(noop).sorted().toArray()[noop.length / 2]).as("median NOOP ms: %s",
+                        Arrays.toString(noop)).isLessThan(100);
+                assertThat(Arrays.stream(size).max().getAsLong()).as("SIZE ms (a worker command) during the flood: %s",
+                        Arrays.toString(size)).isLessThan(1000);
+            } finally {
+                stop.set(true);
+                if (reader != null) {
+                    reader.join();
+                }
+                for (ControlClient c : flood) {
+                    c.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,139 @@
+package ftp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.RandomAccessFile;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Slow clients that try to hold the server's resources (issue 7): slowloris before login, by dribbling bytes
+ * or by sending harmless commands, and downloads that are never read.
+ */
+class AttackSlowClientTest {
+
+    /** Dribbles {@code bytes} one every {@code gapMillis}; returns ms until the server closed, or -1. */
+    private static long dribbleUntilClosed(int port, byte[] bytes, long gapMillis) {
+        try (Socket s = new Socket("127.0.0.1", port)) {
+            long start = System.nanoTime();
+            s.setSoTimeout((int) gapMillis);
+            OutputStream out = s.getOutputStream();
+            InputStream in = s.getInputStream();
+            StringBuilder got = new StringBuilder();
+            for (int i = 0; i < 200; i++) {
+                try {
+                    out.write(bytes[i % bytes.length]);
+                    out.flush();
+                } catch (IOException closed) {
+                    return ms(start);
+                }
+                try {
+                    int n;
+                    byte[] buf = new byte[512];
+                    while ((n = in.read(buf)) > 0) {
+                        got.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                    if (n < 0) {
+                        assertThat(got.toString()).contains("421");
+                        return ms(start);
+                    }
+                } catch (java.net.SocketTimeoutException quiet) {
+                    // nothing this round: dribble on
+                } catch (SocketException reset) {
+                    return ms(start);
+                }
+            }
+            return -1;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @Test
+    void slowlorisBeforeLoginIsDroppedAtTheLoginDeadlineHoweverActiveItLooks() throws Exception {
+        try (TestServer server = TestServer.start("timeouts.login=2s", "timeouts.idle=60s")) {
+            ExecutorService pool = Executors.newFixedThreadPool(3);
+            try {
+                // A line that never ends, a byte every 300 ms; harmless whole commands; USER never followed by PASS.
+                Future<Long> bytes = pool.submit(() -> dribbleUntilClosed(server.port(),
+                        "USER alice".getBytes(StandardCharsets.US_ASCII), 300));
+                Future<Long> noops = pool.submit(() -> dribbleUntilClosed(server.port(),
+                        "NOOP\r\n".getBytes(StandardCharsets.US_ASCII), 100));
+                Future<Long> user = pool.submit(() -> dribbleUntilClosed(server.port(),
+                        "USER alice\r\nSYST\r\nFEAT\r\nHELP\r\n".getBytes(StandardCharsets.US_ASCII), 50));
+                try (ControlClient honest = ControlClient.loggedIn(server.port(), "bob", "secret")) {
+                    for (Future<Long> f : List.of(bytes, noops, user)) {
+                        long closedAfter = f.get(20, TimeUnit.SECONDS);
+                        assertThat(closedAfter).as("ms until the server dropped the slow client")
+                                .isBetween(1500L, 4500L);
+                    }
+                    assertThat(honest.command("NOOP")).as("a logged-in session is not bound by it").startsWith("200");
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
+    void downloadsThatAreNeverReadDoNotSlowOtherClients() throws Exception {
+        try (TestServer server = TestServer.start("quota.default=none", "timeouts.data=3s")) {
+            Path big = server.home("alice").resolve("big.bin");
+            Files.createDirectories(big.getParent());
+            try (RandomAccessFile f = new RandomAccessFile(big.toFile(), "rw")) {
+                f.setLength(512L << 20);
+            }
+            server.write("bob", "small.txt", "small\n".getBytes(StandardCharsets.UTF_8));
+            List<ControlClient> stallers = new ArrayList<>();
+            List<Socket> unread = new ArrayList<>();
+            try {
+                for (int i = 0; i < 2; i++) {
+                    ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret");
+                    stallers.add(c);
+                    unread.add(c.openPassive());
+                    assertThat(c.command("RETR big.bin")).startsWith("150");
+                }
+                Thread.sleep(300); // the socket buffers are full now; the senders block
+                try (ControlClient other = ControlClient.loggedIn(server.port(), "bob", "secret")) {
+                    for (int i = 0; i < 5; i++) {
+                        long start = System.nanoTime();
+                        assertThat(other.list("LIST")).hasSize(1);
+                        assertThat(new String(other.fetch("RETR small.txt"), StandardCharsets.UTF_8))
+                                .isEqualTo("small\n");
+                        assertThat(other.command("SIZE small.txt")).isEqualTo("213 6");
+                        assertThat(ms(start)).as("LIST + RETR + SIZE while downloads stall, ms").isLessThan(1000);
+                    }
+                }
+                // The stalled downloads end at timeouts.data and free their workers.
+                for (ControlClient c : stallers) {
+                    assertThat(c.reply()).startsWith("426");
+                    assertThat(c.command("NOOP")).startsWith("200");
+                }
+            } finally {
+                for (Socket s : unread) {
+                    s.close();
+                }
+                for (ControlClient c : stallers) {
+                    c.close();
+                }
+            }
+        }
+    }
+}
