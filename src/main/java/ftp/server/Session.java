@@ -17,14 +17,15 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Locale;
-import java.util.OptionalLong;
 import java.util.logging.Level;
 
 /**
- * One control connection and all of its state. Owned by the selector thread: every field is read and
- * written there only; workers see a {@link SessionView} snapshot and hand back an {@link Outcome}.
+ * One control connection: its login state, the command in flight, its data connection set-up, TLS and the
+ * reply side of the socket. The lines read but not yet run are its {@link CommandInput}'s, what the client set
+ * up for later commands (TYPE, REST, PROT...) is its {@link TransferOptions}. Owned by the selector thread:
+ * every field is read and written there only; workers see a {@link SessionView} snapshot and hand back an
+ * {@link Outcome}.
  *
  * <pre>
  * States of a connection:
@@ -33,9 +34,9 @@ import java.util.logging.Level;
  *   NEED_PASS  USER given; PASS expected (the hash check runs on a worker, a failure is answered late)
  *   LOGGED_IN  every command; the jail is open
  *   CLOSING    the last reply is being flushed, then the socket closes
- * Across states: at most one command in flight ("busy"); later lines wait in order in {@code queued}.
- * When {@code queued} is full, reading pauses and the bytes already read but not yet split wait in
- * {@code backlog} (at most one read's worth), so a pipelining client costs bounded memory.
+ * Across states: at most one command in flight ("busy"); later lines wait in order in the {@code input}.
+ * When its queue is full, reading pauses and the bytes already read but not yet split wait in its
+ * backlog (at most one read's worth), so a pipelining client costs bounded memory.
  * While a transfer runs, ABOR, STAT and QUIT are answered at once instead of waiting.
  * When the client half-closes (netcat -N, scripts), the lines it sent before still run, then the session closes.
  * </pre>
@@ -43,16 +44,13 @@ import java.util.logging.Level;
 public final class Session {
     public enum State { WAITING, NEED_USER, NEED_PASS, LOGGED_IN, CLOSING }
 
-    private static final int MAX_QUEUED_LINES = 32;
-
     private final EventLoop loop;
     private final ServerContext server;
     private final SocketChannel channel;
     private final InetSocketAddress peer;
     private final long id;
-    private final LineDecoder decoder;
-    private final ArrayDeque<Line> queued = new ArrayDeque<>();
-    private ByteBuffer backlog; // null unless reading is paused with bytes left over
+    private final CommandInput input;
+    private final TransferOptions options = new TransferOptions();
     private SelectionKey key;
     private ControlIo io;
     private boolean tlsOn;
@@ -61,8 +59,6 @@ public final class Session {
 
     private State state = State.NEED_USER;
     private boolean busy;
-    private boolean readingPaused;
-    private boolean inputEnded;
     private long lastActivityNanos = System.nanoTime();
     private final long connectedNanos = System.nanoTime();
     private long greetedNanos = connectedNanos; // the login timeout counts from the 220, not from the waiting room
@@ -70,15 +66,6 @@ public final class Session {
     private String pendingUser;
     private UserContext user;
     private String cwd = "/";
-    private boolean binary = true;
-    private long restOffset;
-    private OptionalLong allocated = OptionalLong.empty();
-    private String renameFrom;
-    private long rangeStart = -1;
-    private long rangeEnd = -1;
-    private boolean pbszDone;
-    private boolean protectedData;
-    private boolean epsvAll;
     private PassiveListener passive;
     private DataLink dataLink;
     private TransferHandle transfer;
@@ -91,7 +78,7 @@ public final class Session {
         this.channel = channel;
         this.peer = (InetSocketAddress) channel.getRemoteAddress();
         this.id = id;
-        this.decoder = new LineDecoder(server.settings().maxLineLength());
+        this.input = new CommandInput(server.settings().maxLineLength());
         this.io = new PlainControlIo(channel);
     }
 
@@ -137,61 +124,13 @@ public final class Session {
         cwd = virtualPath;
     }
 
-    public boolean binary() {
-        return binary;
-    }
-
-    public void setBinary(boolean b) {
-        binary = b;
-    }
-
-    public void setRestOffset(long offset) {
-        restOffset = offset;
-    }
-
-    public void setAllocated(OptionalLong bytes) {
-        allocated = bytes;
-    }
-
-    public String renameFrom() {
-        return renameFrom;
-    }
-
-    public void setRenameFrom(String virtualPath) {
-        renameFrom = virtualPath;
-    }
-
-    public void setRange(long start, long end) {
-        rangeStart = start;
-        rangeEnd = end;
+    /** What the client has set up for its next commands (TYPE, REST, ALLO, RNFR, RANG, PBSZ, PROT, EPSV ALL). */
+    public TransferOptions options() {
+        return options;
     }
 
     public boolean tlsActive() {
         return tlsOn || tlsPending;
-    }
-
-    public boolean pbszDone() {
-        return pbszDone;
-    }
-
-    public void setPbszDone() {
-        pbszDone = true;
-    }
-
-    public void setProtectedData(boolean p) {
-        protectedData = p;
-    }
-
-    public boolean protectedData() {
-        return protectedData;
-    }
-
-    public boolean epsvAll() {
-        return epsvAll;
-    }
-
-    public void setEpsvAll() {
-        epsvAll = true;
     }
 
     public String pendingUser() {
@@ -204,11 +143,7 @@ public final class Session {
 
     /** True when TLS is required of this client by {@code tls.mode} and not yet in place. */
     public boolean tlsRequiredButMissing() {
-        return server.tls() != null && !tlsOn && !tlsPending && switch (server.settings().tlsMode()) {
-            case REQUIRED -> true;
-            case REMOTE -> !peer.getAddress().isLoopbackAddress();
-            default -> false;
-        };
+        return server.tls() != null && !tlsOn && !tlsPending && tlsRequiredByPolicy();
     }
 
     public void expectPassword(String name) {
@@ -228,7 +163,7 @@ public final class Session {
 
     /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
     public void loginFailed() {
-        ServerContext.LOG.warning("login failed user=" + safe(pendingUser) + " from="
+        ServerContext.LOG.warning("login failed user=" + printable(pendingUser) + " from="
                 + peer.getAddress().getHostAddress() + " session=" + id);
         pendingUser = null;
         state = State.NEED_USER;
@@ -294,7 +229,7 @@ public final class Session {
     }
 
     void onReadable(ByteBuffer scratch) {
-        if (readingPaused || inputEnded) {
+        if (!input.reading()) {
             return; // a read event selected before the pause; the backlog is taken first on resume
         }
         try {
@@ -306,7 +241,7 @@ public final class Session {
                         close("client closed the connection"); // a vanished client's transfer must not hold a worker
                         return;
                     }
-                    inputEnded = true;
+                    input.markEnded();
                     updateInterest(!io.hasPendingOutput());
                     processQueued();
                     return;
@@ -321,7 +256,7 @@ public final class Session {
                     return;
                 }
                 processQueued();
-            } while (!readingPaused && io.hasBufferedInput() && state != State.CLOSING);
+            } while (!input.paused() && io.hasBufferedInput() && state != State.CLOSING);
             if (greeting != null && io.ready()) {
                 Reply r = greeting;
                 greeting = null;
@@ -337,14 +272,14 @@ public final class Session {
         flush();
     }
 
-    /** Splits bytes into lines until reading pauses; what is left then waits in {@code backlog}, in order. */
+    /** Splits bytes into lines until reading pauses; what is left then waits in the input's backlog, in order. */
     private void take(ByteBuffer in) {
         Line line;
-        while (!readingPaused && state != State.CLOSING && (line = decoder.next(in)) != null) {
+        while (state != State.CLOSING && (line = input.next(in)) != null) {
             onLine(line);
         }
-        if (readingPaused && state != State.CLOSING && in.hasRemaining()) {
-            backlog = ByteBuffer.allocate(in.remaining()).put(in).flip();
+        if (state != State.CLOSING) {
+            input.keepRest(in);
         }
     }
 
@@ -368,9 +303,8 @@ public final class Session {
                 return;
             }
         }
-        queued.add(line);
-        if (queued.size() >= MAX_QUEUED_LINES) {
-            pauseReading(true);
+        if (input.queue(line)) {
+            updateInterest(!io.hasPendingOutput()); // the queue is full: reading paused
         }
     }
 
@@ -391,27 +325,26 @@ public final class Session {
      */
     void processQueued() {
         while (true) {
-            while (!busy && state != State.CLOSING && state != State.WAITING && !queued.isEmpty()) {
-                Line line = queued.poll();
+            Line line;
+            while (!busy && state != State.CLOSING && state != State.WAITING && (line = input.poll()) != null) {
                 if (line instanceof Line.Malformed) {
                     send(new Reply(500, "Command is not valid UTF-8."));
                 } else if (line instanceof Line.Text t) {
                     dispatch(t.text());
                 }
             }
-            if (!readingPaused || queued.size() >= MAX_QUEUED_LINES / 2 || state == State.CLOSING) {
-                if (inputEnded && !busy && queued.isEmpty() && backlog == null && state != State.CLOSING) {
+            if (!input.roomToResume() || state == State.CLOSING) {
+                if (input.ended() && !busy && input.drained() && state != State.CLOSING) {
                     closeAfterFlush("client closed the connection");
                 }
                 return;
             }
-            pauseReading(false);
-            ByteBuffer rest = backlog;
-            backlog = null;
+            ByteBuffer rest = input.resume();
+            updateInterest(!io.hasPendingOutput());
             if (rest != null) {
                 take(rest); // may pause again, keeping a shorter backlog
             }
-            if (!readingPaused && io.hasBufferedInput()) {
+            if (!input.paused() && io.hasBufferedInput()) {
                 loop.readSoon(this); // TLS may hold decrypted bytes that no read event will announce
             }
         }
@@ -419,7 +352,7 @@ public final class Session {
 
     private void dispatch(String line) {
         int space = line.indexOf(' ');
-        String verb = (space < 0 ? line : line.substring(0, space)).toUpperCase(Locale.ROOT);
+        String verb = verbOf(line);
         String arg = space < 0 ? "" : line.substring(space + 1);
         CommandSpec spec = loop.commands().find(verb);
         if (spec == null) {
@@ -434,9 +367,7 @@ public final class Session {
             send(new Reply(501, "Syntax: " + spec.help()));
             return;
         }
-        if (!verb.equals("RNTO")) {
-            renameFrom = null; // RNFR's target holds only for the very next command (RNFR, NOOP, RNTO is 503)
-        }
+        options.beforeCommand(verb);
         try {
             CommandSpec.Handler handler = spec.handler();
             if (handler instanceof LoopHandler h) {
@@ -458,7 +389,7 @@ public final class Session {
     }
 
     private void startTransfer(String verb, String arg, TransferHandler h, WorkerPool pool) {
-        if (inputEnded) {
+        if (input.ended()) {
             close("client closed the connection"); // nobody is left to take the data
             return;
         }
@@ -466,7 +397,7 @@ public final class Session {
             send(new Reply(425, "Use PASV, EPSV, PORT or EPRT first."));
             return;
         }
-        if (server.tls() != null && !protectedData && tlsRequiredByPolicy()) {
+        if (server.tls() != null && !options.protectedData() && tlsRequiredByPolicy()) {
             send(new Reply(521, "Data connections must be protected: use PBSZ 0 and PROT P."));
             return;
         }
@@ -478,9 +409,7 @@ public final class Session {
         abortRequested = false;
         submit(pool, verb, handle, view -> {
             try {
-                return h.run(new SessionView(view.server(), view.user(), view.peer(), view.cwd(), view.binary(),
-                        view.restOffset(), view.allocated(), view.renameFrom(), view.rangeStart(), view.rangeEnd(),
-                        view.protectedData(), view.controlTls(), view.tlsContext(), link, handle, view.preliminary()), arg);
+                return h.run(view.withData(link), arg);
             } finally {
                 link.close(); // a refused command never opened it; a finished one is done with it
             }
@@ -491,6 +420,7 @@ public final class Session {
         }
     }
 
+    /** True when {@code tls.mode} requires TLS of this client (whether or not it is in place). */
     private boolean tlsRequiredByPolicy() {
         return switch (server.settings().tlsMode()) {
             case REQUIRED -> true;
@@ -519,19 +449,9 @@ public final class Session {
     }
 
     private void submit(WorkerPool pool, String verb, TransferHandle handle, Work work) {
-        SessionView view = new SessionView(server, user, peer.getAddress(), cwd, binary, restOffset, allocated,
-                renameFrom, rangeStart, rangeEnd, protectedData, tlsOn ? loop.tlsSessionOf(io) : null,
-                tlsOn ? loop.tlsContextOf(io) : null, null, handle,
+        SessionView view = new SessionView(server, user, peer.getAddress(), cwd, options.takeFor(verb),
+                tlsOn ? loop.tlsSessionOf(io) : null, tlsOn ? loop.tlsContextOf(io) : null, null, handle,
                 reply -> loop.post(() -> send(reply)));
-        // One-shot state: consumed by the command that follows it.
-        restOffset = 0;
-        if (verb.equals("HASH")) {
-            rangeStart = -1;
-            rangeEnd = -1;
-        }
-        if (verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU")) {
-            allocated = OptionalLong.empty();
-        }
         boolean accepted = pool.trySubmit(() -> {
             Outcome outcome;
             try {
@@ -602,9 +522,7 @@ public final class Session {
 
     /** AUTH TLS accepted: 234 goes out in clear, then the connection switches; queued plaintext is dropped. */
     public void startTls(Reply reply) {
-        queued.clear();
-        backlog = null;
-        decoder.reset();
+        input.discard();
         if (reply != null) {
             send(reply);
         }
@@ -664,15 +582,10 @@ public final class Session {
         if (key == null || !key.isValid()) {
             return;
         }
-        boolean reading = !readingPaused && !inputEnded && state != State.CLOSING && !io.readBlocked();
+        boolean reading = input.reading() && state != State.CLOSING && !io.readBlocked();
         int ops = (reading ? SelectionKey.OP_READ : 0)
                 | (flushed ? 0 : SelectionKey.OP_WRITE);
         key.interestOps(ops);
-    }
-
-    private void pauseReading(boolean pause) {
-        readingPaused = pause;
-        updateInterest(!io.hasPendingOutput());
     }
 
     /** Sends what is queued, then closes. */
@@ -763,9 +676,5 @@ public final class Session {
             b.append(c < 0x20 || c == 0x7f ? '?' : c);
         }
         return b.toString();
-    }
-
-    private static String safe(String s) {
-        return printable(s);
     }
 }

@@ -4,7 +4,6 @@ import ftp.server.data.DataLink;
 import ftp.server.data.TransferHandle;
 
 import java.net.InetAddress;
-import java.util.OptionalLong;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -19,13 +18,7 @@ public record SessionView(
         UserContext user,
         InetAddress peer,
         String cwd,
-        boolean binary,
-        long restOffset,
-        OptionalLong allocated,
-        String renameFrom,
-        long rangeStart,
-        long rangeEnd,
-        boolean protectedData,
+        TransferOptions.Snapshot options,
         SSLSession controlTls,
         SSLContext tlsContext,
         DataLink data,
@@ -35,5 +28,10 @@ public record SessionView(
     /** Resolves a path argument against the cwd inside the jail (pure; throws 550 for refused paths). */
     public String resolve(String argument) throws FtpReplyException {
         return Paths.resolve(cwd, argument);
+    }
+
+    /** The same snapshot for a transfer that has taken the session's data connection set-up. */
+    SessionView withData(DataLink link) {
+        return new SessionView(server, user, peer, cwd, options, controlTls, tlsContext, link, transfer, preliminary);
     }
 }

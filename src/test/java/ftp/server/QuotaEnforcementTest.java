@@ -102,16 +102,20 @@ class QuotaEnforcementTest {
     @Test
     void twoSessionsRacingForTheLastSpaceCannotBothWin() throws Exception {
         try (TestServer server = TestServer.start("quota.default=" + (10 << 20))) {
-            // Without ALLO: space is reserved slice by slice as the bytes come.
+            // Without ALLO: space is reserved slice by slice as the bytes come. Evenly interleaved slices can
+            // leave both short of the end, so both may be refused; what never happens is both finishing.
             List<String> replies = race(server, 6 << 20, false);
-            assertThat(replies).filteredOn(r -> r.startsWith("226")).hasSize(1);
-            assertThat(replies).filteredOn(r -> r.startsWith("552")).hasSize(1);
-            assertConsistent(server, 6 << 20);
+            long finished = replies.stream().filter(r -> r.startsWith("226")).count();
+            assertThat(finished).isLessThanOrEqualTo(1);
+            assertThat(replies).filteredOn(r -> r.startsWith("552")).hasSize(2 - (int) finished);
+            assertConsistent(server, finished * (6 << 20));
 
             // With ALLO: both see the space free, but the first STOR takes it all; the second is refused at once.
             try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
-                assertThat(c.command("DELE r0.bin") + c.command("DELE r1.bin")).contains("250");
+                c.command("DELE r0.bin");
+                c.command("DELE r1.bin");
             }
+            assertConsistent(server, 0);
             replies = race(server, 6 << 20, true);
             assertThat(replies).filteredOn(r -> r.startsWith("226")).hasSize(1);
             assertThat(replies).filteredOn(r -> r.startsWith("552")).hasSize(1);

@@ -24,7 +24,7 @@ public final class DataSetup {
     private DataSetup() {}
 
     public static Reply pasv(Session s, String arg) throws FtpReplyException {
-        if (s.epsvAll()) {
+        if (s.options().epsvAll()) {
             throw new FtpReplyException(503, "EPSV ALL is in effect; use EPSV.");
         }
         PassiveListener l = open(s);
@@ -41,7 +41,7 @@ public final class DataSetup {
     public static Reply epsv(Session s, String arg) throws FtpReplyException {
         String a = arg.trim();
         if (a.equalsIgnoreCase("ALL")) {
-            s.setEpsvAll();
+            s.options().markEpsvAll();
             return new Reply(200, "EPSV ALL accepted.");
         }
         if (!a.isEmpty() && !a.equals("1") && !a.equals("2")) {
@@ -52,7 +52,7 @@ public final class DataSetup {
     }
 
     public static Reply port(Session s, String arg) throws FtpReplyException {
-        if (s.epsvAll()) {
+        if (s.options().epsvAll()) {
             throw new FtpReplyException(503, "EPSV ALL is in effect; PORT is refused.");
         }
         String[] parts = arg.trim().split(",");
@@ -80,7 +80,7 @@ public final class DataSetup {
     }
 
     public static Reply eprt(Session s, String arg) throws FtpReplyException {
-        if (s.epsvAll()) {
+        if (s.options().epsvAll()) {
             throw new FtpReplyException(503, "EPSV ALL is in effect; EPRT is refused.");
         }
         String a = arg.trim();

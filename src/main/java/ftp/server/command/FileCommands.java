@@ -49,15 +49,14 @@ public final class FileCommands {
         } catch (FsException e) {
             throw FsReplies.of(e);
         }
-        return Outcome.of(new Reply(350, "Ready for RNTO."), s -> s.setRenameFrom(path));
+        return Outcome.of(new Reply(350, "Ready for RNTO."), s -> s.options().setRenameFrom(path));
     }
 
     public static Reply rnto(Session s, String arg) throws FtpReplyException {
-        String from = s.renameFrom();
+        String from = s.options().takeRenameFrom();
         if (from == null) {
             throw new FtpReplyException(503, "RNFR required first.");
         }
-        s.setRenameFrom(null);
         s.submitToWorker("RNTO", (v, a) -> rename(v, from, a), arg);
         return null;
     }

@@ -9,6 +9,7 @@ import ftp.server.Outcome;
 import ftp.server.Reply;
 import ftp.server.Session;
 import ftp.server.SessionView;
+import ftp.server.TransferOptions;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -40,21 +41,22 @@ public final class Hashes {
         long start = Long.parseLong(f[0]);
         long end = Long.parseLong(f[1]);
         if (start == 1 && end == 0) { // the draft's way to reset
-            s.setRange(-1, -1);
+            s.options().resetRange();
             return new Reply(350, "Range reset.");
         }
         if (end < start) {
             throw new FtpReplyException(501, "RANG end must not be before start.");
         }
-        s.setRange(start, end);
+        s.options().setRange(start, end);
         return new Reply(350, "Restarting at " + start + ". Ending byte range at " + end + ".");
     }
 
     public static Outcome hash(SessionView v, String arg) throws FtpReplyException {
         String path = v.resolve(arg);
         FileEntry e = FileCommands.regularFile(v, path);
-        long start = v.rangeStart() < 0 ? 0 : v.rangeStart();
-        long end = v.rangeEnd() < 0 ? e.size() : Math.min(v.rangeEnd(), e.size());
+        TransferOptions.Snapshot o = v.options();
+        long start = o.rangeStart() < 0 ? 0 : o.rangeStart();
+        long end = o.rangeEnd() < 0 ? e.size() : Math.min(o.rangeEnd(), e.size());
         if (start > end) {
             throw new FtpReplyException(556, "Range start is past the end of the file.");
         }

@@ -97,11 +97,11 @@ public final class Info {
         String t = arg.trim().toUpperCase(Locale.ROOT).replaceAll("\\s+", " ");
         switch (t) {
             case "A", "A N" -> {
-                s.setBinary(false);
+                s.options().setBinary(false);
                 return new Reply(200, "Type set to A.");
             }
             case "I", "L 8", "L8" -> {
-                s.setBinary(true);
+                s.options().setBinary(true);
                 return new Reply(200, "Type set to I.");
             }
             default -> throw new FtpReplyException(504, "Type " + Session.printable(t) + " not supported; use A or I.");

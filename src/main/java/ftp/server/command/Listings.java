@@ -64,9 +64,9 @@ public final class Listings {
     public static Reply stat(Session s, String arg) {
         if (arg.isBlank()) {
             return new Reply(211, "ftpd status:\n Logged in as " + s.user().name()
-                    + "\n TYPE: " + (s.binary() ? "BINARY" : "ASCII") + ", STRUcture: File, MODE: Stream"
+                    + "\n TYPE: " + (s.options().binary() ? "BINARY" : "ASCII") + ", STRUcture: File, MODE: Stream"
                     + "\n Control connection: " + (s.tlsActive() ? "TLS" : "plain")
-                    + ", data protection: " + (s.protectedData() ? "private" : "clear")
+                    + ", data protection: " + (s.options().protectedData() ? "private" : "clear")
                     + "\nEnd of status");
         }
         s.submitToWorker("STAT", Listings::statPath, arg);

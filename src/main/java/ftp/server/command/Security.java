@@ -32,7 +32,7 @@ public final class Security {
         if (!s.tlsActive()) {
             throw new FtpReplyException(503, "PBSZ needs AUTH TLS first.");
         }
-        s.setPbszDone();
+        s.options().markPbszDone();
         return new Reply(200, "PBSZ=0");
     }
 
@@ -40,16 +40,16 @@ public final class Security {
         if (!s.tlsActive()) {
             throw new FtpReplyException(503, "PROT needs AUTH TLS first.");
         }
-        if (!s.pbszDone()) {
+        if (!s.options().pbszDone()) {
             throw new FtpReplyException(503, "PROT needs PBSZ 0 first.");
         }
         switch (arg.trim().toUpperCase(Locale.ROOT)) {
             case "P" -> {
-                s.setProtectedData(true);
+                s.options().setProtectedData(true);
                 return new Reply(200, "Data connections will be protected.");
             }
             case "C" -> {
-                s.setProtectedData(false);
+                s.options().setProtectedData(false);
                 return new Reply(200, "Data connections will be in clear text.");
             }
             case "S", "E" -> throw new FtpReplyException(536, "Only PROT P and PROT C are supported.");

@@ -16,7 +16,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.util.OptionalLong;
 
 /**
  * RETR, STOR, APPE, STOU and their set-up verbs REST, ALLO, ABOR. Downloads of binary files over plain data
@@ -33,7 +32,7 @@ public final class Transfers {
 
     public static Reply rest(Session s, String arg) throws FtpReplyException {
         long offset = parseSize(arg, "REST");
-        s.setRestOffset(offset);
+        s.options().setRestOffset(offset);
         return new Reply(350, "Restarting at " + offset + ". Send STOR or RETR to continue.");
     }
 
@@ -53,7 +52,7 @@ public final class Transfers {
                         + available + " available.");
             }
             return Outcome.of(new Reply(200, "ALLO " + bytes + " bytes accepted."),
-                    session -> session.setAllocated(OptionalLong.of(bytes)));
+                    session -> session.options().setAllocated(bytes));
         }, arg);
         return null;
     }
@@ -80,7 +79,7 @@ public final class Transfers {
     public static Outcome retr(SessionView v, String arg) throws FtpReplyException {
         String path = v.resolve(arg);
         FileEntry entry = FileCommands.regularFile(v, path);
-        long offset = v.restOffset();
+        long offset = v.options().restOffset();
         if (offset > entry.size()) {
             throw new FtpReplyException(554, "Restart offset " + offset + " is past the end of the file ("
                     + entry.size() + " bytes).");
@@ -90,10 +89,10 @@ public final class Transfers {
         try (FileChannel file = v.user().files().openRead(path)) {
             long size = file.size();
             v.transfer().expect(size - offset);
-            v.preliminary().accept(new Reply(150, "Opening " + (v.binary() ? "BINARY" : "ASCII")
+            v.preliminary().accept(new Reply(150, "Opening " + (v.options().binary() ? "BINARY" : "ASCII")
                     + " mode data connection for " + VirtualPaths.name(path) + " (" + (size - offset) + " bytes)."));
             try (DataConnection data = DataConnections.open(v)) {
-                if (v.binary() && data.plainChannel() != null) {
+                if (v.options().binary() && data.plainChannel() != null) {
                     sent = sendZeroCopy(file, offset, size, data, v);
                 } else {
                     sent = sendBuffered(file, offset, size, data.output(), v);
@@ -140,7 +139,7 @@ public final class Transfers {
     private static long sendBuffered(FileChannel file, long offset, long size, OutputStream out, SessionView v)
             throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(BUFFER);
-        byte[] converted = v.binary() ? null : new byte[2 * BUFFER];
+        byte[] converted = v.options().binary() ? null : new byte[2 * BUFFER];
         long position = offset;
         long sent = 0;
         byte previous = 0;
@@ -182,7 +181,7 @@ public final class Transfers {
     // ------------------------------------------------------------------------------------------ uploads
 
     public static Outcome stor(SessionView v, String arg) throws FtpReplyException {
-        return receive(v, v.resolve(arg), v.restOffset() > 0 ? UploadMode.RESUME : UploadMode.REPLACE);
+        return receive(v, v.resolve(arg), v.options().restOffset() > 0 ? UploadMode.RESUME : UploadMode.REPLACE);
     }
 
     public static Outcome appe(SessionView v, String arg) throws FtpReplyException {
@@ -209,7 +208,7 @@ public final class Transfers {
 
     private static void log(SessionView v, String path, long bytes, long startedMillis,
                             TransferLog.Direction direction, boolean complete) {
-        v.server().transferLog().record(v.peer().getHostAddress(), bytes, path, v.binary(), direction,
+        v.server().transferLog().record(v.peer().getHostAddress(), bytes, path, v.options().binary(), direction,
                 v.user().name(), System.currentTimeMillis() - startedMillis, complete);
     }
 }

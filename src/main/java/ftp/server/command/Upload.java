@@ -85,7 +85,7 @@ final class Upload {
         this.files = v.user().files();
         this.quota = v.user().quota();
         this.journal = v.user().uploads();
-        this.announced = v.allocated().orElse(-1);
+        this.announced = v.options().allocated().orElse(-1);
     }
 
     Outcome run() throws FtpReplyException {
@@ -122,7 +122,7 @@ final class Upload {
         start = switch (mode) {
             case REPLACE, UNIQUE -> 0;
             case APPEND -> before;
-            case RESUME -> v.restOffset();
+            case RESUME -> v.options().restOffset();
         };
         if (start > before) {
             discardCreated(opened);
@@ -172,8 +172,9 @@ final class Upload {
     private Outcome transfer(DataConnection d, FileChannel file) throws IOException {
         d.setReadTimeout((int) Math.min(Integer.MAX_VALUE, v.server().settings().dataTimeout().toMillis()));
         // Binary over a plain connection: socket to direct buffer to file, no copy through the heap.
-        ByteBuffer in = v.binary() && !d.isTls() ? DIRECT_BUFFER.get() : ByteBuffer.allocate(Transfers.BUFFER);
-        ByteBuffer converted = v.binary() ? null : ByteBuffer.allocate(Transfers.BUFFER + 1);
+        boolean binary = v.options().binary();
+        ByteBuffer in = binary && !d.isTls() ? DIRECT_BUFFER.get() : ByteBuffer.allocate(Transfers.BUFFER);
+        ByteBuffer converted = binary ? null : ByteBuffer.allocate(Transfers.BUFFER + 1);
         boolean endOfData = false;
         while (true) {
             in.clear();
@@ -385,7 +386,7 @@ final class Upload {
     }
 
     private void log(boolean complete) {
-        v.server().transferLog().record(v.peer().getHostAddress(), received, path, v.binary(),
+        v.server().transferLog().record(v.peer().getHostAddress(), received, path, v.options().binary(),
                 TransferLog.Direction.INCOMING, v.user().name(), System.currentTimeMillis() - startedMillis, complete);
     }
 }

@@ -39,7 +39,7 @@ public final class DataConnections {
             throw new FtpReplyException(426, "Connection closed; transfer aborted.");
         }
         DataConnection conn;
-        if (v.protectedData()) {
+        if (v.options().protectedData()) {
             SSLSocket tls;
             try {
                 tls = DataTls.wrapAccepted(v.tlsContext(), channel.socket());
