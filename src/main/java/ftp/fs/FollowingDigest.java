@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class FollowingDigest implements Runnable {
     private static final int CHUNK = 1 << 20;
+    /** Digest threads are reused: one buffer each, not one allocation per upload. */
+    private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
     private final FileChannel file;
     private final CompletableFuture<String> result = new CompletableFuture<>();
@@ -60,7 +62,7 @@ public final class FollowingDigest implements Runnable {
     public void run() {
         try (FileChannel in = file) {
             MessageDigest md5 = Md5.newDigest();
-            ByteBuffer buffer = ByteBuffer.allocateDirect(CHUNK);
+            ByteBuffer buffer = BUFFER.get();
             long position = 0;
             while (true) {
                 long limit;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryIteratorException;
@@ -33,7 +32,9 @@ import java.util.logging.Logger;
 /**
  * One user's records of unfinished uploads, kept in the home's bookkeeping folder so they survive a
  * {@code kill -9}: one small properties file per target path, named by the SHA-256 of the virtual path,
- * written to a temporary file, fsynced, renamed into place and the folder fsynced. The partial file at
+ * written to a temporary file and renamed into place. A killed process loses nothing the kernel already
+ * holds, so no fsync is needed for that; like the uploaded bytes themselves, records are not forced to the
+ * disk (three fsyncs per upload would cost more than a small upload). The partial file at
  * the target is the truth about how far an upload got; a record only says that it did not finish.
  * At most {@value #MAX_RECORDS} records (the least recently updated go first).
  *
@@ -96,7 +97,6 @@ public final class UploadJournal {
             } catch (NoSuchFileException e) {
                 return;
             }
-            syncFolder();
         }
     }
 
@@ -232,9 +232,6 @@ public final class UploadJournal {
             while (buffer.hasRemaining()) {
                 channel.write(buffer);
             }
-            if (channel instanceof FileChannel file) {
-                file.force(true);
-            }
         } catch (IOException e) {
             delete(dir, temp);
             throw e;
@@ -244,14 +241,6 @@ public final class UploadJournal {
         } catch (IOException e) {
             delete(dir, temp);
             throw e;
-        }
-        syncFolder();
-    }
-
-    /** Makes the rename or delete itself durable: without it a crash may bring back the old entry. */
-    private void syncFolder() throws IOException {
-        try (FileChannel folder = FileChannel.open(fs.bookkeepingPath(), StandardOpenOption.READ)) {
-            folder.force(true);
         }
     }
 

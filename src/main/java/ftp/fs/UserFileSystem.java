@@ -348,11 +348,6 @@ public final class UserFileSystem {
         return jail.openBookkeeping();
     }
 
-    /** For the upload journal: the bookkeeping folder's real path (fsync only). */
-    Path bookkeepingPath() {
-        return jail.bookkeepingPath();
-    }
-
     private boolean exists(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             return spot.attributes() != null;
