@@ -43,7 +43,7 @@ class InteropTransferTest {
         byte[] bytes = new byte[BIG];
         new Random(64).nextBytes(bytes);
         Files.write(big, bytes);
-        bigMd5 = md5(big);
+        bigMd5 = ExternalClient.md5(big);
     }
 
     @AfterAll
@@ -58,10 +58,10 @@ class InteropTransferTest {
     @Test
     void curlUploadsAndDownloadsByteIdentical() throws IOException {
         run("curl", "-sS", "--fail", "-u", "alice:secret", "-T", big.toString(), url("curl-up.bin"));
-        assertThat(md5(server.home("alice").resolve("curl-up.bin"))).isEqualTo(bigMd5);
+        assertThat(ExternalClient.md5(server.home("alice").resolve("curl-up.bin"))).isEqualTo(bigMd5);
         Path down = local.resolve("curl-down.bin");
         run("curl", "-sS", "--fail", "-u", "alice:secret", "-o", down.toString(), url("curl-up.bin"));
-        assertThat(md5(down)).isEqualTo(bigMd5);
+        assertThat(ExternalClient.md5(down)).isEqualTo(bigMd5);
     }
 
     @Test
@@ -70,7 +70,7 @@ class InteropTransferTest {
         byte[] bytes = Files.readAllBytes(big);
         server.write("alice", "resume-up.bin", java.util.Arrays.copyOf(bytes, 20 << 20));
         run("curl", "-sS", "--fail", "-u", "alice:secret", "-C", "-", "-T", big.toString(), url("resume-up.bin"));
-        assertThat(md5(server.home("alice").resolve("resume-up.bin"))).isEqualTo(bigMd5);
+        assertThat(ExternalClient.md5(server.home("alice").resolve("resume-up.bin"))).isEqualTo(bigMd5);
 
         // Download: the client holds the first 30 MiB; curl sends REST and appends the rest.
         server.write("alice", "resume-down.bin", bytes);
@@ -78,7 +78,7 @@ class InteropTransferTest {
         Files.write(partial, java.util.Arrays.copyOf(bytes, 30 << 20));
         run("curl", "-sS", "--fail", "-u", "alice:secret", "-C", "-", "-o", partial.toString(),
                 url("resume-down.bin"));
-        assertThat(md5(partial)).isEqualTo(bigMd5);
+        assertThat(ExternalClient.md5(partial)).isEqualTo(bigMd5);
     }
 
     @Test
@@ -103,10 +103,10 @@ class InteropTransferTest {
         Path txtOut = local.resolve("py-down.txt");
         run("python3", script.toString(), Integer.toString(server.port()), big.toString(), bigOut.toString(),
                 txt.toString(), txtOut.toString());
-        assertThat(md5(server.home("bob").resolve("py.bin"))).isEqualTo(bigMd5);
-        assertThat(md5(bigOut)).isEqualTo(bigMd5);
-        assertThat(md5(server.home("bob").resolve("py.txt"))).isEqualTo(md5(txt));
-        assertThat(md5(txtOut)).isEqualTo(md5(txt));
+        assertThat(ExternalClient.md5(server.home("bob").resolve("py.bin"))).isEqualTo(bigMd5);
+        assertThat(ExternalClient.md5(bigOut)).isEqualTo(bigMd5);
+        assertThat(ExternalClient.md5(server.home("bob").resolve("py.txt"))).isEqualTo(ExternalClient.md5(txt));
+        assertThat(ExternalClient.md5(txtOut)).isEqualTo(ExternalClient.md5(txt));
     }
 
     @Test
@@ -150,8 +150,8 @@ class InteropTransferTest {
                 login + "mirror /mirrored " + down + "; quit", "127.0.0.1");
         for (Path f : files) {
             String relative = local.resolve("tree").relativize(f).toString();
-            assertThat(md5(server.home("egon").resolve("mirrored").resolve(relative))).as(relative).isEqualTo(md5(f));
-            assertThat(md5(down.resolve(relative))).as(relative).isEqualTo(md5(f));
+            assertThat(ExternalClient.md5(server.home("egon").resolve("mirrored").resolve(relative))).as(relative).isEqualTo(ExternalClient.md5(f));
+            assertThat(ExternalClient.md5(down.resolve(relative))).as(relative).isEqualTo(ExternalClient.md5(f));
         }
     }
 
@@ -179,20 +179,6 @@ class InteropTransferTest {
             }
         } catch (IOException | InterruptedException e) {
             p.destroyForcibly();
-            throw new AssertionError(e);
-        }
-    }
-
-    private static String md5(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            MessageDigest md = MessageDigest.getInstance("MD5");
-            byte[] buf = new byte[1 << 20];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
             throw new AssertionError(e);
         }
     }
