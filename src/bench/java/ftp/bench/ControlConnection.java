@@ -51,6 +51,16 @@ final class ControlConnection implements AutoCloseable {
     }
 
     /** Connects, logs in, protects data connections when the target uses TLS, and sets binary type. */
+    /** A session for a load worker, or null with the failure counted under {@code what}: the worker then idles. */
+    static ControlConnection sessionOrNull(Target target, ErrorTally errors, String what) {
+        try {
+            return session(target);
+        } catch (IOException e) {
+            errors.add(what, e);
+            return null;
+        }
+    }
+
     static ControlConnection session(Target target) throws IOException {
         ControlConnection c = open(target);
         try {

@@ -63,11 +63,7 @@ final class ListUnderLoadScenario {
 
         @Override
         public void prepare() {
-            try {
-                c = ControlConnection.session(target);
-            } catch (IOException e) {
-                errors.add("connect", e);
-            }
+            c = ControlConnection.sessionOrNull(target, errors, "connect");
         }
 
         @Override
@@ -120,11 +116,7 @@ final class ListUnderLoadScenario {
 
         @Override
         public void prepare() {
-            try {
-                c = ControlConnection.session(target);
-            } catch (IOException e) {
-                errors.add("lister connect", e);
-            }
+            c = ControlConnection.sessionOrNull(target, errors, "lister connect");
         }
 
         @Override

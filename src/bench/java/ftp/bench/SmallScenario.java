@@ -81,11 +81,7 @@ final class SmallScenario {
 
         @Override
         public void prepare() {
-            try {
-                c = ControlConnection.session(target);
-            } catch (IOException e) {
-                errors.add("connect", e);
-            }
+            c = ControlConnection.sessionOrNull(target, errors, "connect");
         }
 
         @Override
