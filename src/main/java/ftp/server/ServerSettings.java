@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
+import ftp.server.pool.NiceLevel;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -35,6 +36,7 @@ public record ServerSettings(
         int workerThreads,
         int workerQueue,
         int transferThreads,
+        int digestNice,
         int passivePortFirst,
         int passivePortLast,
         Optional<InetAddress> passiveAddress,
@@ -98,6 +100,7 @@ public record ServerSettings(
                 threads,
                 s.integer("workers.queue", Math.max(64, 4 * maxClients), 1, 1_000_000),
                 s.integer("workers.transfer_threads", Math.min(maxClients, 64), 1, 4096),
+                s.integer("workers.digest_nice", NiceLevel.MAX, 0, NiceLevel.MAX),
                 passive[0],
                 passive[1],
                 s.address("passive.address"),

@@ -3,8 +3,11 @@ package ftp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ftp.server.pool.NiceLevel;
 import ftp.server.pool.WorkerPool;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -187,5 +190,42 @@ class WorkerPoolTest {
     void nonsenseSizesAreRefused() {
         assertThatThrownBy(() -> new WorkerPool("wp-bad", 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WorkerPool("wp-bad", 1, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aNicedPoolRunsItsThreadsAtThatNiceLevel() throws Exception {
+        WorkerPool pool = new WorkerPool("wp-nice", 3, 5, 7);
+        try {
+            Set<Long> ids = ConcurrentHashMap.newKeySet();
+            CountDownLatch ran = new CountDownLatch(3);
+            CountDownLatch release = new CountDownLatch(1);
+            for (int i = 0; i < 3; i++) {
+                pool.trySubmit(() -> {
+                    ids.add(NiceLevel.currentThreadId());
+                    ran.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+            release.countDown();
+            assertThat(ids).hasSize(3).doesNotContain(-1L);
+            for (long id : ids) {
+                assertThat(niceOf(id)).as("nice of thread %d", id).isEqualTo(7);
+            }
+            assertThat(niceOf(NiceLevel.currentThreadId())).as("the caller keeps its priority").isZero();
+        } finally {
+            pool.shutdown(Duration.ofSeconds(1));
+        }
+    }
+
+    /** Field 19 of /proc/self/task/TID/stat, counted after the parenthesised thread name. */
+    private static int niceOf(long threadId) throws Exception {
+        String stat = Files.readString(Path.of("/proc/self/task/" + threadId + "/stat"));
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Integer.parseInt(fields[19 - 3]);
     }
 }

@@ -3,8 +3,11 @@ package ftp.server.pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,17 +33,42 @@ public final class WorkerPool implements Executor {
     private volatile boolean shuttingDown;
 
     public WorkerPool(String name, int threadCount, int queueCapacity) {
+        this(name, threadCount, queueCapacity, 0);
+    }
+
+    /**
+     * A pool whose threads run at nice level {@code nice} (0 = normal; see {@link NiceLevel}), for work that
+     * should only use CPU that nothing else wants. Returns once the threads run at that level, or it failed.
+     */
+    public WorkerPool(String name, int threadCount, int queueCapacity, int nice) {
         if (threadCount < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("a pool needs at least one thread and one queue slot");
         }
         // One extra slot per thread so shutdown can always enqueue its poison pills.
         this.queue = new ArrayBlockingQueue<>(queueCapacity + threadCount);
         this.capacity = queueCapacity;
+        Queue<Long> threadIds = new ConcurrentLinkedQueue<>();
+        CountDownLatch started = new CountDownLatch(threadCount);
         for (int i = 0; i < threadCount; i++) {
-            Thread t = new Thread(this::work, name + "-" + (i + 1));
+            Thread t = new Thread(() -> {
+                if (nice > 0) {
+                    threadIds.add(NiceLevel.currentThreadId());
+                }
+                started.countDown();
+                work();
+            }, name + "-" + (i + 1));
             t.setDaemon(true);
             threads.add(t);
             t.start();
+        }
+        if (nice > 0) {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            NiceLevel.apply(threadIds, nice);
         }
     }
 
