@@ -28,6 +28,16 @@ public final class FollowingDigest implements Runnable {
     /** Takes ownership of {@code file}, a channel open for reading on the file being written. */
     public FollowingDigest(FileChannel file) {
         this.file = file;
+        // A cancelled digest lets go of the file at once: a deleted file's space must not wait for it.
+        result.whenComplete((hex, failure) -> {
+            if (result.isCancelled()) {
+                try {
+                    file.close();
+                } catch (IOException ignored) {
+                    // closing anyway; the digest thread sees a closed channel and stops
+                }
+            }
+        });
     }
 
     /** Writer: bytes up to {@code position} are stored. */
@@ -53,7 +63,10 @@ public final class FollowingDigest implements Runnable {
         }
     }
 
-    /** The hex digest once the file is finished and digested; fails if the upload was abandoned. */
+    /**
+     * The hex digest once the file is finished and digested; fails if the upload was abandoned. Cancelling
+     * it closes the file and stops the digest.
+     */
     public CompletableFuture<String> result() {
         return result;
     }
@@ -73,6 +86,9 @@ public final class FollowingDigest implements Runnable {
                     if (abandoned) {
                         result.completeExceptionally(new IllegalStateException("upload did not complete"));
                         return;
+                    }
+                    if (result.isDone()) {
+                        return;  // cancelled: nobody will ask for this digest any more
                     }
                     if (finalSize >= 0 && position >= finalSize) {
                         break;

@@ -32,6 +32,7 @@ public final class FileCommands {
             }
             // delete() reports what it freed: a link frees nothing, whatever its target weighs.
             v.user().quota().adjust(-v.user().files().delete(path));
+            v.server().hashes().forget(v.user().name(), path);
             v.user().uploads().markFinished(path);
         } catch (FsException e) {
             throw FsReplies.of(e);
@@ -65,6 +66,8 @@ public final class FileCommands {
         String to = v.resolve(arg);
         try {
             v.user().quota().adjust(-v.user().files().rename(from, to)); // a replaced file frees its bytes
+            v.server().hashes().forget(v.user().name(), from);
+            v.server().hashes().forget(v.user().name(), to);
         } catch (FsException e) {
             throw FsReplies.of(e);
         }

@@ -1,0 +1,87 @@
+package ftp.fs;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HashCacheTest {
+    private static final FileTime T1 = FileTime.fromMillis(1_000);
+    private static final FileTime T2 = FileTime.fromMillis(2_000);
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void anAnswerServesOnlyTheVersionItWasComputedFor() {
+        HashCache cache = new HashCache(10);
+        cache.store("egon", "/a.txt", 5, T1, "abc");
+        assertThat(cache.lookup("egon", "/a.txt", 5, T1)).hasValueSatisfying(f -> assertThat(f.join()).isEqualTo("abc"));
+        assertThat(cache.lookup("egon", "/a.txt", 6, T1)).isEmpty();
+        assertThat(cache.lookup("egon", "/a.txt", 5, T2)).isEmpty();
+        assertThat(cache.lookup("alex", "/a.txt", 5, T1)).as("other users never share").isEmpty();
+    }
+
+    @Test
+    void forgettingAFileCancelsItsDigestInProgress() {
+        HashCache cache = new HashCache(10);
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        cache.storePending("egon", "/big.bin", 1 << 30, T1, pending);
+        cache.forget("egon", "/big.bin");
+        assertThat(pending).isCancelled();
+        assertThat(cache.lookup("egon", "/big.bin", 1 << 30, T1)).isEmpty();
+    }
+
+    @Test
+    void aNewVersionCancelsTheOldOnesDigestButAFinishedAnswerStaysAsItWas() {
+        HashCache cache = new HashCache(10);
+        CompletableFuture<String> old = new CompletableFuture<>();
+        cache.storePending("egon", "/f", 10, T1, old);
+        cache.store("egon", "/f", 20, T2, "new");
+        assertThat(old).isCancelled();
+        assertThat(cache.lookup("egon", "/f", 20, T2)).isPresent();
+
+        CompletableFuture<String> done = CompletableFuture.completedFuture("x");
+        cache.storePending("egon", "/g", 1, T1, done);
+        cache.forget("egon", "/g");
+        assertThat(done).isCompletedWithValue("x");
+    }
+
+    @Test
+    void theLeastRecentlyUsedAnswerGoesFirstAndItsDigestStops() {
+        HashCache cache = new HashCache(2);
+        CompletableFuture<String> first = new CompletableFuture<>();
+        cache.storePending("egon", "/1", 1, T1, first);
+        cache.store("egon", "/2", 1, T1, "two");
+        cache.store("egon", "/3", 1, T1, "three");
+        assertThat(first).isCancelled();
+        assertThat(cache.lookup("egon", "/1", 1, T1)).isEmpty();
+        assertThat(cache.lookup("egon", "/3", 1, T1)).isPresent();
+    }
+
+    @Test
+    void aFailedDigestRemovesItselfSoTheNextHashReadsTheFile() {
+        HashCache cache = new HashCache(10);
+        CompletableFuture<String> pending = new CompletableFuture<>();
+        cache.storePending("egon", "/f", 1, T1, pending);
+        pending.completeExceptionally(new IllegalStateException("upload did not complete"));
+        assertThat(cache.lookup("egon", "/f", 1, T1)).isEmpty();
+    }
+
+    @Test
+    void aCancelledFollowingDigestLetsGoOfItsFileAtOnce() throws Exception {
+        Path file = Files.write(dir.resolve("f"), new byte[4096]);
+        FileChannel channel = FileChannel.open(file);
+        FollowingDigest digest = new FollowingDigest(channel);
+        digest.advance(4096);
+        digest.result().cancel(false);
+        assertThat(channel.isOpen()).as("the deleted file's space must not wait for the digest thread").isFalse();
+        digest.run();  // a digest thread that picks it up afterwards stops at once
+        assertThat(digest.result()).isCancelled();
+    }
+}
