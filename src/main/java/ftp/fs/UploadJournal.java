@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.OptionalLong;
@@ -38,7 +39,10 @@ import java.util.logging.Logger;
  * the target is the truth about how far an upload got; a record only says that it did not finish.
  * At most {@value #MAX_RECORDS} records (the least recently updated go first).
  *
- * <p>Thread-safe (one journal per user system; calls are serialized), blocking: worker threads only.
+ * <p>The journal remembers which records exist (read from the folder once, then kept up to date), so
+ * finishing an upload or deleting a file that has no record touches no file; {@link #list} reads the folder
+ * again and corrects that memory. So that memory stays right, every session of a user must share one
+ * journal. Thread-safe (calls are serialized), blocking: worker threads only.
  */
 public final class UploadJournal {
     static final int MAX_RECORDS = 1000;
@@ -52,6 +56,8 @@ public final class UploadJournal {
 
     private final UserFileSystem fs;
     private final int maxRecords;
+    /** Names of the record files in the folder as far as this process knows; null until first needed. */
+    private Set<Path> known;
 
     public UploadJournal(UserFileSystem fs) {
         this(fs, MAX_RECORDS);
@@ -72,7 +78,7 @@ public final class UploadJournal {
         Instant now = Instant.now();
         try (SecureDirectoryStream<Path> dir = fs.openBookkeeping()) {
             Path name = recordName(path);
-            Stored previous = read(dir, name);
+            Stored previous = known(dir).contains(name) ? read(dir, name) : null;
             if (previous == null) {
                 makeRoom(dir);
             }
@@ -85,17 +91,19 @@ public final class UploadJournal {
             record.setProperty("started", (previous == null ? now : previous.started).toString());
             record.setProperty("updated", now.toString());
             write(dir, name, record);
+            known.add(name);
         }
     }
 
     /** Forgets the upload to {@code vpath}; nothing happens when there is no record. */
     public synchronized void markFinished(String vpath) throws IOException {
-        String path = Jail.normalized(vpath);
+        Path name = recordName(Jail.normalized(vpath));
+        if (known != null && !known.contains(name)) {
+            return;
+        }
         try (SecureDirectoryStream<Path> dir = fs.openBookkeeping()) {
-            try {
-                dir.deleteFile(recordName(path));
-            } catch (NoSuchFileException e) {
-                return;
+            if (known(dir).contains(name)) {
+                delete(dir, name);
             }
         }
     }
@@ -136,18 +144,22 @@ public final class UploadJournal {
         }
     }
 
-    private void makeRoom(SecureDirectoryStream<Path> dir) throws IOException {
-        int count = 0;
-        try (SecureDirectoryStream<Path> listing = dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
-            for (Path entry : listing) {
-                if (isRecordName(entry.getFileName().toString())) {
-                    count++;
+    /** The record names in the folder, read from it the first time. */
+    private Set<Path> known(SecureDirectoryStream<Path> dir) throws IOException {
+        if (known == null) {
+            Set<Path> names = new HashSet<>();
+            for (Path name : names(dir)) {
+                if (isRecordName(name.toString())) {
+                    names.add(name);
                 }
             }
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
+            known = names;
         }
-        if (count < maxRecords) {
+        return known;
+    }
+
+    private void makeRoom(SecureDirectoryStream<Path> dir) throws IOException {
+        if (known(dir).size() < maxRecords) {
             return;
         }
         List<Stored> all = readAll(dir);
@@ -158,18 +170,14 @@ public final class UploadJournal {
         }
     }
 
-    /** Every readable record; damaged ones and stale temporary files are removed on the way. */
+    /**
+     * Every readable record; damaged ones and stale temporary files are removed on the way. What is found
+     * replaces what the journal knew.
+     */
     private List<Stored> readAll(SecureDirectoryStream<Path> dir) throws IOException {
-        List<Path> names = new ArrayList<>();
-        try (SecureDirectoryStream<Path> listing = dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
-            for (Path entry : listing) {
-                names.add(entry.getFileName());
-            }
-        } catch (DirectoryIteratorException e) {
-            throw e.getCause();
-        }
+        known = new HashSet<>();
         List<Stored> all = new ArrayList<>();
-        for (Path name : names) {
+        for (Path name : names(dir)) {
             String text = name.toString();
             if (text.startsWith(TEMP_PREFIX)) {
                 removeIfStale(dir, name);
@@ -180,10 +188,23 @@ public final class UploadJournal {
                     delete(dir, name);
                 } else {
                     all.add(stored);
+                    known.add(name);
                 }
             }
         }
         return all;
+    }
+
+    private static List<Path> names(SecureDirectoryStream<Path> dir) throws IOException {
+        List<Path> names = new ArrayList<>();
+        try (SecureDirectoryStream<Path> listing = dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS)) {
+            for (Path entry : listing) {
+                names.add(entry.getFileName());
+            }
+        } catch (DirectoryIteratorException e) {
+            throw e.getCause();
+        }
+        return names;
     }
 
     /** The record in file {@code name}, or null when it is missing or damaged. */
@@ -244,18 +265,21 @@ public final class UploadJournal {
         }
     }
 
-    private static void removeIfStale(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    private void removeIfStale(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         BasicFileAttributes attrs = Jail.attributesOrNull(dir, name);
         if (attrs != null && attrs.lastModifiedTime().toInstant().isBefore(Instant.now().minus(STALE_TEMP))) {
             delete(dir, name);
         }
     }
 
-    private static void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+    private void delete(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         try {
             dir.deleteFile(name);
         } catch (NoSuchFileException e) {
             // already gone: that is what we wanted
+        }
+        if (known != null) {
+            known.remove(name);
         }
     }
 

@@ -12,6 +12,7 @@ import ftp.server.pool.WorkerPool;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import ftp.tls.TlsContexts;
 
@@ -34,6 +35,8 @@ public final class ServerContext {
     private final WorkerPool digests;
     private final TransferLog transferLog;
     private final TlsContexts tls;
+    /** One per account that has logged in, shared by its sessions so they agree on which records exist. */
+    private final ConcurrentHashMap<String, UploadJournal> journals = new ConcurrentHashMap<>();
 
     public ServerContext(ServerSettings settings, AccountStore accounts, Authenticator authenticator,
                          LoginThrottle throttle, QuotaRegistry quotas, HashCache hashes, WorkerPool workers,
@@ -108,7 +111,8 @@ public final class ServerContext {
     public UserContext openUser(Account account) throws IOException {
         UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()));
         return new UserContext(account.name(), files,
-                quotas.ledgerFor(account.name(), files.home(), account.quota()), new UploadJournal(files));
+                quotas.ledgerFor(account.name(), files.home(), account.quota()),
+                journals.computeIfAbsent(account.name(), name -> new UploadJournal(files)));
     }
 
     /**

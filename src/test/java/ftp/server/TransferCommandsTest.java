@@ -162,6 +162,38 @@ class TransferCommandsTest {
     }
 
     @Test
+    void anUploadThatEndsWithinItsFirstChunkLeavesTheUploadRecordsAlone() throws IOException {
+        Path records = server.home("alice").resolve(".upload");
+        byte[] small = Arrays.copyOf(random, 10_000);
+        try (ControlClient c = alice()) {
+            c.upload("STOR warm.bin", small);  // the records folder exists from the first upload on
+            assertThat(c.command("DELE warm.bin")).startsWith("250");
+            var before = Files.getLastModifiedTime(records);
+            assertThat(c.upload("STOR small.bin", small)).startsWith("226");
+            assertThat(c.command("HASH small.bin")).contains(" " + HashCommandsTest.md5(small) + " ");
+            assertThat(c.command("DELE small.bin")).startsWith("250");
+            assertThat(Files.getLastModifiedTime(records)).as("no record written, renamed or removed").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void sessionsOfOneUserAgreeOnWhichUploadsAreUnfinished() throws IOException {
+        byte[] whole = Arrays.copyOf(random, 50_000);
+        try (ControlClient first = alice(); ControlClient second = alice()) {
+            // The second session has looked at the records before the first one leaves an upload unfinished.
+            assertThat(second.command("SITE UPLOADS")).doesNotContain("shared.bin");
+            assertThat(first.command("ALLO 50000")).startsWith("200");
+            assertThat(first.upload("STOR shared.bin", Arrays.copyOf(whole, 20_000))).startsWith("426");
+            assertThat(first.command("SITE UPLOADS")).contains(" /shared.bin");
+
+            // Uploaded again whole by the second session: the record must go, though that session never wrote it.
+            assertThat(second.upload("STOR shared.bin", whole)).startsWith("226");
+            assertThat(first.command("SITE UPLOADS")).doesNotContain("shared.bin");
+            assertThat(Files.readAllBytes(server.home("alice").resolve("shared.bin"))).isEqualTo(whole);
+        }
+    }
+
+    @Test
     void aborMidDownloadAnswers426Then226AndTheSessionGoesOn() throws IOException {
         try (ControlClient c = alice(); Socket data = c.openPassive()) {
             c.send("RETR huge.bin");

@@ -4,6 +4,7 @@ import ftp.fs.ByteSize;
 import ftp.fs.FileEntry;
 import ftp.fs.FollowingDigest;
 import ftp.fs.FsException;
+import ftp.fs.Md5;
 import ftp.fs.OpenedForWrite;
 import ftp.fs.QuotaLedger;
 import ftp.fs.UploadJournal;
@@ -22,6 +23,7 @@ import ftp.server.data.DataConnections;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.security.MessageDigest;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Level;
@@ -34,17 +36,22 @@ import java.util.logging.Level;
  *     sessions of the same user racing each other can never pass the limit together. An upload that runs
  *     past it gets 552 and the file goes back to how it was before: a new or replaced file is removed, an
  *     appended or resumed one truncated to where it started, and its journal record restored.</li>
- * <li>Resume: the file is changed only once the data connection is up, and recorded as unfinished before
- *     the first byte; it is marked finished only when complete. Whatever stops it (ABOR, a lost connection,
- *     fewer bytes than ALLO announced, a full disk, {@code kill -9}) leaves the bytes received so far at the
- *     target, resumable with REST+STOR or APPE, and listed by SITE UPLOADS.</li>
- * <li>MD5: digested as bytes are written (a resumed file's kept prefix first), and stored in the hash cache
+ * <li>Resume: the file is changed only once the data connection is up. The first
+ *     {@value #FIRST_CHUNK} bytes are gathered before anything is written: an upload that ends cleanly
+ *     within them (most files) is stored with one write and needs no record. A longer one is recorded as
+ *     unfinished before its first byte is written and marked finished only when complete. Whatever stops
+ *     it (ABOR, a lost connection, fewer bytes than ALLO announced, a full disk, {@code kill -9}) leaves the
+ *     bytes received so far at the target, resumable with REST+STOR or APPE, and listed by SITE UPLOADS.</li>
+ * <li>MD5: digested as bytes are written (a resumed file's kept prefix first) by a niced digest thread
+ *     that follows the writer (a gathered upload is digested from memory), and stored in the hash cache
  *     under the final size and mtime, so HASH right after answers without reading the file again.</li>
  * <li>TYPE A: CRLF from the wire is stored as LF.</li>
  * </ul>
  * Worker thread only; one instance per command.
  */
 final class Upload {
+    /** Gathered before the first write; small enough that a slow client's first bytes reach the disk soon. */
+    static final int FIRST_CHUNK = 64 * 1024;
     /** One per worker thread (few, long-lived), so direct memory stays bounded and is never churned. */
     private static final ThreadLocal<ByteBuffer> DIRECT_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(Transfers.BUFFER));
@@ -77,6 +84,10 @@ final class Upload {
     private OptionalLong expectedSize = OptionalLong.empty();
     /** Digests what is stored, on a digest thread; null when none could be started (then HASH reads the file). */
     private FollowingDigest digest;
+    /** Digests a gathered upload from memory, instead of {@link #digest}. */
+    private MessageDigest inlineDigest;
+    /** The data connection reached its end (not by ABOR); the upload is complete if it also ended cleanly. */
+    private boolean endOfData;
 
     Upload(SessionView v, String path, UploadMode mode) {
         this.v = v;
@@ -152,60 +163,36 @@ final class Upload {
             throw e;
         }
         try (DataConnection d = data) {
-            // From here on the file changes: record it first, so a crash at any moment leaves a record.
-            try {
-                journal.markUnfinished(path, start, expectedSize);
-            } catch (IOException e) {
-                discardCreated(opened);
-                throw e;
-            }
-            if (start < before) {
-                file.truncate(start);
-                quota.adjust(-(before - start));
-            }
-            position = start;
-            digest = startDigest();
-            return transfer(d, file);
+            return transfer(d, opened, file, before);
         }
     }
 
-    private Outcome transfer(DataConnection d, FileChannel file) throws IOException {
+    private Outcome transfer(DataConnection d, OpenedForWrite opened, FileChannel file, long before)
+            throws IOException {
         d.setReadTimeout((int) Math.min(Integer.MAX_VALUE, v.server().settings().dataTimeout().toMillis()));
         // Binary over a plain connection: socket to direct buffer to file, no copy through the heap.
         boolean binary = v.options().binary();
         ByteBuffer in = binary && !d.isTls() ? DIRECT_BUFFER.get() : ByteBuffer.allocate(Transfers.BUFFER);
         ByteBuffer converted = binary ? null : ByteBuffer.allocate(Transfers.BUFFER + 1);
-        boolean endOfData = false;
-        while (true) {
+        in.clear().limit(FIRST_CHUNK);
+        boolean more = read(d, in, true);
+        begin(opened, file, before, !more && complete(d));
+        Outcome refused = storeRead(file, in, converted);
+        while (more && refused == null) {
             in.clear();
-            int n;
-            try {
-                n = d.read(in);
-            } catch (IOException e) {
-                // Aborted, lost, or stalled: what arrived stays, resumable; the reply says which.
-                ServerContext.LOG.fine(() -> "upload of " + path + " stopped: " + e);
-                break;
-            }
-            if (n < 0) {
-                endOfData = !v.transfer().aborted(); // ABOR shuts the socket down, which reads as an end
-                break;
-            }
-            in.flip();
-            received += n;
-            v.transfer().add(n);
-            Outcome refused = store(file, converted == null ? in : toLocalLineEnds(in, converted, false));
-            if (refused != null) {
-                return refused;
-            }
+            more = read(d, in, false);
+            refused = storeRead(file, in, converted);
+        }
+        if (refused != null) {
+            return refused;
         }
         if (endOfData && heldCr) {
-            Outcome refused = store(file, toLocalLineEnds(in.clear().flip(), converted, true));
+            refused = store(file, toLocalLineEnds(in.clear().flip(), converted, true));
             if (refused != null) {
                 return refused;
             }
         }
-        boolean complete = endOfData && d.endedCleanly() && (announced < 0 || received >= announced);
-        if (!complete) {
+        if (!complete(d)) {
             keepUnfinished();
             log(false);
             if (endOfData && !d.endedCleanly()) {
@@ -227,7 +214,10 @@ final class Upload {
         }
         try {
             FileEntry entry = files.stat(path);
-            if (digest != null) {
+            if (inlineDigest != null) {
+                v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(),
+                        Md5.hex(inlineDigest.digest()));
+            } else if (digest != null) {
                 digest.finish(position);
                 v.server().hashes().storePending(v.user().name(), path, entry.size(), entry.modified(),
                         digest.result());
@@ -240,6 +230,66 @@ final class Upload {
         ServerContext.LOG.info(() -> "upload user=" + v.user().name() + " path=" + path + " bytes=" + received);
         String name = mode == UploadMode.UNIQUE ? " FILE: " + VirtualPaths.name(path) : "";
         return Outcome.of(226, "Transfer complete (" + received + " bytes received)." + name);
+    }
+
+    /**
+     * Reads from the data connection into {@code in}: once, or until it is full when {@code fill} is set.
+     * False once the data has ended ({@link #endOfData}) or stopped (aborted, lost, stalled: what arrived
+     * stays, resumable; the reply says which).
+     */
+    private boolean read(DataConnection d, ByteBuffer in, boolean fill) {
+        do {
+            int n;
+            try {
+                n = d.read(in);
+            } catch (IOException e) {
+                ServerContext.LOG.fine(() -> "upload of " + path + " stopped: " + e);
+                return false;
+            }
+            if (n < 0) {
+                endOfData = !v.transfer().aborted(); // ABOR shuts the socket down, which reads as an end
+                return false;
+            }
+            received += n;
+            v.transfer().add(n);
+        } while (fill && in.hasRemaining());
+        return true;
+    }
+
+    private boolean complete(DataConnection d) {
+        return endOfData && d.endedCleanly() && (announced < 0 || received >= announced);
+    }
+
+    /**
+     * From here on the file changes. Unless the whole upload is already in memory ({@code gathered}), it
+     * is recorded first, so a crash at any moment leaves a record.
+     */
+    private void begin(OpenedForWrite opened, FileChannel file, long before, boolean gathered) throws IOException {
+        v.server().hashes().forget(v.user().name(), path);
+        if (!gathered) {
+            try {
+                journal.markUnfinished(path, start, expectedSize);
+            } catch (IOException e) {
+                discardCreated(opened);
+                throw e;
+            }
+        }
+        if (start < before) {
+            file.truncate(start);
+            quota.adjust(-(before - start));
+        }
+        position = start;
+        if (gathered && start == 0) {
+            inlineDigest = Md5.newDigest();
+        } else {
+            digest = startDigest();
+        }
+    }
+
+    /** Stores what {@link #read} put in {@code in} (converted for TYPE A); see {@link #store}. */
+    private Outcome storeRead(FileChannel file, ByteBuffer in, ByteBuffer converted) throws IOException {
+        in.flip();
+        return store(file, converted == null ? in : toLocalLineEnds(in, converted, false));
     }
 
     /**
@@ -282,7 +332,9 @@ final class Upload {
                     + " bytes kept, resume later.");
         }
         position += n;
-        if (digest != null) {
+        if (inlineDigest != null) {
+            inlineDigest.update(bytes);
+        } else if (digest != null) {
             digest.advance(position);
         }
         return null;
