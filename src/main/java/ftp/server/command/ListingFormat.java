@@ -3,40 +3,110 @@ package ftp.server.command;
 import ftp.fs.FileEntry;
 
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
+import java.time.LocalDate;
 
 /**
  * How entries look on the wire: {@code ls -l} lines for LIST (what FileZilla and lftp parse) and RFC 3659
  * facts for MLSD/MLST. Pure; any thread.
+ *
+ * <p>LIST is the busiest reply under load, so lines are appended by hand into a caller's builder: the layout is
+ * {@code "%s %3d %-8s %-8s %12d %s %s"} with dates as {@code MMM dd HH:mm} or {@code MMM dd  yyyy} (UTC, English)
+ * and MLSD stamps as {@code yyyyMMddHHmmss}, exactly what {@code String.format} and {@code DateTimeFormatter}
+ * printed before, at a fraction of their cost.
  */
 final class ListingFormat {
-    private static final DateTimeFormatter RECENT =
-            DateTimeFormatter.ofPattern("MMM dd HH:mm", Locale.ENGLISH).withZone(ZoneOffset.UTC);
-    private static final DateTimeFormatter OLD =
-            DateTimeFormatter.ofPattern("MMM dd  yyyy", Locale.ENGLISH).withZone(ZoneOffset.UTC);
+    private static final String[] MONTHS =
+            {"Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     private static final long SIX_MONTHS_SECONDS = 182L * 24 * 3600;
+    private static final long DAY_SECONDS = 24 * 3600;
 
     private ListingFormat() {}
 
     static String ls(FileEntry e, String owner, Instant now) {
-        Instant t = e.modified().toInstant();
-        boolean recent = Math.abs(now.getEpochSecond() - t.getEpochSecond()) < SIX_MONTHS_SECONDS;
-        String mode = e.directory() ? "drwxr-xr-x" : "-rw-r--r--";
-        return String.format(Locale.ROOT, "%s %3d %-8s %-8s %12d %s %s",
-                mode, e.directory() ? 2 : 1, owner, owner, e.directory() ? 4096 : e.size(),
-                (recent ? RECENT : OLD).format(t), e.name());
+        return appendLs(new StringBuilder(80), e, owner, now.getEpochSecond()).toString();
+    }
+
+    static StringBuilder appendLs(StringBuilder b, FileEntry e, String owner, long nowSeconds) {
+        long t = e.modified().toInstant().getEpochSecond();
+        boolean recent = Math.abs(nowSeconds - t) < SIX_MONTHS_SECONDS;
+        b.append(e.directory() ? "drwxr-xr-x" : "-rw-r--r--").append("   ").append(e.directory() ? 2 : 1).append(' ');
+        padRight(b, owner, 8).append(' ');
+        padRight(b, owner, 8).append(' ');
+        padLeft(b, e.directory() ? 4096 : e.size(), 12, ' ').append(' ');
+        long days = Math.floorDiv(t, DAY_SECONDS);
+        int secondOfDay = (int) Math.floorMod(t, DAY_SECONDS);
+        LocalDate date = LocalDate.ofEpochDay(days);
+        b.append(MONTHS[date.getMonthValue() - 1]).append(' ');
+        twoDigits(b, date.getDayOfMonth()).append(' ');
+        if (recent) {
+            twoDigits(b, secondOfDay / 3600).append(':');
+            twoDigits(b, secondOfDay / 60 % 60);
+        } else {
+            year(b.append(' '), date.getYear());
+        }
+        return b.append(' ').append(e.name());
     }
 
     static String facts(FileEntry e) {
-        StringBuilder b = new StringBuilder(64);
+        return appendFacts(new StringBuilder(64), e).toString();
+    }
+
+    static StringBuilder appendFacts(StringBuilder b, FileEntry e) {
         b.append("type=").append(e.directory() ? "dir" : "file").append(';');
         if (!e.directory()) {
             b.append("size=").append(e.size()).append(';');
         }
-        b.append("modify=").append(FileCommands.MDTM.format(e.modified().toInstant())).append(';');
-        b.append("perm=").append(e.directory() ? "flcdmpe" : "adfrw").append(';');
-        return b.toString();
+        modify(b.append("modify="), e.modified().toInstant().getEpochSecond()).append(';');
+        return b.append("perm=").append(e.directory() ? "flcdmpe" : "adfrw").append(';');
+    }
+
+    /** The MDTM stamp {@code yyyyMMddHHmmss} in UTC, as {@link FileCommands#MDTM} prints it. */
+    static StringBuilder modify(StringBuilder b, long epochSecond) {
+        LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, DAY_SECONDS));
+        int secondOfDay = (int) Math.floorMod(epochSecond, DAY_SECONDS);
+        year(b, date.getYear());
+        twoDigits(b, date.getMonthValue());
+        twoDigits(b, date.getDayOfMonth());
+        twoDigits(b, secondOfDay / 3600);
+        twoDigits(b, secondOfDay / 60 % 60);
+        return twoDigits(b, secondOfDay % 60);
+    }
+
+    /** Pattern letter {@code yyyy}: the year of the era, at least four digits, a plus sign beyond 9999. */
+    private static StringBuilder year(StringBuilder b, int prolepticYear) {
+        int yearOfEra = prolepticYear >= 1 ? prolepticYear : 1 - prolepticYear;
+        if (yearOfEra > 9999) {
+            return b.append('+').append(yearOfEra);
+        }
+        return padLeft(b, yearOfEra, 4, '0');
+    }
+
+    private static StringBuilder twoDigits(StringBuilder b, int value) {
+        return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
+    }
+
+    /** {@code %-Nd}: longer text is kept whole. */
+    private static StringBuilder padRight(StringBuilder b, String s, int width) {
+        b.append(s);
+        for (int i = s.length(); i < width; i++) {
+            b.append(' ');
+        }
+        return b;
+    }
+
+    /** {@code %Nd} with {@code pad} {@code ' '}: longer numbers are kept whole. */
+    private static StringBuilder padLeft(StringBuilder b, long value, int width, char pad) {
+        for (int i = digits(value); i < width; i++) {
+            b.append(pad);
+        }
+        return b.append(value);
+    }
+
+    private static int digits(long value) {
+        int n = value < 0 ? 2 : 1;
+        for (long v = value / 10; v != 0; v /= 10) {
+            n++;
+        }
+        return n;
     }
 }

@@ -12,15 +12,11 @@ import ftp.server.SessionView;
 import ftp.server.data.DataConnection;
 import ftp.server.data.DataConnections;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.OutputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * LIST, NLST, MLSD over the data connection; MLST and STAT with a path over the control connection. A glob
@@ -33,16 +29,17 @@ public final class Listings {
     private Listings() {}
 
     public static Outcome list(SessionView v, String arg) throws FtpReplyException {
-        Instant now = Instant.now();
+        long now = Instant.now().getEpochSecond();
         String owner = v.user().name();
-        return send(v, arg, e -> ListingFormat.ls(e, owner, now));
+        return send(v, arg, (e, line) -> ListingFormat.appendLs(line, e, owner, now));
     }
 
     public static Outcome nlst(SessionView v, String arg) throws FtpReplyException {
         String target = stripOptions(arg);
         String prefix = target.isEmpty() || GlobMatcher.isGlob(VirtualPaths.name(v.resolve(target)))
                 ? "" : target.endsWith("/") ? target : target + "/";
-        return send(v, arg, e -> prefix.isEmpty() || !e.directory() && e.name().equals(target) ? e.name() : prefix + e.name());
+        return send(v, arg, (e, line) -> line.append(
+                prefix.isEmpty() || !e.directory() && e.name().equals(target) ? "" : prefix).append(e.name()));
     }
 
     public static Outcome mlsd(SessionView v, String arg) throws FtpReplyException {
@@ -51,7 +48,7 @@ public final class Listings {
         if (!dir.directory()) {
             throw new FtpReplyException(501, "Not a directory; use MLST.");
         }
-        return send(v, arg, e -> ListingFormat.facts(e) + " " + e.name());
+        return send(v, arg, (e, line) -> ListingFormat.appendFacts(line, e).append(' ').append(e.name()));
     }
 
     public static Outcome mlst(SessionView v, String arg) throws FtpReplyException {
@@ -88,17 +85,24 @@ public final class Listings {
         return Outcome.of(213, b.append("End of status").toString());
     }
 
-    private static Outcome send(SessionView v, String arg, Function<FileEntry, String> format)
-            throws FtpReplyException {
+    /** Appends one entry's line, without its line end. */
+    private interface LineFormat {
+        void append(FileEntry e, StringBuilder line);
+    }
+
+    private static Outcome send(SessionView v, String arg, LineFormat format) throws FtpReplyException {
         List<FileEntry> entries = entries(v, arg);
         v.preliminary().accept(new Reply(150, "Opening data connection for the listing."));
         try (DataConnection data = DataConnections.open(v);
-             Writer out = new BufferedWriter(new OutputStreamWriter(data.output(), StandardCharsets.UTF_8), 64 * 1024)) {
+             OutputStream out = data.output()) {
+            Utf8Lines lines = new Utf8Lines(out, entries.size());
+            StringBuilder line = new StringBuilder(128);
             for (FileEntry e : entries) {
-                out.write(format.apply(e));
-                out.write("\r\n");
+                line.setLength(0);
+                format.append(e, line);
+                lines.write(line.append("\r\n"));
             }
-            out.flush();
+            lines.flush();
         } catch (IOException e) {
             if (v.transfer().aborted()) {
                 return Outcome.of(426, "Connection closed; transfer aborted.");
