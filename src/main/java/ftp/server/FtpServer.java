@@ -47,9 +47,9 @@ public final class FtpServer implements AutoCloseable {
         this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(), settings.workerQueue());
         this.transfers = new WorkerPool("ftpd-transfer", settings.transferThreads(), settings.workerQueue());
         // One digest per upload in flight at most; past that an upload goes undigested and HASH reads the file.
-        // Digests run niced: on a busy machine the wire gets the CPU first and the digest catches up after.
+        // Digests run at idle priority: on a busy machine the wire gets the CPU first and the digest catches up.
         this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
-                settings.digestNice());
+                settings.digestPriority());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
         ServerContext context = new ServerContext(settings, accounts,

@@ -1,7 +1,7 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
-import ftp.server.pool.NiceLevel;
+import ftp.server.pool.ThreadPriority;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -36,7 +36,7 @@ public record ServerSettings(
         int workerThreads,
         int workerQueue,
         int transferThreads,
-        int digestNice,
+        ThreadPriority digestPriority,
         int passivePortFirst,
         int passivePortLast,
         Optional<InetAddress> passiveAddress,
@@ -100,7 +100,7 @@ public record ServerSettings(
                 threads,
                 s.integer("workers.queue", Math.max(64, 4 * maxClients), 1, 1_000_000),
                 s.integer("workers.transfer_threads", Math.min(maxClients, 64), 1, 4096),
-                s.integer("workers.digest_nice", NiceLevel.MAX, 0, NiceLevel.MAX),
+                s.priority("workers.digest_priority", ThreadPriority.IDLE),
                 passive[0],
                 passive[1],
                 s.address("passive.address"),
@@ -157,6 +157,15 @@ public record ServerSettings(
                 return Optional.of(InetAddress.getByName(raw));
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
+            }
+        }
+
+        ThreadPriority priority(String key, ThreadPriority def) {
+            String raw = string(key, def.name());
+            try {
+                return ThreadPriority.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be idle, low or normal", e);
             }
         }
 

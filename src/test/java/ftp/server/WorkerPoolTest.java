@@ -3,7 +3,7 @@ package ftp.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ftp.server.pool.NiceLevel;
+import ftp.server.pool.ThreadPriority;
 import ftp.server.pool.WorkerPool;
 
 import java.nio.file.Files;
@@ -193,39 +193,51 @@ class WorkerPoolTest {
     }
 
     @Test
-    void aNicedPoolRunsItsThreadsAtThatNiceLevel() throws Exception {
-        WorkerPool pool = new WorkerPool("wp-nice", 3, 5, 7);
+    void anIdlePoolsThreadsRunUnderSchedIdleAndALowOnesAtNice19() throws Exception {
+        assertThat(statOfWorkers(ThreadPriority.IDLE, 3)).allSatisfy(stat ->
+                assertThat(stat[POLICY]).as("SCHED_IDLE").isEqualTo("5"));
+        assertThat(statOfWorkers(ThreadPriority.LOW, 2)).allSatisfy(stat -> {
+            assertThat(stat[NICE]).isEqualTo("19");
+            assertThat(stat[POLICY]).as("SCHED_OTHER").isEqualTo("0");
+        });
+        String[] caller = stat(ThreadPriority.currentThreadId());
+        assertThat(caller[NICE]).as("the submitting thread keeps its priority").isEqualTo("0");
+        assertThat(caller[POLICY]).isEqualTo("0");
+    }
+
+    /** Fields of /proc/self/task/TID/stat, counted from 1 as proc(5) does, after the thread's name. */
+    private static final int NICE = 19 - 3;
+    private static final int POLICY = 41 - 3;
+
+    /** Runs one task on each of {@code threads} workers of a new pool and reads each worker's stat line. */
+    private static List<String[]> statOfWorkers(ThreadPriority priority, int threads) throws Exception {
+        WorkerPool pool = new WorkerPool("wp-" + priority, threads, 5, priority);
         try {
-            Set<Long> ids = ConcurrentHashMap.newKeySet();
-            CountDownLatch ran = new CountDownLatch(3);
+            List<String[]> stats = java.util.Collections.synchronizedList(new ArrayList<>());
+            CountDownLatch ran = new CountDownLatch(threads);
             CountDownLatch release = new CountDownLatch(1);
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < threads; i++) {
                 pool.trySubmit(() -> {
-                    ids.add(NiceLevel.currentThreadId());
-                    ran.countDown();
                     try {
-                        release.await();
-                    } catch (InterruptedException e) {
+                        stats.add(stat(ThreadPriority.currentThreadId()));
+                        ran.countDown();
+                        release.await();  // hold this worker so every task lands on a different one
+                    } catch (Exception e) {
                         Thread.currentThread().interrupt();
                     }
                 });
             }
-            assertThat(ran.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
             release.countDown();
-            assertThat(ids).hasSize(3).doesNotContain(-1L);
-            for (long id : ids) {
-                assertThat(niceOf(id)).as("nice of thread %d", id).isEqualTo(7);
-            }
-            assertThat(niceOf(NiceLevel.currentThreadId())).as("the caller keeps its priority").isZero();
+            assertThat(stats).hasSize(threads);
+            return stats;
         } finally {
             pool.shutdown(Duration.ofSeconds(1));
         }
     }
 
-    /** Field 19 of /proc/self/task/TID/stat, counted after the parenthesised thread name. */
-    private static int niceOf(long threadId) throws Exception {
+    private static String[] stat(long threadId) throws java.io.IOException {
         String stat = Files.readString(Path.of("/proc/self/task/" + threadId + "/stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Integer.parseInt(fields[19 - 3]);
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 }

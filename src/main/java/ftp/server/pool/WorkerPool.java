@@ -3,11 +3,8 @@ package ftp.server.pool;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,45 +27,30 @@ public final class WorkerPool implements Executor {
     private final int capacity;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
+    private final ThreadPriority priority;
     private volatile boolean shuttingDown;
 
     public WorkerPool(String name, int threadCount, int queueCapacity) {
-        this(name, threadCount, queueCapacity, 0);
+        this(name, threadCount, queueCapacity, ThreadPriority.NORMAL);
     }
 
     /**
-     * A pool whose threads run at nice level {@code nice} (0 = normal; see {@link NiceLevel}), for work that
-     * should only use CPU that nothing else wants. Returns once the threads run at that level, or it failed.
+     * A pool whose threads run at {@code priority}, for work that should use only CPU that nothing else
+     * wants. Each thread lowers itself before its first task, so threads that never work cost nothing.
      */
-    public WorkerPool(String name, int threadCount, int queueCapacity, int nice) {
+    public WorkerPool(String name, int threadCount, int queueCapacity, ThreadPriority priority) {
         if (threadCount < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("a pool needs at least one thread and one queue slot");
         }
         // One extra slot per thread so shutdown can always enqueue its poison pills.
         this.queue = new ArrayBlockingQueue<>(queueCapacity + threadCount);
         this.capacity = queueCapacity;
-        Queue<Long> threadIds = new ConcurrentLinkedQueue<>();
-        CountDownLatch started = new CountDownLatch(threadCount);
+        this.priority = priority;
         for (int i = 0; i < threadCount; i++) {
-            Thread t = new Thread(() -> {
-                if (nice > 0) {
-                    threadIds.add(NiceLevel.currentThreadId());
-                }
-                started.countDown();
-                work();
-            }, name + "-" + (i + 1));
+            Thread t = new Thread(this::work, name + "-" + (i + 1));
             t.setDaemon(true);
             threads.add(t);
             t.start();
-        }
-        if (nice > 0) {
-            try {
-                started.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-            NiceLevel.apply(threadIds, nice);
         }
     }
 
@@ -101,6 +83,7 @@ public final class WorkerPool implements Executor {
     }
 
     private void work() {
+        boolean lowered = false;
         while (true) {
             Runnable task;
             try {
@@ -115,6 +98,10 @@ public final class WorkerPool implements Executor {
                 return;
             }
             busy.incrementAndGet();
+            if (!lowered) {
+                priority.applyToCurrentThread();
+                lowered = true;
+            }
             try {
                 task.run();
             } catch (Throwable t) {
