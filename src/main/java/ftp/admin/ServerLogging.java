@@ -1,9 +1,10 @@
 package ftp.admin;
 
+import ftp.server.LogTimestamps;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
@@ -18,8 +19,8 @@ import java.util.logging.Logger;
  * once at start by the main thread.
  */
 final class ServerLogging {
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT).withZone(ZoneId.systemDefault());
+    private static final LogTimestamps TIME = new LogTimestamps(
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT), ZoneId.systemDefault());
 
     private ServerLogging() {}
 
@@ -29,7 +30,10 @@ final class ServerLogging {
         handler.setFormatter(new Formatter() {
             @Override
             public String format(LogRecord r) {
-                StringBuilder b = new StringBuilder(128).append(TIME.format(Instant.ofEpochMilli(r.getMillis())))
+                long millis = r.getMillis();
+                int fraction = (int) Math.floorMod(millis, 1000L);
+                StringBuilder b = new StringBuilder(128).append(TIME.secondOf(millis))
+                        .append(fraction < 100 ? (fraction < 10 ? ".00" : ".0") : ".").append(fraction)
                         .append(' ').append(r.getLevel().getName()).append(' ').append(formatMessage(r));
                 if (r.getThrown() != null) {
                     b.append(" | ").append(r.getThrown());

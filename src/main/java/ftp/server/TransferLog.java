@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.ZoneId;
-import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -23,8 +22,8 @@ public final class TransferLog implements AutoCloseable {
     static final long MAX_BYTES = 64L << 20;
 
     /** ctime(3) form, as wu-ftpd and vsftpd write it: the day of the month is padded with a space. */
-    private static final DateTimeFormatter TIME =
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
+    private static final LogTimestamps TIME = new LogTimestamps(
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH), ZoneId.systemDefault());
 
     public enum Direction { INCOMING, OUTGOING }
 
@@ -47,10 +46,16 @@ public final class TransferLog implements AutoCloseable {
     /** Logs one transfer: {@code complete} gives status {@code c}, otherwise {@code i}. */
     public void record(String remoteHost, long bytes, String path, boolean binary, Direction direction,
                        String user, long millis, boolean complete) {
-        String line = String.format(Locale.ROOT, "%s %d %s %d %s %c _ %c r %s ftp 0 * %c\n",
-                TIME.format(ZonedDateTime.now(ZoneId.systemDefault())), Math.max(1, (millis + 999) / 1000),
-                remoteHost, bytes, field(path), binary ? 'b' : 'a',
-                direction == Direction.INCOMING ? 'i' : 'o', field(user), complete ? 'c' : 'i');
+        String line = new StringBuilder(96 + path.length())
+                .append(TIME.secondOf(System.currentTimeMillis())).append(' ')
+                .append(Math.max(1, (millis + 999) / 1000)).append(' ')
+                .append(remoteHost).append(' ')
+                .append(bytes).append(' ')
+                .append(field(path)).append(' ')
+                .append(binary ? 'b' : 'a').append(" _ ")
+                .append(direction == Direction.INCOMING ? 'i' : 'o').append(" r ")
+                .append(field(user)).append(" ftp 0 * ")
+                .append(complete ? 'c' : 'i').append('\n').toString();
         byte[] bytesOfLine = line.getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
             try {

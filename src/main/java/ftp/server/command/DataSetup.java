@@ -34,8 +34,8 @@ public final class DataSetup {
         }
         byte[] a = announced.getAddress();
         int port = l.port();
-        return new Reply(227, String.format("Entering Passive Mode (%d,%d,%d,%d,%d,%d).",
-                a[0] & 0xff, a[1] & 0xff, a[2] & 0xff, a[3] & 0xff, port >> 8, port & 0xff));
+        return new Reply(227, "Entering Passive Mode (" + (a[0] & 0xff) + "," + (a[1] & 0xff) + ","
+                + (a[2] & 0xff) + "," + (a[3] & 0xff) + "," + (port >> 8) + "," + (port & 0xff) + ").");
     }
 
     public static Reply epsv(Session s, String arg) throws FtpReplyException {
