@@ -8,22 +8,36 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The MD5 of a file that is being written, computed on a thread of its own that reads what the writer has
- * already stored (from the page cache) and follows it. The writer never waits for MD5, so an upload runs at
- * wire speed; whoever needs the digest waits only for what is left ({@link #result()}). Digesting the stored
- * bytes from offset 0 also makes a resumed file's digest the whole file's without a pass before the upload.
- * The writer calls {@link #advance} and then {@link #finish} or {@link #abandon}; {@link #run} runs on a
+ * already stored (from the page cache). The writer never waits for MD5, so an upload runs at wire speed;
+ * whoever needs the digest waits only for what is left ({@link #result()}). Digesting the stored bytes from
+ * offset 0 also makes a resumed file's digest the whole file's without a pass before the upload.
+ *
+ * <p>While the upload arrives slower than MD5 runs (any real network), the digest follows the writer and is
+ * done when the upload is. When the upload outruns MD5 (it got more than {@value #MAX_LAG_BYTES} bytes ahead,
+ * and in the next {@value #CHECK_MILLIS} ms it grew by more than half of what the digest can do in that time,
+ * as on loopback or a fast LAN), digesting alongside would only take CPU from the transfer: the digest then
+ * waits until the upload ends or slows down, and catches up then.
+ *
+ * <p>The writer calls {@link #advance} and then {@link #finish} or {@link #abandon}; {@link #run} runs on a
  * digest thread. Thread-safe.
  */
 public final class FollowingDigest implements Runnable {
+    static final long MAX_LAG_BYTES = 32L << 20;
+    static final long CHECK_MILLIS = 200;
+    /** What the digest is assumed to do before it has measured itself: a slow core's MD5. */
+    private static final double ASSUMED_BYTES_PER_MILLI = 300_000;
     private static final int CHUNK = 1 << 20;
     /** Digest threads are reused: one buffer each, not one allocation per upload. */
     private static final ThreadLocal<ByteBuffer> BUFFER = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(CHUNK));
 
     private final FileChannel file;
     private final CompletableFuture<String> result = new CompletableFuture<>();
-    private long written;      // guarded by this: bytes [0, written) are stored and may be read
+    private long written;        // guarded by this: bytes [0, written) are stored and may be read
     private long finalSize = -1; // guarded by this: set by finish
-    private boolean abandoned; // guarded by this
+    private boolean abandoned;   // guarded by this
+    private boolean waitingForBytes; // guarded by this: the digest has caught up and waits for the writer
+    /** Bytes digested so far: whether the digest follows or holds back shows here. */
+    private volatile long digested;
 
     /** Takes ownership of {@code file}, a channel open for reading on the file being written. */
     public FollowingDigest(FileChannel file) {
@@ -40,11 +54,13 @@ public final class FollowingDigest implements Runnable {
         });
     }
 
-    /** Writer: bytes up to {@code position} are stored. */
+    /** Writer: bytes up to {@code position} are stored. Wakes the digest only when it waits for them. */
     public synchronized void advance(long position) {
         if (position > written) {
             written = position;
-            notifyAll();
+            if (waitingForBytes) {
+                notifyAll();
+            }
         }
     }
 
@@ -71,17 +87,31 @@ public final class FollowingDigest implements Runnable {
         return result;
     }
 
+    long digested() {
+        return digested;
+    }
+
     @Override
     public void run() {
         try (FileChannel in = file) {
             MessageDigest md5 = Md5.newDigest();
             ByteBuffer buffer = BUFFER.get();
             long position = 0;
+            long catchUpTo = 0; // digest up to here before asking again whether the upload outruns MD5
+            long digestedBytes = 0;
+            long digestNanos = 0;
             while (true) {
                 long limit;
                 synchronized (this) {
-                    while (position >= written && finalSize < 0 && !abandoned) {
+                    waitingForBytes = true;
+                    while (position >= written && finalSize < 0 && !abandoned && !result.isDone()) {
                         wait();
+                    }
+                    waitingForBytes = false;
+                    if (finalSize < 0 && !abandoned && position >= catchUpTo && written - position > MAX_LAG_BYTES) {
+                        waitWhileOutrun(digestedBytes > CHUNK
+                                ? digestedBytes / Math.max(1.0, digestNanos / 1e6) : ASSUMED_BYTES_PER_MILLI);
+                        catchUpTo = written;
                     }
                     if (abandoned) {
                         result.completeExceptionally(new IllegalStateException("upload did not complete"));
@@ -95,6 +125,7 @@ public final class FollowingDigest implements Runnable {
                     }
                     limit = written;
                 }
+                long started = System.nanoTime();
                 buffer.clear().limit((int) Math.min(CHUNK, limit - position));
                 int n = in.read(buffer, position);
                 if (n < 0) {
@@ -103,6 +134,9 @@ public final class FollowingDigest implements Runnable {
                 buffer.flip();
                 md5.update(buffer);
                 position += n;
+                digestedBytes += n;
+                digestNanos += System.nanoTime() - started;
+                digested = position;
             }
             result.complete(Md5.hex(md5.digest()));
         } catch (IOException | RuntimeException e) {
@@ -111,5 +145,18 @@ public final class FollowingDigest implements Runnable {
             result.completeExceptionally(e);
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Waits while the upload grows faster than half the digest's own rate, until it ends or is given up. The
+     * writer does not wake this wait (only finish and abandon do), so it costs one wake-up per check.
+     */
+    private void waitWhileOutrun(double digestBytesPerMilli) throws InterruptedException {
+        long fast = (long) (digestBytesPerMilli * CHECK_MILLIS / 2);
+        long seen;
+        do {
+            seen = written;
+            wait(CHECK_MILLIS);
+        } while (written - seen > fast && finalSize < 0 && !abandoned && !result.isDone());
     }
 }

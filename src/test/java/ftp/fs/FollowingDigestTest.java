@@ -3,6 +3,7 @@ package ftp.fs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -72,5 +73,49 @@ class FollowingDigestTest {
         assertThat(cache.lookup("egon", "/a", 1, t)).isPresent();
         pending.completeExceptionally(new IllegalStateException("abandoned"));
         assertThat(cache.lookup("egon", "/a", 1, t)).isEmpty();
+    }
+
+    @Test
+    void anUploadThatOutrunsMd5IsDigestedWhenItSlowsDownOrEnds() throws Exception {
+        Path file = dir.resolve("sparse.bin");
+        long size = 1L << 30;
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            f.setLength(size); // sparse: reads as zeros, costs no disk
+        }
+        FollowingDigest digest = new FollowingDigest(FileChannel.open(file, StandardOpenOption.READ));
+        Thread digester = new Thread(digest);
+        digester.start();
+        try {
+            // Fast: 64 MiB at once, then 8 MiB every 10 ms (800 MB/s): the digest holds back.
+            long written = 64L << 20;
+            digest.advance(written);
+            for (int i = 0; i < 60; i++) {
+                Thread.sleep(10);
+                written += 8L << 20;
+                digest.advance(written);
+            }
+            assertThat(digest.digested()).as("held back while the upload outran MD5").isLessThan(16L << 20);
+
+            // Slow: 256 KiB every 20 ms (13 MB/s): within a check it catches up with what is there.
+            long slowFrom = written;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (digest.digested() < slowFrom && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+                written += 256 << 10;
+                digest.advance(written);
+            }
+            assertThat(digest.digested()).as("caught up once the upload slowed down").isGreaterThanOrEqualTo(slowFrom);
+
+            digest.finish(size);
+            MessageDigest expected = Md5.newDigest();
+            byte[] zeros = new byte[1 << 20];
+            for (long n = 0; n < size; n += zeros.length) {
+                expected.update(zeros);
+            }
+            assertThat(digest.result().get(60, TimeUnit.SECONDS)).isEqualTo(Md5.hex(expected.digest()));
+        } finally {
+            digest.abandon();
+            digester.join(5000);
+        }
     }
 }

@@ -65,15 +65,6 @@ class HashCacheTest {
     }
 
     @Test
-    void aFailedDigestRemovesItselfSoTheNextHashReadsTheFile() {
-        HashCache cache = new HashCache(10);
-        CompletableFuture<String> pending = new CompletableFuture<>();
-        cache.storePending("egon", "/f", 1, T1, pending);
-        pending.completeExceptionally(new IllegalStateException("upload did not complete"));
-        assertThat(cache.lookup("egon", "/f", 1, T1)).isEmpty();
-    }
-
-    @Test
     void aCancelledFollowingDigestLetsGoOfItsFileAtOnce() throws Exception {
         Path file = Files.write(dir.resolve("f"), new byte[4096]);
         FileChannel channel = FileChannel.open(file);
