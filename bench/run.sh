@@ -14,7 +14,7 @@
 #                        passed to the load generator (bench/run.sh --help-generator lists them all)
 #   Only for the server this script starts:
 #   --jfr FILE           record it with Java Flight Recorder (profile settings) into FILE, written when it stops
-#   --server-opts "..."  extra JVM options for it (FTPD_JAVA_OPTS works too)
+#   --server-opts "..."  extra JVM options for it, after those of FTPD_JAVA_OPTS or else conf/jvm.options
 #   --set KEY=VALUE      extra ftpd.properties line (repeatable), e.g. --set workers.threads=16
 #   --big-file FILE      hard-link (or copy) FILE as the download instead of writing random data
 #   --server-classes DIR server classes to run (default build/classes)
@@ -30,6 +30,10 @@ set -- ${ARGS:-} "$@"
 
 GEN=()          # passed to the load generator
 SETS=()
+# The server's JVM options as bin/ftpd gives them: FTPD_JAVA_OPTS, else conf/jvm.options.
+if [ -z "${FTPD_JAVA_OPTS+set}" ] && [ -f conf/jvm.options ]; then
+    FTPD_JAVA_OPTS=$(sed 's/#.*//' conf/jvm.options | xargs)
+fi
 JFR="" SERVER_OPTS=${FTPD_JAVA_OPTS:-} BIG="" KEEP=0 REMOTE=0 SIZE=1024 SESSIONS=10000
 SERVER_CLASSES=$ROOT/build/classes
 for a in "$@"; do [ "$a" = --quick ] && SIZE=64 SESSIONS=1000; done
