@@ -95,6 +95,28 @@ public final class Authenticator {
         }
     }
 
+    /**
+     * One throw-away PBKDF2 run at the configured cost, under a permit like any login, so the JIT has compiled
+     * the hash loop before the first user logs in: that user then pays the hash (about 130 ms at 600,000
+     * iterations here), not the hash plus its compilation (about twice that). False if no permit came in time.
+     */
+    public boolean warmUp() {
+        try {
+            if (!acquirePermit()) {
+                return false;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        try {
+            PasswordHasher.burn(MEASURE_PASSWORD, dummyIterations);
+            return true;
+        } finally {
+            hashPermits.release();
+        }
+    }
+
     /** How long one PBKDF2 run at {@code iterations} takes on this machine, for settings advice and reports. */
     public static Duration measureCost(int iterations) {
         PasswordHasher.burn(MEASURE_PASSWORD, 1); // loads the provider so it is not counted

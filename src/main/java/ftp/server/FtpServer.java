@@ -52,9 +52,10 @@ public final class FtpServer implements AutoCloseable {
                 settings.digestPriority());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
-        ServerContext context = new ServerContext(settings, accounts,
-                new Authenticator(accounts, new VerifiedLoginCache(1024), settings.maxConcurrentHashes(),
-                        settings.pbkdf2Iterations()),
+        Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
+                settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
+        passwordChecks.trySubmit(authenticator::warmUp);
+        ServerContext context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
                 new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog,
                 tls);

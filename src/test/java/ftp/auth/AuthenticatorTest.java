@@ -123,6 +123,18 @@ class AuthenticatorTest {
     }
 
     @Test
+    void aWarmUpHashesUnderAPermitAndGivesItBack() {
+        Semaphore permits = new Semaphore(1);
+        Authenticator auth = new Authenticator(storeWithUsers(ITERATIONS), new VerifiedLoginCache(10), permits, ITERATIONS,
+                Duration.ofMillis(50));
+        permits.acquireUninterruptibly();
+        assertThat(auth.warmUp()).as("no permit: a flood of logins is not joined by the warm-up").isFalse();
+        permits.release();
+        assertThat(auth.warmUp()).isTrue();
+        assertThat(permits.availablePermits()).isEqualTo(1);
+    }
+
+    @Test
     void measureCostGrowsWithIterations() {
         Duration small = Authenticator.measureCost(1000);
         Duration large = Authenticator.measureCost(100_000);
