@@ -55,7 +55,7 @@ final class Upload {
     /**
      * Bytes taken from the socket per read: the sender keeps streaming into the socket buffer while one
      * chunk goes to the page cache, and fewer, larger reads and writes halve the system calls (loopback,
-     * 1 GiB: 1.3-1.5 GB/s with 256 KiB, 2.1-2.4 with 1 MiB).
+     * 1 GiB: 1.3-1.5 GiB/s with 256 KiB, 2.1-2.3 GiB/s with 1 MiB).
      */
     private static final int RECEIVE_CHUNK = 1 << 20;
     /** One per transfer thread that has received (few, long-lived): bounded direct memory, never churned. */
