@@ -97,11 +97,11 @@ public final class WorkerPool implements Executor {
             if (task == POISON) {
                 return;
             }
-            busy.incrementAndGet();
             if (!lowered) {
-                priority.applyToCurrentThread();
                 lowered = true;
+                lowerPriority();
             }
+            busy.incrementAndGet();
             try {
                 task.run();
             } catch (Throwable t) {
@@ -110,6 +110,15 @@ public final class WorkerPool implements Executor {
                 busy.decrementAndGet();
                 Thread.interrupted(); // a task's interrupt must not leak into the next task
             }
+        }
+    }
+
+    /** Once per thread, before its first task; the task runs whether or not that worked. */
+    private void lowerPriority() {
+        try {
+            priority.applyToCurrentThread();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "cannot lower the priority of " + Thread.currentThread().getName(), e);
         }
     }
 
