@@ -85,7 +85,7 @@ final class ListingFormat {
         return b.append((char) ('0' + value / 10)).append((char) ('0' + value % 10));
     }
 
-    /** {@code %-Nd}: longer text is kept whole. */
+    /** {@code %-Ns}: longer text is kept whole. */
     private static StringBuilder padRight(StringBuilder b, String s, int width) {
         b.append(s);
         for (int i = s.length(); i < width; i++) {
