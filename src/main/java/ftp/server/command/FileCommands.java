@@ -19,7 +19,6 @@ import java.time.format.DateTimeParseException;
  * DELE, RNFR/RNTO, SIZE, MDTM and MFMT: single-file operations. Workers, except RNTO's state check.
  */
 public final class FileCommands {
-    static final DateTimeFormatter MDTM = DateTimeFormatter.ofPattern("yyyyMMddHHmmss").withZone(ZoneOffset.UTC);
 
     private FileCommands() {}
 
@@ -80,7 +79,8 @@ public final class FileCommands {
     }
 
     public static Outcome mdtm(SessionView v, String arg) throws FtpReplyException {
-        return Outcome.of(213, MDTM.format(regularFile(v, v.resolve(arg)).modified().toInstant()));
+        long modified = regularFile(v, v.resolve(arg)).modified().toInstant().getEpochSecond();
+        return Outcome.of(213, ListingFormat.modify(new StringBuilder(14), modified).toString());
     }
 
     /** MFMT YYYYMMDDHHMMSS path (draft-somers-ftp-mfxx): sets the modification time. */

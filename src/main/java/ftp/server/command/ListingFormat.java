@@ -60,7 +60,7 @@ final class ListingFormat {
         return b.append("perm=").append(e.directory() ? "flcdmpe" : "adfrw").append(';');
     }
 
-    /** The MDTM stamp {@code yyyyMMddHHmmss} in UTC, as {@link FileCommands#MDTM} prints it. */
+    /** The MDTM stamp {@code yyyyMMddHHmmss} in UTC, for MDTM and MLSD/MLST's {@code modify} fact. */
     static StringBuilder modify(StringBuilder b, long epochSecond) {
         LocalDate date = LocalDate.ofEpochDay(Math.floorDiv(epochSecond, DAY_SECONDS));
         int secondOfDay = (int) Math.floorMod(epochSecond, DAY_SECONDS);
