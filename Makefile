@@ -29,8 +29,8 @@ $(CLASSES)/.built: $(MAIN_SRC) $(MAIN_RES)
 # Fetch JUnit and AssertJ once (Maven's local repository caches them).
 $(JUNIT) $(ASSERTJ):
 	@mkdir -p $(LIB)
-	mvn -q dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 -DoutputDirectory=$(LIB)
-	mvn -q dependency:copy -Dartifact=org.assertj:assertj-core:3.27.7 -DoutputDirectory=$(LIB)
+	mvn -q -B dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 -DoutputDirectory=$(LIB)
+	mvn -q -B dependency:copy -Dartifact=org.assertj:assertj-core:3.27.7 -DoutputDirectory=$(LIB)
 
 $(TEST_CLS)/.built: $(CLASSES)/.built $(TEST_SRC) $(JUNIT) $(ASSERTJ)
 	@rm -rf $(TEST_CLS) && mkdir -p $(TEST_CLS)
@@ -38,10 +38,10 @@ $(TEST_CLS)/.built: $(CLASSES)/.built $(TEST_SRC) $(JUNIT) $(ASSERTJ)
 	@$(JAVAC) -Xlint:-processing -cp $(CLASSES):$(JUNIT):$(ASSERTJ) -d $(TEST_CLS) $(TEST_SRC)
 	@touch $@
 
-# Run every test; the last line is "N passed, M failed".
+# Run every test; the last line is "N passed, M failed". The servers' log lines go to build/test-logs.
 test: $(TEST_CLS)/.built
-	@mkdir -p build/reports
-	@java -Xss4m -jar $(JUNIT) execute \
+	@mkdir -p build/reports build/test-logs
+	@java -Xss4m -Djava.util.logging.config.file=src/test/resources/logging.properties -jar $(JUNIT) execute \
 	    --class-path $(CLASSES):$(TEST_CLS):$(ASSERTJ) $(SELECT) \
 	    --disable-banner --disable-ansi-colors --details=tree --reports-dir=build/reports 2>&1 | tee build/test-output.txt; \
 	  status=$${PIPESTATUS[0]}; \
