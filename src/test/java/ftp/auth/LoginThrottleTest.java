@@ -2,41 +2,16 @@ package ftp.auth;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftp.testing.MutableClock;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class LoginThrottleTest {
-    /** A clock the test moves by hand. */
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2024-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2024-01-01T00:00:00Z"), ZoneOffset.UTC);
     private final LoginThrottle throttle = new LoginThrottle(5, Duration.ofMinutes(10), 100, clock);
     private final InetAddress a = address(1);
     private final InetAddress b = address(2);
