@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.ZoneId;
+import java.time.Clock;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 import java.util.logging.Level;
@@ -22,23 +22,29 @@ public final class TransferLog implements AutoCloseable {
     static final long MAX_BYTES = 64L << 20;
 
     /** ctime(3) form, as wu-ftpd and vsftpd write it: the day of the month is padded with a space. */
-    private static final LogTimestamps TIME = new LogTimestamps(
-            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH), ZoneId.systemDefault());
+    private static final DateTimeFormatter CTIME =
+            DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.ENGLISH);
 
     public enum Direction { INCOMING, OUTGOING }
 
     private final Path file;
     private final long maxBytes;
+    private final Clock clock;
+    private final LogTimestamps time;
     private OutputStream out;
     private long size;
 
+    /** Lines carry the system clock's time in the system's zone, as ctime(3) in other servers' logs does. */
     public TransferLog(Path file) throws IOException {
-        this(file, MAX_BYTES);
+        this(file, MAX_BYTES, Clock.systemDefaultZone());
     }
 
-    TransferLog(Path file, long maxBytes) throws IOException {
+    /** Lines carry {@code clock}'s time in {@code clock}'s zone. */
+    TransferLog(Path file, long maxBytes, Clock clock) throws IOException {
         this.file = file;
         this.maxBytes = maxBytes;
+        this.clock = clock;
+        this.time = new LogTimestamps(CTIME, clock.getZone());
         Files.createDirectories(file.getParent());
         open();
     }
@@ -47,7 +53,7 @@ public final class TransferLog implements AutoCloseable {
     public void record(String remoteHost, long bytes, String path, boolean binary, Direction direction,
                        String user, long millis, boolean complete) {
         String line = new StringBuilder(96 + path.length())
-                .append(TIME.secondOf(System.currentTimeMillis())).append(' ')
+                .append(time.secondOf(clock.millis())).append(' ')
                 .append(Math.max(1, (millis + 999) / 1000)).append(' ')
                 .append(remoteHost).append(' ')
                 .append(bytes).append(' ')
