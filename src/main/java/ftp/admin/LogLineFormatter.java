@@ -1,0 +1,34 @@
+package ftp.admin;
+
+import ftp.server.LogTimestamps;
+
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.logging.Formatter;
+import java.util.logging.LogRecord;
+
+/**
+ * One {@code log/ftpd.log} line per record: {@code yyyy-MM-dd HH:mm:ss.SSS LEVEL message}, with the exception
+ * after {@code " | "}, in the zone it is given. Thread-safe: any thread that logs may call it.
+ */
+final class LogLineFormatter extends Formatter {
+    private final LogTimestamps seconds;
+
+    LogLineFormatter(ZoneId zone) {
+        this.seconds = new LogTimestamps(DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT), zone);
+    }
+
+    @Override
+    public String format(LogRecord r) {
+        long millis = r.getMillis();
+        int fraction = (int) Math.floorMod(millis, 1000L);
+        StringBuilder b = new StringBuilder(128).append(seconds.secondOf(millis))
+                .append(fraction < 100 ? (fraction < 10 ? ".00" : ".0") : ".").append(fraction)
+                .append(' ').append(r.getLevel().getName()).append(' ').append(formatMessage(r));
+        if (r.getThrown() != null) {
+            b.append(" | ").append(r.getThrown());
+        }
+        return b.append(System.lineSeparator()).toString();
+    }
+}
