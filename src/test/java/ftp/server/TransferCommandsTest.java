@@ -114,6 +114,10 @@ class TransferCommandsTest {
             assertThat(c.command("SIZE stamped.bin")).isEqualTo("213 1234");
             assertThat(c.command("MFMT 20200102030405 stamped.bin")).startsWith("213");
             assertThat(c.command("MDTM stamped.bin")).isEqualTo("213 20200102030405");
+            assertThat(c.command("MFMT 20280229235959 stamped.bin")).startsWith("213");
+            assertThat(c.command("MFMT 20270229000000 stamped.bin")).as("2027 has no Feb 29").startsWith("501");
+            assertThat(c.command("MFMT 20261231240000 stamped.bin")).as("no 24:00").startsWith("501");
+            assertThat(c.command("MDTM stamped.bin")).isEqualTo("213 20280229235959");
             assertThat(c.command("SIZE nothing-here")).startsWith("550");
         }
     }

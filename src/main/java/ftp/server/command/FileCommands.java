@@ -14,11 +14,15 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 
 /**
  * DELE, RNFR/RNTO, SIZE, MDTM and MFMT: single-file operations. Workers, except RNTO's state check.
  */
 public final class FileCommands {
+    /** Strict: a day that does not exist (Feb 29 of a common year, Apr 31, 24:00) is refused, not moved. */
+    private static final DateTimeFormatter MFMT_STAMP =
+            DateTimeFormatter.ofPattern("uuuuMMddHHmmss").withResolverStyle(ResolverStyle.STRICT);
 
     private FileCommands() {}
 
@@ -93,8 +97,8 @@ public final class FileCommands {
         String path = v.resolve(arg.substring(space + 1));
         FileTime time;
         try {
-            time = FileTime.from(LocalDateTime.parse(stamp.length() > 14 ? stamp.substring(0, 14) : stamp,
-                    DateTimeFormatter.ofPattern("yyyyMMddHHmmss")).toInstant(ZoneOffset.UTC));
+            time = FileTime.from(LocalDateTime.parse(stamp.length() > 14 ? stamp.substring(0, 14) : stamp, MFMT_STAMP)
+                    .toInstant(ZoneOffset.UTC));
         } catch (DateTimeParseException e) {
             throw new FtpReplyException(501, "Invalid time; use YYYYMMDDHHMMSS (UTC).");
         }
