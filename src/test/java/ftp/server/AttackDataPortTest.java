@@ -189,7 +189,7 @@ class AttackDataPortTest {
                         assertThat(c.reply()).startsWith("227");
                         answered++;
                     }
-                    assertThat(AttackEvidence.await(2000, () -> AttackEvidence.listenersInRange(first, last) == 1))
+                    assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(first, last) == 1))
                             .as("listeners after %d PASV: %d", answered, AttackEvidence.listenersInRange(first, last))
                             .isTrue();
                 }
@@ -205,7 +205,7 @@ class AttackDataPortTest {
                 assertThat(c.command("PASV")).startsWith("227");
                 assertThat(c.command("QUIT")).startsWith("221");
             }
-            assertThat(AttackEvidence.await(3000, () -> AttackEvidence.listenersInRange(first, last) == 0))
+            assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(first, last) == 0))
                     .as("listeners after QUIT").isTrue();
         }
     }
@@ -231,15 +231,14 @@ class AttackDataPortTest {
                         assertThat(c.reply()).startsWith("229");
                     }
                 }
-                assertThat(AttackEvidence.await(2000,
-                        () -> AttackEvidence.listenersInRange(first, last) == sessions))
+                assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(first, last) == sessions))
                         .as("listeners: %d", AttackEvidence.listenersInRange(first, last)).isTrue();
             } finally {
                 for (ControlClient c : clients) {
                     AttackEvidence.reset(c.socket());
                 }
             }
-            assertThat(AttackEvidence.await(3000, () -> AttackEvidence.listenersInRange(first, last) == 0))
+            assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(first, last) == 0))
                     .as("listeners after the sessions ended: %d", AttackEvidence.listenersInRange(first, last))
                     .isTrue();
         }
@@ -264,7 +263,7 @@ class AttackDataPortTest {
                     assertThat(late.command("NOOP")).startsWith("200");
                     assertThat(AttackEvidence.listenersInRange(first, last)).isEqualTo(4);
                     assertThat(holders.get(0).command("QUIT")).startsWith("221");
-                    assertThat(AttackEvidence.await(2000, () -> AttackEvidence.listenersInRange(first, last) == 3))
+                    assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(first, last) == 3))
                             .isTrue();
                     int port = pasvPort(late.command("PASV"));
                     assertThat(port).isBetween(first, last);

@@ -18,7 +18,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -26,8 +25,7 @@ import java.util.stream.Stream;
 /**
  * What the adversarial tests measure before and after an attack on the in-process server (which runs in the
  * test JVM): open file descriptors, live threads, listening sockets in a port range, heap in use; plus the
- * small things several attacks need (an RST close, waiting for a condition, running a tool, a server in a
- * child process). Test thread.
+ * small things several attacks need (an RST close, running a tool, a server in a child process). Test thread.
  */
 final class AttackEvidence {
     private AttackEvidence() {}
@@ -90,18 +88,6 @@ final class AttackEvidence {
         } catch (IOException ignored) {
             // already gone: that is a reset too
         }
-    }
-
-    /** Polls {@code condition} every 20 ms until it holds or {@code millis} pass; returns its last value. */
-    static boolean await(long millis, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return condition.getAsBoolean();
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 
     /** What a data command answered, and the bytes that came over the data connection (downloads). */

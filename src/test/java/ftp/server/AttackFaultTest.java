@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -109,7 +110,7 @@ class AttackFaultTest {
                 assertThat(replies).hasSize(200);
                 assertThat(replies).as("final replies of cut transfers").allMatch(r -> r.matches("(426|226|451) .*"));
                 assertThat(replies).filteredOn(r -> r.startsWith("426")).hasSizeGreaterThan(100);
-                assertThat(AttackEvidence.await(5000, () -> AttackEvidence.openFds() <= fdsBefore + 5))
+                assertThat(Eventually.holds(() -> AttackEvidence.openFds() <= fdsBefore + 5))
                         .as("fds before %d, after %d", fdsBefore, AttackEvidence.openFds()).isTrue();
                 assertThat(AttackEvidence.liveThreads()).isLessThanOrEqualTo(threadsBefore + 2);
                 assertThat(AttackEvidence.listenersInRange(61400, 61499)).isZero();
@@ -168,7 +169,7 @@ class AttackFaultTest {
                 OutputStream out = data.getOutputStream();
                 out.write(whole, 0, 60 << 20);
                 out.flush();
-                assertThat(AttackEvidence.await(20_000, () -> sizeOf(target) >= (55 << 20))).isTrue();
+                assertThat(Eventually.holds(Duration.ofSeconds(60), () -> sizeOf(target) >= (55 << 20))).isTrue();
                 first.destroyForcibly(); // SIGKILL while the upload is in full flow
                 assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             } finally {

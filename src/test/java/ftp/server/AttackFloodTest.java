@@ -65,7 +65,7 @@ class AttackFloodTest {
             try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
                 c.list("NLST");
             }
-            assertThat(AttackEvidence.await(2000, () -> server.server().activeSessions() == 0)).isTrue();
+            assertThat(Eventually.holds(() -> server.server().activeSessions() == 0)).isTrue();
             int fdsBefore = AttackEvidence.openFds();
             int threadsBefore = AttackEvidence.liveThreads();
 
@@ -90,13 +90,13 @@ class AttackFloodTest {
                 c.command("EPSV");
                 AttackEvidence.reset(c.socket());
             }
-            assertThat(AttackEvidence.await(5000, () -> server.server().activeSessions() == 0))
+            assertThat(Eventually.holds(() -> server.server().activeSessions() == 0))
                     .as("sessions left: %d", server.server().activeSessions()).isTrue();
-            assertThat(AttackEvidence.await(5000, () -> AttackEvidence.openFds() <= fdsBefore + 5))
+            assertThat(Eventually.holds(() -> AttackEvidence.openFds() <= fdsBefore + 5))
                     .as("fds before %d, after %d", fdsBefore, AttackEvidence.openFds()).isTrue();
             assertThat(AttackEvidence.liveThreads()).as("threads").isLessThanOrEqualTo(threadsBefore + 2);
-            assertThat(AttackEvidence.await(3000,
-                    () -> AttackEvidence.listenersInRange(PASSIVE_FIRST, PASSIVE_LAST) == 0)).isTrue();
+            assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(PASSIVE_FIRST, PASSIVE_LAST) == 0))
+                    .isTrue();
             try (ControlClient c = ControlClient.loggedIn(server.port(), "bob", "secret")) {
                 assertThat(c.command("NOOP")).startsWith("200");
             }
@@ -153,7 +153,7 @@ class AttackFloodTest {
                 }
                 assertThat(hogs.get(0).command("QUIT")).startsWith("221");
                 assertThat(hogs.get(0).reply()).isNull();
-                assertThat(AttackEvidence.await(2000, () -> {
+                assertThat(Eventually.holds(() -> {
                     try (ControlClient again = new ControlClient(server.port(), "127.0.0.1")) {
                         return again.reply().startsWith("220");
                     }

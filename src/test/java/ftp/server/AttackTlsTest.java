@@ -197,7 +197,7 @@ class AttackTlsTest {
                 }
             }
             assertThat(bystander.command("NOOP")).startsWith("200");
-            assertThat(AttackEvidence.await(5000, () -> AttackEvidence.openFds() <= fdsBefore + 5))
+            assertThat(Eventually.holds(() -> AttackEvidence.openFds() <= fdsBefore + 5))
                     .as("fds before %d, after %d", fdsBefore, AttackEvidence.openFds()).isTrue();
         }
         try (ControlClient c = ControlClient.loggedInTls(server.port(), "alice", "secret")) {

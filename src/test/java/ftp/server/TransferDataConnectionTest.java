@@ -142,7 +142,7 @@ class TransferDataConnectionTest {
         try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
             int port = c.epsvPort();
             // timeouts.data=1s, checked once a second. Watched in the kernel's table: a connection would be taken.
-            assertThat(AttackEvidence.await(15_000, () -> AttackEvidence.listenersInRange(port, port) == 0))
+            assertThat(Eventually.holds(() -> AttackEvidence.listenersInRange(port, port) == 0))
                     .as("the passive listener closed").isTrue();
             assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class);
             assertThat(c.command("RETR data.bin")).startsWith("425");
@@ -192,7 +192,7 @@ class TransferDataConnectionTest {
             try (ControlClient b = ControlClient.loggedIn(one.port(), "bob", "secret")) {
                 assertThat(b.list("LIST")).isEmpty();
             }
-            assertThat(AttackEvidence.await(15_000, () -> one.server().activeSessions() == 0))
+            assertThat(Eventually.holds(() -> one.server().activeSessions() == 0))
                     .as("sessions left: %d", one.server().activeSessions()).isTrue();
         }
     }
