@@ -38,12 +38,8 @@ class CoreProtocolTest {
     void stop() throws InterruptedException {
         server.close();
         // Like pyftpdlib's tests: a stopped server leaves no thread behind.
-        long deadline = System.nanoTime() + 3_000_000_000L;
+        Eventually.holds(() -> threadsBefore.containsAll(serverThreads()));
         Set<Thread> left = serverThreads();
-        while (!threadsBefore.containsAll(left) && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-            left = serverThreads();
-        }
         left.removeAll(threadsBefore);
         assertThat(left).as("threads left after close").isEmpty();
     }
@@ -319,7 +315,8 @@ class CoreProtocolTest {
             long start = System.nanoTime();
             assertThat(c.command("EPRT |1|cafe|5000|")).startsWith("501"); // a host name, even one of hex letters
             assertThat(c.command("EPRT |2|dead.beef|5000|")).startsWith("501");
-            assertThat(System.nanoTime() - start).isLessThan(1_000_000_000L);
+            // Refused without a lookup, which can wait 5 s a try on a resolver that does not answer.
+            assertThat(System.nanoTime() - start).isLessThan(5_000_000_000L);
             assertThat(c.command("EPRT |1|10.1.2.3|5000|")).startsWith("504"); // FTP bounce
             assertThat(c.command("EPRT |2|::1|5000|")).startsWith("504");
             assertThat(c.command("PORT 10,1,2,3,19,136")).startsWith("504");

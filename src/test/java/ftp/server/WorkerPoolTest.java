@@ -32,11 +32,7 @@ class WorkerPoolTest {
     }
 
     private static void awaitBusy(WorkerPool pool, int busy) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (pool.busyThreads() < busy) {
-            assertThat(System.nanoTime() - deadline).as("workers did not start").isNegative();
-            Thread.sleep(5);
-        }
+        assertThat(Eventually.holds(() -> pool.busyThreads() >= busy)).as("workers started").isTrue();
     }
 
     @Test
@@ -80,15 +76,13 @@ class WorkerPoolTest {
             long start = System.nanoTime();
             assertThat(pool.trySubmit(blocked)).isFalse();
             assertThat(pool.trySubmit(blocked)).isFalse();
-            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.MILLISECONDS.toNanos(100));
+            // A submit that waited for room would wait for the release below: forever.
+            assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(5));
             assertThat(pool.queued()).isEqualTo(2);
             assertThatThrownBy(() -> pool.execute(blocked)).isInstanceOf(RejectedExecutionException.class);
 
             release.countDown();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (ran.get() < 3 && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            Eventually.holds(() -> ran.get() >= 3);
             assertThat(ran.get()).as("every accepted task ran, none was dropped").isEqualTo(3);
             assertThat(pool.trySubmit(() -> { })).as("room again once the queue drained").isTrue();
         } finally {
@@ -177,12 +171,10 @@ class WorkerPoolTest {
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
         long start = System.nanoTime();
         pool.shutdown(Duration.ofMillis(200));
-        assertThat(interrupted.await(5, TimeUnit.SECONDS)).isTrue();
-        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(3));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (!threadsNamed("wp-grace").isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        // Well before the task's 60 s sleep would end by itself: the interrupt after the grace ended it.
+        assertThat(System.nanoTime() - start).isLessThan(TimeUnit.SECONDS.toNanos(10));
+        Eventually.holds(() -> threadsNamed("wp-grace").isEmpty());
         assertThat(threadsNamed("wp-grace")).isEmpty();
     }
 
