@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -73,26 +74,18 @@ class HashCommandsTest {
 
             // Change the bytes behind the server's back but keep size and mtime: a HASH that still
             // answers the uploaded digest proves it came from what the upload computed, not a re-read.
-            // The upload's digest thread trails the writer by at most a few milliseconds for 3 MB; give it
-            // ample time to finish before the swap.
-            sleep(1000);
+            // The new bytes come as a new file moved over the old one, so the upload's digest, which may
+            // still be reading (it runs at idle priority), goes on reading what was uploaded.
             Path file = server.home("bob").resolve("up.bin");
             FileTime mtime = Files.getLastModifiedTime(file);
-            Files.write(file, new byte[whole.length]);
-            Files.setLastModifiedTime(file, mtime);
+            Path swapped = Files.write(server.base().resolve("swapped.bin"), new byte[whole.length]);
+            Files.setLastModifiedTime(swapped, mtime);
+            Files.move(swapped, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             assertThat(c.command("HASH up.bin")).isEqualTo("213 MD5 0-3000000 " + md5(whole) + " /up.bin");
 
             // A new mtime is a new version: read again.
             Files.setLastModifiedTime(file, FileTime.fromMillis(mtime.toMillis() - 60_000));
             assertThat(c.command("XMD5 up.bin")).isEqualTo("250 " + md5(new byte[whole.length]));
-        }
-    }
-
-    private static void sleep(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
