@@ -9,7 +9,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -169,7 +168,7 @@ class AttackFaultTest {
                 OutputStream out = data.getOutputStream();
                 out.write(whole, 0, 60 << 20);
                 out.flush();
-                assertThat(Eventually.holds(Duration.ofSeconds(60), () -> sizeOf(target) >= (55 << 20))).isTrue();
+                TransferCommandsTest.waitForSize(target, 55 << 20);
                 first.destroyForcibly(); // SIGKILL while the upload is in full flow
                 assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
             } finally {
@@ -198,14 +197,6 @@ class AttackFaultTest {
             assertThat(HashCommandsTest.md5(Files.readAllBytes(target))).isEqualTo(HashCommandsTest.md5(whole));
         } finally {
             AttackEvidence.deleteTree(base);
-        }
-    }
-
-    private static long sizeOf(Path p) {
-        try {
-            return Files.exists(p) ? Files.size(p) : 0;
-        } catch (IOException e) {
-            return 0;
         }
     }
 

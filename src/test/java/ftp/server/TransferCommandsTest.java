@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -266,14 +267,22 @@ class TransferCommandsTest {
         return got;
     }
 
+    /** Waits until {@code file} holds at least {@code size} bytes: how far a transfer got on the disk. */
     static void waitForSize(Path file, long size) {
-        long deadline = System.nanoTime() + 5_000_000_000L;
         try {
-            while (Files.size(file) < size && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-        } catch (IOException | InterruptedException e) {
+            assertThat(Eventually.holds(Duration.ofSeconds(60), () -> sizeOf(file) >= size))
+                    .as("%s grew to %d bytes (it has %d)", file, size, sizeOf(file)).isTrue();
+        } catch (InterruptedException e) {
             throw new AssertionError(e);
+        }
+    }
+
+    /** The size of {@code file}, 0 while it does not exist. */
+    private static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
         }
     }
 }
