@@ -80,6 +80,15 @@ class AttackLoginTest {
         }
     }
 
+    /** True while nothing of a reply has come (nothing is read ahead: replies are read one at a time). */
+    private static boolean unanswered(ControlClient c) {
+        try {
+            return c.socket().getInputStream().available() == 0;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static String round(String address) {
         return address.substring(address.lastIndexOf('.') + 1);
     }
@@ -87,34 +96,43 @@ class AttackLoginTest {
     @Test
     void guessingFromOneAddressIsSlowedThenBannedWhileAnotherAddressLogsInPromptly() throws Exception {
         try (TestServer server = TestServer.start("auth.max_failures=2", "auth.ban_time=60s")) {
-            ExecutorService pool = Executors.newFixedThreadPool(2);
+            List<ControlClient> guessers = new ArrayList<>();
             try {
-                long start = System.nanoTime();
-                List<Future<Try>> guesses = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {
-                    String guess = "guess" + i;
-                    guesses.add(pool.submit(() -> tryLogin(server.port(), "127.0.0.1", "alice", guess)));
+                    ControlClient c = new ControlClient(server.port(), "127.0.0.1");
+                    guessers.add(c);
+                    c.expect(220);
+                    assertThat(c.command("USER alice")).startsWith("331");
                 }
-                Thread.sleep(300); // the guesses are being held back now
+                long guessed = System.nanoTime();
+                for (int i = 0; i < 2; i++) {
+                    guessers.get(i).send("PASS guess" + i);
+                }
+                // The guesses are read long before this login's PASS, and answered a second or more after that.
                 Try honest = tryLogin(server.port(), "127.0.0.2", "bob", "secret");
                 assertThat(honest.passReply()).startsWith("230");
-                assertThat(honest.millis()).as("ms for another address's login during the attack").isLessThan(1000);
+                assertThat(guessers).as("guesses still held back when another address had logged in")
+                        .allMatch(AttackLoginTest::unanswered);
                 List<String> replies = new ArrayList<>();
-                for (Future<Try> f : guesses) {
-                    Try t = f.get(30, TimeUnit.SECONDS);
-                    assertThat(t.millis()).as("a failed guess is answered late").isGreaterThanOrEqualTo(900);
-                    replies.add(t.passReply().substring(0, 3));
+                for (ControlClient c : guessers) {
+                    replies.add(c.reply().substring(0, 3));
+                    assertThat((System.nanoTime() - guessed) / 1_000_000).as("a failed guess is answered late")
+                            .isGreaterThanOrEqualTo(900);
                 }
                 assertThat(replies).containsExactlyInAnyOrder("530", "421");
-                assertThat((System.nanoTime() - start) / 1_000_000).isGreaterThanOrEqualTo(1800);
+                assertThat((System.nanoTime() - guessed) / 1_000_000).as("the second failure waits longer")
+                        .isGreaterThanOrEqualTo(1800);
             } finally {
-                pool.shutdownNow();
+                for (ControlClient c : guessers) {
+                    c.close();
+                }
             }
             try (ControlClient banned = new ControlClient(server.port(), "127.0.0.1")) {
                 long t = System.nanoTime();
                 assertThat(banned.reply()).startsWith("421");
                 assertThat(banned.reply()).isNull();
-                assertThat((System.nanoTime() - t) / 1_000_000).as("refused at once").isLessThan(1000);
+                // At the door, not at a login timeout of a minute.
+                assertThat((System.nanoTime() - t) / 1_000_000).as("refused at once").isLessThan(5000);
             }
             assertThat(tryLogin(server.port(), "127.0.0.3", "alice", "secret").passReply()).startsWith("230");
         }
@@ -159,7 +177,7 @@ class AttackLoginTest {
                     }
                 });
                 reader.start();
-                Thread.sleep(300);
+                // The flood has been sent: hashing it takes the password thread far longer than the probes below.
                 long[] noop = new long[15];
                 long[] size = new long[15];
                 for (int i = 0; i < noop.length; i++) {
@@ -171,13 +189,14 @@ class AttackLoginTest {
                     size[i] = (System.nanoTime() - t) / 1_000_000;
                     Thread.sleep(100);
                 }
-                // Loose bounds for a busy machine; PBKDF2 on the loop or the workers would cost seconds here.
+                // Loose bounds for a busy machine: PBKDF2 on the loop or the workers would hold every command
+                // behind up to 300 hashes of a tenth of a second or more each, seconds at a time.
                 assertThat(Arrays.stream(noop).max().getAsLong()).as("NOOP ms during the flood: %s",
-                        Arrays.toString(noop)).isLessThan(1000);
+                        Arrays.toString(noop)).isLessThan(5000);
                 assertThat(Arrays.stream(noop).sorted().toArray()[noop.length / 2]).as("median NOOP ms: %s",
-                        Arrays.toString(noop)).isLessThan(100);
+                        Arrays.toString(noop)).isLessThan(1000);
                 assertThat(Arrays.stream(size).max().getAsLong()).as("SIZE ms (a worker command) during the flood: %s",
-                        Arrays.toString(size)).isLessThan(1000);
+                        Arrays.toString(size)).isLessThan(5000);
             } finally {
                 stop.set(true);
                 if (reader != null) {
