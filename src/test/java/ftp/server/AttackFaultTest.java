@@ -268,10 +268,12 @@ class AttackFaultTest {
                 assertThat(replies).allMatch(r -> r.startsWith("213 MD5 ") || r.startsWith("450"));
                 assertThat(replies).as("refused because too many digests ran").anyMatch(r -> r.startsWith("450"));
                 assertThat(replies).anyMatch(r -> r.startsWith("213"));
+                // Loose bounds for a busy machine: digests on the loop would hold a NOOP for all six files,
+                // seconds. Digests that could take every worker are ruled out by the 450s above.
                 assertThat(Arrays.stream(noop).max().getAsLong()).as("NOOP ms %s", Arrays.toString(noop))
-                        .isLessThan(1000);
+                        .isLessThan(3000);
                 assertThat(Arrays.stream(cwd).max().getAsLong()).as("CWD ms %s", Arrays.toString(cwd))
-                        .isLessThan(1000);
+                        .isLessThan(3000);
             } finally {
                 for (ControlClient c : clients) {
                     c.close();

@@ -42,7 +42,8 @@ class AttackFloodTest {
                     }
                     slowest = Math.max(slowest, (System.nanoTime() - start) / 1_000_000);
                 }
-                assertThat(slowest).as("ms for the slowest 421").isLessThan(1000);
+                // At the door, not after a login or waiting-room timeout of a minute.
+                assertThat(slowest).as("ms for the slowest 421").isLessThan(5000);
                 assertThat(server.server().activeSessions()).isEqualTo(5);
                 for (ControlClient c : admitted) {
                     assertThat(c.command("NOOP")).startsWith("200");
@@ -149,7 +150,7 @@ class AttackFloodTest {
                         assertThat(c.command("PASS secret")).startsWith("230");
                         assertThat(c.command("PWD")).startsWith("257");
                     }
-                    assertThat((System.nanoTime() - start) / 1_000_000).as("ms for %s", other).isLessThan(1000);
+                    assertThat((System.nanoTime() - start) / 1_000_000).as("ms for %s", other).isLessThan(5000);
                 }
                 assertThat(hogs.get(0).command("QUIT")).startsWith("221");
                 assertThat(hogs.get(0).reply()).isNull();

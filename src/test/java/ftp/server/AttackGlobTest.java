@@ -42,7 +42,8 @@ class AttackGlobTest {
                     long list = timed(() -> c.list("LIST " + pattern));
                     long stat = timed(() -> assertThat(c.command("STAT " + pattern)).startsWith("213"));
                     String shown = pattern.length() > 40 ? pattern.substring(0, 40) + "..." : pattern;
-                    assertThat(Math.max(nlst, Math.max(list, stat))).as("ms for %s", shown).isLessThan(1000);
+                    // A backtracking matcher would take years on these, not seconds.
+                    assertThat(Math.max(nlst, Math.max(list, stat))).as("ms for %s", shown).isLessThan(5000);
                     assertThat(names).as(shown).allMatch(n -> n.endsWith("b"));
                 }
                 assertThat(c.list("NLST a*a*a*a*a*a*b")).isEqualTo(List.of("aaaaaaab"));
@@ -131,7 +132,7 @@ class AttackGlobTest {
                 assertThat(c.command("SITE QUOTA")).contains("\nused: " + (100 + 1234) + "\n");
                 for (String cmd : List.of("NLST -R", "LIST -R", "NLST -R deep", "LIST -laR *", "NLST deep/*")) {
                     long ms = timed(() -> c.list(cmd));
-                    assertThat(ms).as(cmd).isLessThan(2000);
+                    assertThat(ms).as(cmd).isLessThan(5000);
                 }
                 assertThat(c.command("STAT -R")).startsWith("21");
                 assertThat(c.command("STAT deep/*")).startsWith("213");
