@@ -2,6 +2,8 @@ package ftp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftp.server.Eventually;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.RandomAccessFile;
@@ -141,7 +143,7 @@ class ClientEndToEndTest {
         long size = 48L * MB;
         write(local, size, 3);
         Path remote = server.home("egon").resolve("up.bin");
-        interruptWhen(client.start("egon", "upload up.bin\n"), () -> sizeOf(remote), 5 * MB);
+        interruptWhen(client.start("egon", "upload up.bin\n"), () -> sizeOf(remote), 5 * MB, "/up.bin");
         long partial = sizeOf(remote);
         assertThat(partial).isBetween(1L, size - 1);
 
@@ -167,7 +169,7 @@ class ClientEndToEndTest {
         Path remote = server.home("egon").resolve("down.bin");
         write(remote, 48L * MB, 4);
         Path journal = client.files().resolve(".download");
-        interruptWhen(client.start("egon", "download down.bin\n"), () -> partSize(journal), 5 * MB);
+        interruptWhen(client.start("egon", "download down.bin\n"), () -> partSize(journal), 5 * MB, "/down.bin");
         assertThat(partSize(journal)).isBetween(1L, 48L * MB - 1);
 
         ClientRun.Result r = client.run("egon", "resume_download 1\nresume_download\n");
@@ -266,16 +268,21 @@ class ClientEndToEndTest {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /** Kills the client once {@code progress} passes {@code threshold} bytes: a connection cut mid-transfer. */
-    private static void interruptWhen(Process client, LongSupplier progress, long threshold) throws Exception {
+    /**
+     * Kills the client once {@code progress} passes {@code threshold} bytes: a connection cut mid-transfer of
+     * {@code path}. Returns once the server has seen the cut and ended the transfer.
+     */
+    private static void interruptWhen(Process client, LongSupplier progress, long threshold, String path)
+            throws Exception {
+        long logged = server.transfersLogged(path);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (progress.getAsLong() < threshold && client.isAlive() && System.nanoTime() < deadline) {
             Thread.sleep(2);
         }
         client.destroyForcibly();
         client.waitFor(10, TimeUnit.SECONDS);
-        // Let the server see the cut and record the unfinished upload.
-        Thread.sleep(300);
+        // An upload is recorded as unfinished before the transfer is logged.
+        assertThat(Eventually.holds(() -> server.transfersLogged(path) > logged)).as("%s logged", path).isTrue();
     }
 
     private static long sizeOf(Path file) {

@@ -96,6 +96,19 @@ final class TestServer implements AutoCloseable {
         return install.resolve("home").resolve(user);
     }
 
+    /** How many lines of the server's transfer log name {@code path}: one is added as each transfer ends. */
+    long transfersLogged(String path) {
+        Path log = install.resolve("log").resolve("xferlog");
+        try {
+            return Files.exists(log)
+                    ? Files.readAllLines(log, StandardCharsets.UTF_8).stream().filter(l -> l.contains(" " + path + " "))
+                            .count()
+                    : 0;
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     Path keyStore() {
         return install.resolve("conf").resolve("ftpd.p12");
     }
