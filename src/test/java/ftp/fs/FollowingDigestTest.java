@@ -86,14 +86,19 @@ class FollowingDigestTest {
         Thread digester = new Thread(digest);
         digester.start();
         try {
-            // Fast: 64 MiB at once, then 8 MiB every 10 ms (800 MB/s): the digest holds back.
+            // Fast: 64 MiB at once, then 800 MB/s for 0.6 s: the digest holds back. The pace follows the clock,
+            // not the count of sleeps, which a busy machine stretches into a pace MD5 could keep up with.
+            long fastNanos = TimeUnit.MILLISECONDS.toNanos(600);
             long written = 64L << 20;
             digest.advance(written);
-            for (int i = 0; i < 60; i++) {
+            long start = System.nanoTime();
+            long elapsed;
+            do {
                 Thread.sleep(10);
-                written += 8L << 20;
+                elapsed = Math.min(System.nanoTime() - start, fastNanos);
+                written = (64L << 20) + elapsed * 4 / 5; // 800 MB/s is 0.8 bytes a nanosecond
                 digest.advance(written);
-            }
+            } while (elapsed < fastNanos);
             assertThat(digest.digested()).as("held back while the upload outran MD5").isLessThan(16L << 20);
 
             // Slow: 256 KiB every 20 ms (13 MB/s): within a check it catches up with what is there.
