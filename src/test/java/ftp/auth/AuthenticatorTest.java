@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import java.util.concurrent.Semaphore;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,9 +100,10 @@ class AuthenticatorTest {
         Authenticator auth = new Authenticator(storeWithUsers(iterations), new VerifiedLoginCache(10), 1, iterations);
 
         long first = timed(() -> login(auth, "egon", "123"));
-        long second = timed(() -> login(auth, "egon", "123"));
+        // The fastest of a few: a pause of a busy machine during one cached login must not pass for a hash.
+        long cached = LongStream.range(0, 5).map(i -> timed(() -> login(auth, "egon", "123"))).min().getAsLong();
 
-        assertThat(second).isLessThan(first / 5);
+        assertThat(cached).isLessThan(first / 5);
     }
 
     @Test

@@ -52,7 +52,7 @@ class GlobMatcherTest {
         boolean matched = GlobMatcher.matches(pattern, name);
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertThat(matched).isFalse();
-        assertThat(millis).isLessThan(100);
+        assertThat(millis).as("a backtracking matcher would take years").isLessThan(1000);
         assertThat(GlobMatcher.matches(pattern, name + "b")).isTrue();
     }
 }
