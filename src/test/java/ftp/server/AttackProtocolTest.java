@@ -148,7 +148,7 @@ class AttackProtocolTest {
             for (int filler : new int[] {3000, 4091, 4096, 8178, 8179, 8192, 16384, 65536}) {
                 try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
                     c.raw(("NOOP " + "A".repeat(filler)).getBytes(StandardCharsets.US_ASCII));
-                    Thread.sleep(150);
+                    Thread.sleep(150); // likely a read of its own; read together, the outcome must be the same
                     try {
                         c.raw("MKD pwned\r\n".getBytes(StandardCharsets.US_ASCII));
                     } catch (RuntimeException closedAlready) {
@@ -169,7 +169,7 @@ class AttackProtocolTest {
                 byte[] line = ("NOOP " + "B".repeat(3000) + "MKD pwned\r\n").getBytes(StandardCharsets.US_ASCII);
                 for (int cut : new int[] {1, 5, 1024, 2048, 3004, 3005, 3006, line.length - 2, line.length - 1}) {
                     c.raw(Arrays.copyOfRange(line, 0, cut));
-                    Thread.sleep(20);
+                    Thread.sleep(20); // likely two reads, as above
                     c.raw(Arrays.copyOfRange(line, cut, line.length));
                     assertThat(c.reply()).as("cut at %d", cut).startsWith("200");
                 }
@@ -251,7 +251,7 @@ class AttackProtocolTest {
                 c.raw(bytes(0xff, 0xfb, 0x01, 0xff, 0xfd, 0x03, 'P', 'W', 'D', '\r', '\n'));
                 assertThat(c.reply()).startsWith("257");
                 c.raw(bytes(0xff));
-                Thread.sleep(50);
+                Thread.sleep(50); // likely two reads; in one, the NOOP must pass all the same
                 c.raw(bytes(0xf4, 'N', 'O', 'O', 'P', '\r', '\n'));
                 assertThat(c.reply()).as("an IAC split across two reads").startsWith("200");
                 c.raw(bytes(0xff, 0xfa, 0x18, 0x01, 0xff, 0xf0, 'N', 'O', 'O', 'P', '\r', '\n'));

@@ -107,9 +107,12 @@ class AttackTlsTest {
         assertThat(home.resolve("moved.txt")).doesNotExist();
     }
 
-    /** True when the server closes within 6 s (EOF or reset), whatever it sent before. */
+    /**
+     * True when the server closes within 15 s (EOF or reset), whatever it sent before: long after a refusal or
+     * the login timeout, long before the idle timeout.
+     */
     private static boolean drainUntilClosed(Socket s) throws IOException {
-        s.setSoTimeout(6000);
+        s.setSoTimeout(15_000);
         byte[] buf = new byte[4096];
         try {
             while (s.getInputStream().read(buf) >= 0) {
