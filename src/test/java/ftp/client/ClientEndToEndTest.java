@@ -2,7 +2,7 @@ package ftp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ftp.server.Eventually;
+import ftp.testing.Eventually;
 
 import java.io.IOException;
 import java.io.OutputStream;

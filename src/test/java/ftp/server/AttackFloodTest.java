@@ -1,5 +1,7 @@
 package ftp.server;
 
+import ftp.testing.Eventually;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

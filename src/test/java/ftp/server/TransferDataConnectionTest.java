@@ -1,5 +1,7 @@
 package ftp.server;
 
+import ftp.testing.Eventually;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

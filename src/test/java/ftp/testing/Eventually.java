@@ -1,4 +1,4 @@
-package ftp.server;
+package ftp.testing;
 
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
