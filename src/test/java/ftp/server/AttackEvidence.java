@@ -39,8 +39,19 @@ final class AttackEvidence {
         }
     }
 
+    /**
+     * Live threads of this JVM, less the JDK's own cached pools that come and go with the tools a test runs
+     * (a "process reaper" per child process, kept 60 s) and with parallel streams: they are not the server's.
+     */
     static int liveThreads() {
-        return Thread.getAllStackTraces().size();
+        return serverSideThreads().size();
+    }
+
+    /** The names of the threads {@link #liveThreads()} counts, for a failure message. */
+    static List<String> serverSideThreads() {
+        return Thread.getAllStackTraces().keySet().stream().map(Thread::getName)
+                .filter(n -> !n.equals("process reaper") && !n.startsWith("ForkJoinPool.commonPool-worker"))
+                .sorted().toList();
     }
 
     /** Heap in use after a collection, in bytes. */

@@ -113,7 +113,8 @@ class AttackFaultTest {
                 assertThat(replies).filteredOn(r -> r.startsWith("426")).hasSizeGreaterThan(100);
                 assertThat(Eventually.holds(() -> AttackEvidence.openFds() <= fdsBefore + 5))
                         .as("fds before %d, after %d", fdsBefore, AttackEvidence.openFds()).isTrue();
-                assertThat(AttackEvidence.liveThreads()).isLessThanOrEqualTo(threadsBefore + 2);
+                assertThat(Eventually.holds(() -> AttackEvidence.liveThreads() <= threadsBefore + 2))
+                        .as("threads before %d, after %s", threadsBefore, AttackEvidence.serverSideThreads()).isTrue();
                 assertThat(AttackEvidence.listenersInRange(61400, 61499)).isZero();
                 for (ControlClient c : sessions) {
                     assertThat(c.command("NOOP")).startsWith("200");
