@@ -26,11 +26,13 @@ $(CLASSES)/.built: $(MAIN_SRC) $(MAIN_RES)
 	@if [ -d src/main/resources ]; then cp -r src/main/resources/. $(CLASSES)/; fi
 	@touch $@
 
-# Fetch JUnit and AssertJ once (Maven's local repository caches them).
+# Fetch JUnit and AssertJ once (Maven's local repository caches them); Maven's colour codes are stripped.
 $(JUNIT) $(ASSERTJ):
 	@mkdir -p $(LIB)
-	mvn -q -B dependency:copy -Dartifact=org.junit.platform:junit-platform-console-standalone:1.14.1 -DoutputDirectory=$(LIB)
-	mvn -q -B dependency:copy -Dartifact=org.assertj:assertj-core:3.27.7 -DoutputDirectory=$(LIB)
+	@echo "fetching JUnit and AssertJ into $(LIB)"
+	@set -o pipefail; for a in org.junit.platform:junit-platform-console-standalone:1.14.1 org.assertj:assertj-core:3.27.7; do \
+	    mvn -q -B dependency:copy -Dartifact=$$a -DoutputDirectory=$(LIB) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' || exit 1; \
+	done
 
 $(TEST_CLS)/.built: $(CLASSES)/.built $(TEST_SRC) $(JUNIT) $(ASSERTJ)
 	@rm -rf $(TEST_CLS) && mkdir -p $(TEST_CLS)
