@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * start, stop, restart, status and run (foreground). {@code start} launches {@code run} as a detached
@@ -46,19 +47,6 @@ final class Lifecycle {
         Files.createDirectories(settings.pidFile().getParent());
         writeAtomically(settings.pidFile(), pid + "\n");
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread status = new Thread(() -> {
-            while (stopped.getCount() > 0) {
-                try {
-                    writeAtomically(statusFile(), "address=" + address(server) + " clients="
-                            + server.activeSessions() + "\n");
-                    Thread.sleep(1000);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        }, "ftpd-status");
-        status.setDaemon(true);
-        status.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
@@ -71,8 +59,20 @@ final class Lifecycle {
         }, "ftpd-shutdown"));
         System.out.println("ftpd listening on " + address(server) + " (pid " + pid + ")");
         System.out.flush();
+        // The main thread has nothing else to do: it keeps the status file current (no thread of its own).
+        boolean warned = false;
         try {
-            stopped.await();
+            do {
+                try {
+                    writeAtomically(statusFile(), "address=" + address(server) + " clients="
+                            + server.activeSessions() + "\n");
+                } catch (IOException e) {
+                    if (!warned) {
+                        warned = true;
+                        System.err.println("ftpd: cannot write " + statusFile() + ": " + e.getMessage());
+                    }
+                }
+            } while (!stopped.await(1, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -155,12 +155,31 @@ final class Lifecycle {
             return 3;
         }
         System.out.println("running pid=" + running.get().pid() + " address=" + readStatus("address")
-                + " clients=" + readStatus("clients"));
+                + " clients=" + readStatus("clients") + processFootprint(running.get().pid()));
         if (settings.tlsMode() != ServerSettings.TlsMode.OFF && Files.exists(settings.tlsKeystore())) {
             System.out.println("tls certificate sha256=" + KeyMaterial.sha256Fingerprint(settings.tlsKeystore(),
                     settings.tlsKeystorePassword().toCharArray()));
         }
         return 0;
+    }
+
+    /** " rss=…MiB threads=N" of a process, from Linux's /proc; empty where that cannot be read. */
+    static String processFootprint(long pid) {
+        try {
+            String rss = null;
+            String threads = null;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = String.format(java.util.Locale.ROOT, "%.1fMiB",
+                            Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+                } else if (line.startsWith("Threads:")) {
+                    threads = line.substring("Threads:".length()).trim();
+                }
+            }
+            return rss == null || threads == null ? "" : " rss=" + rss + " threads=" + threads;
+        } catch (IOException | NumberFormatException e) {
+            return "";
+        }
     }
 
     private Optional<ProcessHandle> runningPid() throws IOException {

@@ -116,7 +116,7 @@ class AdminCliTest {
 
             Result status = ftpd(null, "status");
             assertThat(status.exit()).isZero();
-            assertThat(status.out()).matches("running pid=\\d+ address=127\\.0\\.0\\.1:" + port + " clients=\\d+");
+            assertThat(status.out()).matches("running pid=\\d+ address=127\\.0\\.0\\.1:" + port + " clients=\\d+ rss=\\d+\\.\\dMiB threads=\\d+");
 
             Result stop = ftpd(null, "stop");
             assertThat(stop.exit()).as(stop.err()).isZero();
