@@ -18,6 +18,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -261,11 +262,34 @@ final class Lifecycle {
         }
     }
 
-    /** {@code HOST:PORT}, an IPv6 host in brackets ({@code [::1]:2121}). */
+    /** {@code HOST:PORT}, an IPv6 host in brackets and in its short form ({@code [::1]:2121}). */
     private static String address(FtpServer server) {
         InetAddress host = server.address().getAddress();
-        String name = host instanceof Inet6Address ? "[" + host.getHostAddress() + "]" : host.getHostAddress();
+        String name = host instanceof Inet6Address ? "[" + shortForm(host.getHostAddress()) + "]"
+                : host.getHostAddress();
         return name + ":" + server.address().getPort();
+    }
+
+    /** RFC 5952's text: the longest run of two or more zero groups becomes {@code ::} (the JDK writes them all). */
+    static String shortForm(String ipv6) {
+        String[] groups = ipv6.replaceFirst("%.*", "").split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        return String.join(":", Arrays.copyOfRange(groups, 0, bestStart)) + "::"
+                + String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
     }
 
     private static void writeAtomically(Path file, String content) throws IOException {

@@ -267,6 +267,29 @@ class AdminCliTest {
         }
     }
 
+    @Test
+    void startAndStatusWriteAnIpv6AddressTheWayItIsTyped() throws Exception {
+        Files.createDirectories(conf());
+        settings("tls.mode=off", "listen.host=::1");
+        assertThat(ftpd("pw\n", "user", "add", "carol", "--password-stdin").exit()).isZero();
+        Result start = ftpd(null, "start");
+        try {
+            assertThat(start.exit()).as(start.err()).isZero();
+            Matcher m = Pattern.compile("address=\\[::1]:(\\d+)$").matcher(start.out());
+            assertThat(m.find()).as(start.out()).isTrue();
+            try (ControlClient c = new ControlClient("::1", Integer.parseInt(m.group(1)), null)) {
+                c.expect(220);
+                c.send("USER carol");
+                c.expect(331);
+                assertThat(c.command("PASS pw")).startsWith("230");
+            }
+            assertThat(ftpd(null, "status").out()).contains("address=[::1]:" + m.group(1) + " ");
+        } finally {
+            assertThat(ftpd(null, "stop").exit()).isZero();
+            killLeftover();
+        }
+    }
+
     private static int portIn(Path output) {
         Matcher m = LISTENING.matcher(read(output));
         return m.find() ? Integer.parseInt(m.group(1)) : -1;
