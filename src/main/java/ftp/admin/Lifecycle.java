@@ -1,26 +1,35 @@
 package ftp.admin;
 
+import ftp.auth.AccountStore;
 import ftp.server.FtpServer;
+import ftp.server.ServerContext;
 import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
+import ftp.tls.TlsContexts;
 
 import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 /**
  * start, stop, restart, status and run (foreground). {@code start} launches {@code run} as a detached
- * process and returns once the port accepts connections. The running server keeps its pid in
- * {@code pid.file} and its address and client count in a status file beside it. Main thread only.
+ * process and returns once the port accepts connections, or relays why it did not. The running server keeps its
+ * pid in {@code pid.file} and its address and client count in a status file beside it. Both refuse to serve
+ * without accounts or with a key store they cannot read. Main thread only.
  */
 final class Lifecycle {
     private final Path installDir;
@@ -37,18 +46,29 @@ final class Lifecycle {
         return settings.pidFile().resolveSibling("ftpd.status");
     }
 
+    /**
+     * Serves until SIGTERM (or SIGINT), then stops gracefully and exits 0: a service manager reads any other
+     * code as a failure. The log goes to standard output as well as to {@code ftpd.log}.
+     */
     int runForeground() throws IOException {
         if (runningPid().isPresent()) {
             throw new IllegalStateException("already running (pid " + runningPid().get().pid() + ")");
         }
-        ServerLogging.toFile(settings.logDir());
+        refuseUnservable();
+        ServerLogging.toFileAndStandardOutput(settings.logDir());
         FtpServer server = FtpServer.start(settings);
         long pid = ProcessHandle.current().pid();
         Files.createDirectories(settings.pidFile().getParent());
         writeAtomically(settings.pidFile(), pid + "\n");
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            int exitCode = 0;
+            try {
+                server.close();
+            } catch (RuntimeException e) {
+                ServerContext.LOG.log(Level.SEVERE, "graceful stop failed", e);
+                exitCode = 1;
+            }
             stopped.countDown();
             try {
                 Files.deleteIfExists(settings.pidFile());
@@ -56,6 +76,9 @@ final class Lifecycle {
             } catch (IOException ignored) {
                 // exiting anyway
             }
+            // A JVM stopped by a signal exits 128+signal (143 for SIGTERM) whatever happens after; this stop was
+            // the expected one and went well, so say so. Every log handler flushes each line as it is written.
+            Runtime.getRuntime().halt(exitCode);
         }, "ftpd-shutdown"));
         System.out.println("ftpd listening on " + address(server) + " (pid " + pid + ")");
         System.out.flush();
@@ -85,9 +108,13 @@ final class Lifecycle {
             System.out.println("already running pid=" + running.get().pid() + " address=" + readStatus("address"));
             return 0;
         }
+        refuseUnservable();
         Files.deleteIfExists(statusFile());
         Files.createDirectories(settings.logDir());
+        // The detached server's log lines go to ftpd.log; ftpd.out keeps what it says on stderr (why it could not
+        // start, a JVM crash), and what this start adds to it is shown if the server dies before it serves.
         Path out = settings.logDir().resolve("ftpd.out");
+        long before = Files.exists(out) ? Files.size(out) : 0;
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
         String extra = System.getenv("FTPD_JAVA_OPTS");
@@ -97,16 +124,18 @@ final class Lifecycle {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FtpdMain.class.getName(),
                 "--home-dir", installDir.toString(), "--conf", confDir.toString(), "run"));
         Process p = new ProcessBuilder(cmd)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                System.err.println("ftpd: the server exited at start; last lines of " + out + ":");
-                List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(System.err::println);
+                List<String> said = linesAddedSince(out, before);
+                if (said.isEmpty()) {
+                    System.err.println("ftpd: the server exited at start (exit " + p.exitValue() + ")");
+                }
+                said.subList(Math.max(0, said.size() - 20), said.size()).forEach(System.err::println);
                 return 1;
             }
             String address = readStatus("address");
@@ -182,6 +211,40 @@ final class Lifecycle {
         }
     }
 
+    /**
+     * Refuses, with the reason, what would start a server nobody can use: no accounts file or none in it, or a
+     * key store that exists but cannot be read with the configured password (a missing one is created at start).
+     */
+    private void refuseUnservable() throws IOException {
+        Path accounts = settings.accountsFile();
+        int count = new AccountStore(accounts, settings.defaultQuota()).countStrictly();
+        if (count == 0) {
+            throw new IOException(accounts + " has no accounts: nobody could log in; add one with"
+                    + " bin/ftpd --conf " + confDir + " user add NAME");
+        }
+        Path keystore = settings.tlsKeystore();
+        if (settings.tlsMode() != ServerSettings.TlsMode.OFF && Files.exists(keystore)) {
+            try {
+                TlsContexts.load(keystore, settings.tlsKeystorePassword().toCharArray());
+            } catch (IOException e) {
+                String reason = e.getMessage() != null ? e.getMessage() : "not a PKCS12 key store";
+                throw new IOException("cannot read the TLS key store " + keystore + " (tls.keystore,"
+                        + " tls.keystore_password): " + reason, e);
+            }
+        }
+    }
+
+    private static List<String> linesAddedSince(Path file, long offset) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (var channel = Files.newByteChannel(file)) {
+            channel.position(offset);
+            String added = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            return added.lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
     private Optional<ProcessHandle> runningPid() throws IOException {
         if (!Files.exists(settings.pidFile())) {
             return Optional.empty();
@@ -209,17 +272,43 @@ final class Lifecycle {
 
     private static boolean accepts(String address) {
         int colon = address.lastIndexOf(':');
+        String host = address.substring(0, colon).replace("[", "").replace("]", "");
         try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(address.substring(0, colon), Integer.parseInt(address.substring(colon + 1))),
-                    1000);
+            s.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), 1000);
             return true;
         } catch (IOException | RuntimeException e) {
             return false;
         }
     }
 
+    /** {@code HOST:PORT}, an IPv6 host in brackets and in its short form ({@code [::1]:2121}). */
     private static String address(FtpServer server) {
-        return server.address().getAddress().getHostAddress() + ":" + server.address().getPort();
+        InetAddress host = server.address().getAddress();
+        String name = host instanceof Inet6Address ? "[" + shortForm(host.getHostAddress()) + "]"
+                : host.getHostAddress();
+        return name + ":" + server.address().getPort();
+    }
+
+    /** RFC 5952's text: the longest run of two or more zero groups becomes {@code ::} (the JDK writes them all). */
+    static String shortForm(String ipv6) {
+        String[] groups = ipv6.replaceFirst("%.*", "").split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        return String.join(":", Arrays.copyOfRange(groups, 0, bestStart)) + "::"
+                + String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
     }
 
     private static void writeAtomically(Path file, String content) throws IOException {

@@ -117,6 +117,21 @@ public final class AccountStore {
         rewrite(doc -> doc.delete(name));
     }
 
+    /**
+     * How many accounts the file holds now, read afresh; unlike lookups, which keep the last good accounts, a
+     * missing, unreadable or malformed file throws, with the reason. For a server about to start.
+     */
+    public int countStrictly() throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no accounts file");
+        }
+        try {
+            return read().entries().size();
+        } catch (AccountsFile.MalformedException e) {
+            throw new IOException(file + " " + e.getMessage(), e);
+        }
+    }
+
     private static void requireUser(AccountsFile doc, String name) {
         if (!doc.contains(name)) {
             throw new IllegalArgumentException("no such user: " + name);

@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SITE HELP, SITE QUOTA, SITE UPLOADS (the user's unfinished uploads, for resuming) and AVBL. SITE CHMOD and
- * the rest are refused. Quota answers re-read the accounts file so an admin's change shows at once. Workers,
+ * SITE HELP, SITE QUOTA, SITE UPLOADS (the user's unfinished uploads, for resuming), SITE UTIME (sets a
+ * modification time, like MFMT) and AVBL. SITE CHMOD and the rest are refused. Quota answers re-read the accounts file so an admin's change shows at once. Workers,
  * except the dispatching of SITE's sub-command.
  */
 public final class Site {
@@ -27,7 +27,9 @@ public final class Site {
         switch (sub) {
             case "HELP" -> {
                 return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space\n"
-                        + " UPLOADS  unfinished uploads you can resume\nEnd");
+                        + " UPLOADS  unfinished uploads you can resume\n"
+                        + " UTIME    set a modification time (UTC): UTIME YYYYMMDDhhmmss path,"
+                        + " or UTIME path atime mtime ctime UTC\nEnd");
             }
             case "QUOTA" -> {
                 s.submitToWorker("SITE", Site::quota, arg);
@@ -35,6 +37,10 @@ public final class Site {
             }
             case "UPLOADS" -> {
                 s.submitToWorker("SITE", Site::uploads, arg);
+                return null;
+            }
+            case "UTIME" -> {
+                s.submitToWorker("SITE", Site::utime, words.length > 1 ? words[1] : "");
                 return null;
             }
             default -> throw new FtpReplyException(504, "SITE " + Session.printable(sub) + " is not supported.");
@@ -68,6 +74,25 @@ public final class Site {
                     .append(' ').append(r.path()).append('\n');
         }
         return Outcome.of(211, b.append("End").toString());
+    }
+
+    /**
+     * {@code UTIME YYYYMMDDhhmm[ss] path} (ProFTPD's form) or {@code UTIME path atime mtime ctime UTC} (the form of
+     * pure-ftpd and the clients that follow it); only the modification time is kept.
+     */
+    private static Outcome utime(SessionView v, String arg) throws FtpReplyException {
+        String[] words = arg.trim().split(" ");
+        int n = words.length;
+        if (n >= 5 && words[n - 1].equalsIgnoreCase("UTC")) {
+            String path = String.join(" ", java.util.Arrays.copyOf(words, n - 4));
+            return FileCommands.setModified(v, words[n - 3], path);
+        }
+        if (n >= 2 && words[0].matches("\\d{12}(\\d{2})?")) {
+            String stamp = words[0].length() == 12 ? words[0] + "00" : words[0];
+            return FileCommands.setModified(v, stamp, arg.trim().substring(words[0].length() + 1));
+        }
+        throw new FtpReplyException(501, "Syntax: SITE UTIME YYYYMMDDhhmmss path, or SITE UTIME path atime mtime"
+                + " ctime UTC");
     }
 
     public static Outcome avbl(SessionView v, String arg) throws FtpReplyException {
