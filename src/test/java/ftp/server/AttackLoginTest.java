@@ -46,6 +46,10 @@ class AttackLoginTest {
         try (TestServer server = TestServer.start("auth.pbkdf2_iterations=" + COSTLY_ITERATIONS,
                 "auth.max_concurrent_hashes=2")) {
             server.accounts().add("carol", "right".toCharArray(), null, COSTLY_ITERATIONS);
+            // Names that do not exist cost what the enabled accounts' hashes cost: here carol's alone.
+            for (String cheap : new String[] {"alice", "bob", "egon"}) {
+                server.accounts().setEnabled(cheap, false);
+            }
             // Warm up PBKDF2 in the server (the first run includes class loading and compilation).
             assertThat(tryLogin(server.port(), "127.0.0.20", "carol", "right").passReply()).startsWith("230");
             tryLogin(server.port(), "127.0.0.21", "nobody", "x");
@@ -91,6 +95,28 @@ class AttackLoginTest {
 
     private static String round(String address) {
         return address.substring(address.lastIndexOf('.') + 1);
+    }
+
+    /** The iteration count in a stored {@code pbkdf2-sha256:ITERATIONS:SALT:HASH}. */
+    private static int storedCost(TestServer server, String user) {
+        return Integer.parseInt(server.accounts().find(user).orElseThrow().passwordHash().split(":")[1]);
+    }
+
+    @Test
+    void afterTheAdminRaisesTheCostALoginStoresItsHashAtTheNewCost() {
+        int raised = 3 * TestServer.ITERATIONS;
+        try (TestServer server = TestServer.start("auth.pbkdf2_iterations=" + raised)) {
+            assertThat(storedCost(server, "egon")).isEqualTo(TestServer.ITERATIONS);
+
+            assertThat(tryLogin(server.port(), "127.0.0.1", "egon", "123").passReply()).startsWith("230");
+
+            // Existing users converge on the setting; the decoy for unknown names spreads over the costs the
+            // accounts have (DecoyCostTest), and AuthenticatorTest counts the iterations each check spends.
+            assertThat(storedCost(server, "egon")).isEqualTo(raised);
+            assertThat(storedCost(server, "alice")).as("not logged in yet").isEqualTo(TestServer.ITERATIONS);
+            assertThat(tryLogin(server.port(), "127.0.0.1", "egon", "123").passReply()).startsWith("230");
+            assertThat(tryLogin(server.port(), "127.0.0.2", "egon", "wrong").passReply()).startsWith("530");
+        }
     }
 
     @Test
