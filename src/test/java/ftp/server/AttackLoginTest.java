@@ -4,15 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ftp.auth.Authenticator;
 
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -161,6 +169,47 @@ class AttackLoginTest {
                 assertThat((System.nanoTime() - t) / 1_000_000).as("refused at once").isLessThan(5000);
             }
             assertThat(tryLogin(server.port(), "127.0.0.3", "alice", "secret").passReply()).startsWith("230");
+        }
+    }
+
+    /** An IPv6 address of this machine outside ::1's /64, if it has one (the /64 rule is LoginThrottleTest's). */
+    private static Optional<InetAddress> ipv6OutsideLoopback() throws SocketException {
+        return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet6Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst();
+    }
+
+    private static boolean ipv6LoopbackWorks() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return s.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void anIpv6ClientIsBannedAtTheDoorWhileAnotherSlash64LogsIn() throws Exception {
+        Assumptions.assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        try (TestServer server = TestServer.start("listen.host=::1", "auth.max_failures=2", "auth.ban_time=60s")) {
+            for (String expected : new String[] {"530", "421"}) {
+                try (ControlClient c = new ControlClient("::1", server.port(), "::1")) {
+                    c.expect(220);
+                    assertThat(c.command("USER alice")).startsWith("331");
+                    assertThat(c.command("PASS guess")).startsWith(expected);
+                }
+            }
+            try (ControlClient banned = new ControlClient("::1", server.port(), "::1")) {
+                assertThat(banned.reply()).startsWith("421");
+                assertThat(banned.reply()).isNull();
+            }
+            Optional<InetAddress> other = ipv6OutsideLoopback();
+            if (other.isPresent()) {
+                try (ControlClient c = new ControlClient("::1", server.port(), other.get().getHostAddress())) {
+                    c.expect(220);
+                    assertThat(c.command("USER alice")).startsWith("331");
+                    assertThat(c.command("PASS secret")).as("from %s", other.get()).startsWith("230");
+                }
+            }
         }
     }
 

@@ -41,12 +41,17 @@ public final class ControlClient implements AutoCloseable {
 
     /** Connects from {@code localAddress} (e.g. 127.0.0.2: all of 127/8 is loopback), or any when null. */
     public ControlClient(int port, String localAddress) {
+        this("127.0.0.1", port, localAddress);
+    }
+
+    /** Connects to {@code host} (an address literal, e.g. ::1) from {@code localAddress}, or any when null. */
+    public ControlClient(String host, int port, String localAddress) {
         try {
             socket = new Socket();
             if (localAddress != null) {
                 socket.bind(new InetSocketAddress(localAddress, 0));
             }
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(10_000);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();
