@@ -18,6 +18,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 
 /**
@@ -459,8 +460,7 @@ public final class Session {
             } catch (FtpReplyException e) {
                 outcome = Outcome.of(e.reply());
             } catch (Exception | Error e) {
-                ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
-                outcome = Outcome.of(451, "Local error in processing.");
+                outcome = localError(verb, e);
             }
             Outcome result = outcome;
             loop.post(() -> complete(result));
@@ -470,6 +470,23 @@ public final class Session {
         } else {
             send(new Reply(421, "Server busy, try again later."));
         }
+    }
+
+    /**
+     * Keeps the session busy until {@code pending} completes on another thread, then applies it like a
+     * worker's outcome: the session waits, no thread does.
+     */
+    public void await(String verb, CompletableFuture<Outcome> pending) {
+        busy = true;
+        pending.whenComplete((outcome, failure) -> {
+            Outcome result = failure == null ? outcome : localError(verb, failure);
+            loop.post(() -> complete(result));
+        });
+    }
+
+    private Outcome localError(String verb, Throwable e) {
+        ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
+        return Outcome.of(451, "Local error in processing.");
     }
 
     private void complete(Outcome outcome) {

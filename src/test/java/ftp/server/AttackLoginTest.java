@@ -17,9 +17,12 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -124,6 +127,41 @@ class AttackLoginTest {
             assertThat(storedCost(server, "alice")).as("not logged in yet").isEqualTo(TestServer.ITERATIONS);
             assertThat(tryLogin(server.port(), "127.0.0.1", "egon", "123").passReply()).startsWith("230");
             assertThat(tryLogin(server.port(), "127.0.0.2", "egon", "wrong").passReply()).startsWith("530");
+        }
+    }
+
+    @Test
+    void aHomeBeingMeasuredDelaysNoOtherUsersLogin() throws Exception {
+        CountDownLatch measuring = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        // Holds the first home measurement back, as a cold walk of 200,000 folders would.
+        UnaryOperator<Executor> holdFirst = pool -> task -> pool.execute(!first.getAndSet(false) ? task : () -> {
+            measuring.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+        try (TestServer server = TestServer.start(holdFirst);
+             ControlClient alice = new ControlClient(server.port())) {
+            alice.expect(220);
+            assertThat(alice.command("USER alice")).startsWith("331");
+            alice.send("PASS secret");
+            assertThat(measuring.await(15, TimeUnit.SECONDS)).as("alice's home is being measured").isTrue();
+
+            // bob's home needs its own first measurement; egon's login comes after bob's.
+            assertThat(tryLogin(server.port(), "127.0.0.2", "bob", "secret").passReply()).startsWith("230");
+            assertThat(tryLogin(server.port(), "127.0.0.3", "egon", "wrong").passReply()).startsWith("530");
+            assertThat(unanswered(alice)).as("alice waits for her own home").isTrue();
+
+            release.countDown();
+            alice.expect(230);
+            assertThat(alice.command("SITE QUOTA")).startsWith("211");
+        } finally {
+            release.countDown();
         }
     }
 
