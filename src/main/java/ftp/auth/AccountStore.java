@@ -73,6 +73,11 @@ public final class AccountStore {
         return Optional.ofNullable(current().get(name));
     }
 
+    /** Every account by name, as the file says now. Immutable. */
+    public Map<String, Account> byName() {
+        return current();
+    }
+
     /** Every account in file order. */
     public List<Account> all() {
         return List.copyOf(current().values());

@@ -9,6 +9,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -162,6 +163,52 @@ class AttackLoginTest {
             assertThat(alice.command("SITE QUOTA")).startsWith("211");
         } finally {
             release.countDown();
+        }
+    }
+
+    /** The reply to {@code line}, or null when the server had already closed the connection. */
+    private static String replyOrClosed(ControlClient c, String line) {
+        try {
+            return c.command(line);
+        } catch (java.io.UncheckedIOException e) {
+            return null; // the close was a reset
+        }
+    }
+
+    /** The session's last words: a 421, then the end of the stream (the read times out after 10 s). */
+    private static void assertEnded(ControlClient c) {
+        assertThat(c.reply()).startsWith("421");
+        assertThat(c.reply()).isNull();
+    }
+
+    @Test
+    void aDeletedOrDisabledAccountsSessionsEndAndCanChangeNothingMore() throws Exception {
+        try (TestServer server = TestServer.start();
+             ControlClient idle = ControlClient.loggedIn(server.port(), "alice", "secret");
+             ControlClient uploader = ControlClient.loggedIn(server.port(), "alice", "secret");
+             ControlClient maker = ControlClient.loggedIn(server.port(), "alice", "secret");
+             ControlClient disabled = ControlClient.loggedIn(server.port(), "bob", "secret");
+             ControlClient newPassword = ControlClient.loggedIn(server.port(), "egon", "123");
+             Socket data = uploader.openPassive()) {
+            server.accounts().delete("alice"); // what bin/ftpd user del alice does
+
+            // At once, before the once-a-second check has ended the sessions: nothing reaches the disk.
+            String stor = replyOrClosed(uploader, "STOR after.txt");
+            if (stor != null && stor.startsWith("150")) {
+                data.getOutputStream().write("written after the delete".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(stor).as("STOR after the delete").satisfiesAnyOf(
+                    r -> assertThat(r).isNull(), r -> assertThat(r).startsWith("421"));
+            assertThat(replyOrClosed(maker, "MKD made")).as("MKD after the delete").satisfiesAnyOf(
+                    r -> assertThat(r).isNull(), r -> assertThat(r).startsWith("421"));
+            assertEnded(idle);
+
+            server.accounts().setPassword("egon", "456".toCharArray(), TestServer.ITERATIONS);
+            server.accounts().setEnabled("bob", false);
+            assertEnded(disabled);
+            assertThat(newPassword.command("MKD kept")).as("a new password leaves sessions alone").startsWith("257");
+            assertThat(server.home("alice").resolve("after.txt")).doesNotExist();
+            assertThat(server.home("alice").resolve("made")).doesNotExist();
         }
     }
 
