@@ -20,7 +20,8 @@ import java.util.OptionalLong;
 
 /**
  * {@code user add|passwd|quota|del|list}: edits {@code accounts.ini} (atomically, through
- * {@link AccountStore}); a running server notices the change without a restart. Passwords come from a
+ * {@link AccountStore}); a running server notices the change without a restart, and ends the sessions of a
+ * deleted user (a new password leaves logged-in sessions alone, and says so). Passwords come from a
  * no-echo prompt or one line of standard input, never from the command line. Main thread only.
  */
 final class UserAdmin {
@@ -91,7 +92,8 @@ final class UserAdmin {
         } finally {
             Arrays.fill(password, '\0');
         }
-        System.out.println("password changed for " + names.get(0));
+        System.out.println("password changed for " + names.get(0) + " (sessions already logged in continue;"
+                + " user del ends them)");
     }
 
     private void quota(List<String> args) {
@@ -108,7 +110,8 @@ final class UserAdmin {
             throw new IllegalArgumentException("user del NAME");
         }
         accounts.delete(args.get(0));
-        System.out.println("deleted " + args.get(0) + " (the home directory was kept)");
+        System.out.println("deleted " + args.get(0) + " (the home directory was kept; a running server ends the user's"
+                + " sessions)");
     }
 
     private void list() throws IOException {

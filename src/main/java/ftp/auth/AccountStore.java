@@ -56,6 +56,7 @@ public final class AccountStore {
     private final Object readLock = new Object();
     private Stamp loaded; // guarded by readLock; null = read on next lookup
     private Map<String, Account> accounts = Map.of(); // guarded by readLock; immutable, in file order
+    private List<Integer> iterationCounts = List.of(); // guarded by readLock; immutable, of accounts
 
     /** {@code defaultQuota} applies to users without a quota line; empty = unlimited. */
     public AccountStore(Path file, OptionalLong defaultQuota) {
@@ -72,9 +73,25 @@ public final class AccountStore {
         return Optional.ofNullable(current().get(name));
     }
 
+    /** Every account by name, as the file says now. Immutable. */
+    public Map<String, Account> byName() {
+        return current();
+    }
+
     /** Every account in file order. */
     public List<Account> all() {
         return List.copyOf(current().values());
+    }
+
+    /**
+     * The PBKDF2 iteration count of each enabled account's hash, in ascending order: what checking a real
+     * user's password costs, so a name that does not exist can be made to cost the same. Immutable.
+     */
+    public List<Integer> iterationCounts() {
+        synchronized (readLock) {
+            current();
+            return iterationCounts;
+        }
     }
 
     /**
@@ -132,6 +149,22 @@ public final class AccountStore {
         }
     }
 
+    /**
+     * Replaces the user's password hash (the same password hashed at another cost) only while the stored hash
+     * is still {@code verifiedHash}: a password the admin changed meanwhile, or a deleted user, stays as the
+     * admin left it. True when replaced.
+     */
+    public boolean replaceHash(String name, String verifiedHash, String newHash) {
+        boolean[] replaced = {false};
+        rewrite(doc -> {
+            if (doc.contains(name) && doc.passwordHash(name).equals(verifiedHash)) {
+                doc.setPassword(name, newHash);
+                replaced[0] = true;
+            }
+        });
+        return replaced[0];
+    }
+
     private static void requireUser(AccountsFile doc, String name) {
         if (!doc.contains(name)) {
             throw new IllegalArgumentException("no such user: " + name);
@@ -164,6 +197,7 @@ public final class AccountStore {
         loaded = now;
         if (now == Stamp.MISSING) {
             accounts = Map.of();
+            iterationCounts = List.of();
             LOG.warning(() -> "no accounts file " + file + ": nobody can log in");
             return;
         }
@@ -173,6 +207,9 @@ public final class AccountStore {
                 fresh.put(e.name(), e.toAccount(defaultQuota));
             }
             accounts = Collections.unmodifiableMap(fresh);
+            iterationCounts = fresh.values().stream().filter(Account::enabled)
+                    .flatMapToInt(a -> PasswordHasher.iterationsOf(a.passwordHash()).stream())
+                    .sorted().boxed().toList();
             LOG.fine(() -> "loaded " + fresh.size() + " accounts from " + file);
         } catch (AccountsFile.MalformedException | IOException e) {
             int kept = accounts.size();
@@ -196,8 +233,12 @@ public final class AccountStore {
                         Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly())) {
                     lock.lock(); // released when the channel closes
                     AccountsFile doc = readForUpdate();
+                    String before = doc.render();
                     edit.accept(doc);
-                    replaceFile(doc.render());
+                    String after = doc.render();
+                    if (!after.equals(before)) { // a hash replaced meanwhile changes nothing: no write
+                        replaceFile(after);
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);

@@ -110,6 +110,10 @@ final class AccountsFile {
         return sections.containsKey(name);
     }
 
+    String passwordHash(String name) {
+        return section(name).entry.passwordHash();
+    }
+
     /** Appends a section; {@code quota} null leaves the quota line out so the server default applies. */
     void add(String name, String passwordHash, OptionalLong quota) {
         Section s = new Section();

@@ -47,6 +47,7 @@ public final class EventLoop implements Runnable {
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
     private final PassivePorts passivePorts;
     private final TlsControlFactory tls;
+    private final AccountWatch accountWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private volatile int activeCount;
     private volatile boolean stopping;
@@ -70,6 +71,7 @@ public final class EventLoop implements Runnable {
         this.tls = tls;
         this.selector = Selector.open();
         this.passivePorts = new PassivePorts(server.settings());
+        this.accountWatch = new AccountWatch(server, this::post);
         for (ServerSocketChannel l : listeners) {
             l.configureBlocking(false);
             l.register(selector, SelectionKey.OP_ACCEPT, l);
@@ -200,6 +202,7 @@ public final class EventLoop implements Runnable {
         for (Session s : new ArrayList<>(sessions)) {
             s.checkTimeouts(now);
         }
+        accountWatch.sweep(sessions);
         long waitLimit = server.settings().waitingTimeout().toNanos();
         while (!waitingRoom.isEmpty() && now - waitingRoom.peek().waitingSinceNanos() > waitLimit) {
             Session s = waitingRoom.poll();

@@ -21,6 +21,8 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires the server together and owns its lifecycle: binds the control port(s), builds the shared services,
@@ -32,6 +34,7 @@ public final class FtpServer implements AutoCloseable {
     private final WorkerPool passwordChecks;
     private final WorkerPool transfers;
     private final WorkerPool digests;
+    private final WorkerPool homeMeasurements;
     private final EventLoop loop;
     private final Thread loopThread;
     private final InetSocketAddress address;
@@ -39,7 +42,7 @@ public final class FtpServer implements AutoCloseable {
     private final TransferLog transferLog;
     private final TlsContexts tls;
 
-    private FtpServer(ServerSettings settings) throws IOException {
+    private FtpServer(ServerSettings settings, UnaryOperator<Executor> measuringAround) throws IOException {
         this.settings = settings;
         Files.createDirectories(settings.homeRoot());
         this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
@@ -50,6 +53,10 @@ public final class FtpServer implements AutoCloseable {
         // Digests run at idle priority: on a busy machine the wire gets the CPU first and the digest catches up.
         this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
                 settings.digestPriority());
+        // One thread per user whose first login since the start waits for the home's walk, up to 16; logins
+        // of users already measured never come here.
+        this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
+                settings.workerQueue());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
@@ -57,8 +64,8 @@ public final class FtpServer implements AutoCloseable {
         passwordChecks.trySubmit(authenticator::warmUp);
         ServerContext context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
-                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog,
-                tls);
+                new QuotaRegistry(measuringAround.apply(homeMeasurements)), new HashCache(4096), workers,
+                passwordChecks, transfers, digests, transferLog, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());
@@ -85,6 +92,7 @@ public final class FtpServer implements AutoCloseable {
             passwordChecks.shutdown(Duration.ZERO);
             transfers.shutdown(Duration.ZERO);
             digests.shutdown(Duration.ZERO);
+            homeMeasurements.shutdown(Duration.ZERO);
             transferLog.close();
             throw new IOException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort() + ": "
                     + e.getMessage(), e);
@@ -98,7 +106,12 @@ public final class FtpServer implements AutoCloseable {
 
     /** Binds and starts serving; returns once the port accepts connections. */
     public static FtpServer start(ServerSettings settings) throws IOException {
-        FtpServer server = new FtpServer(settings);
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(ServerSettings)}, with home measurements run through a wrapper of their pool (for tests). */
+    static FtpServer start(ServerSettings settings, UnaryOperator<Executor> measuringAround) throws IOException {
+        FtpServer server = new FtpServer(settings, measuringAround);
         server.loopThread.start();
         ServerContext.LOG.info(() -> "ftpd started on " + server.address.getAddress().getHostAddress() + ":"
                 + server.address.getPort() + " (clients.max=" + settings.maxClients() + ", workers="
@@ -136,6 +149,7 @@ public final class FtpServer implements AutoCloseable {
         passwordChecks.shutdown(Duration.ofSeconds(2));
         transfers.shutdown(Duration.ofSeconds(2));
         digests.shutdown(Duration.ofSeconds(2));
+        homeMeasurements.shutdown(Duration.ofSeconds(2));
         try {
             transferLog.close();
         } catch (IOException ignored) {

@@ -17,7 +17,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 
 /**
@@ -409,7 +411,7 @@ public final class Session {
         abortRequested = false;
         submit(pool, verb, handle, view -> {
             try {
-                return h.run(view.withData(link), arg);
+                return whileAccountAllows(view, v -> h.run(v.withData(link), arg));
             } finally {
                 link.close(); // a refused command never opened it; a finished one is done with it
             }
@@ -445,7 +447,22 @@ public final class Session {
     }
 
     private void submit(String verb, TransferHandle handle, Work work) {
-        submit(server.workers(), verb, handle, work);
+        submit(server.workers(), verb, handle, view -> whileAccountAllows(view, work));
+    }
+
+    /** Worker: runs {@code work} unless the user's account was deleted or disabled since the login. */
+    private static Outcome whileAccountAllows(SessionView view, Work work) throws Exception {
+        if (view.user() != null && !AccountWatch.allows(view.server(), view.user().name())) {
+            return new Outcome(List.of(), Session::endForLostAccount);
+        }
+        return work.run(view);
+    }
+
+    /** The account was deleted or disabled: 421, and the session ends with whatever it was doing. */
+    void endForLostAccount() {
+        ServerContext.LOG.info(() -> "session=" + id + " user=" + user.name() + " ended: account deleted or disabled");
+        send(new Reply(421, "Your account was deleted or disabled; closing control connection."));
+        closeAfterFlush("account deleted or disabled");
     }
 
     private void submit(WorkerPool pool, String verb, TransferHandle handle, Work work) {
@@ -459,8 +476,7 @@ public final class Session {
             } catch (FtpReplyException e) {
                 outcome = Outcome.of(e.reply());
             } catch (Exception | Error e) {
-                ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
-                outcome = Outcome.of(451, "Local error in processing.");
+                outcome = localError(verb, e);
             }
             Outcome result = outcome;
             loop.post(() -> complete(result));
@@ -470,6 +486,23 @@ public final class Session {
         } else {
             send(new Reply(421, "Server busy, try again later."));
         }
+    }
+
+    /**
+     * Keeps the session busy until {@code pending} completes on another thread, then applies it like a
+     * worker's outcome: the session waits, no thread does.
+     */
+    public void await(String verb, CompletableFuture<Outcome> pending) {
+        busy = true;
+        pending.whenComplete((outcome, failure) -> {
+            Outcome result = failure == null ? outcome : localError(verb, failure);
+            loop.post(() -> complete(result));
+        });
+    }
+
+    private Outcome localError(String verb, Throwable e) {
+        ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
+        return Outcome.of(451, "Local error in processing.");
     }
 
     private void complete(Outcome outcome) {

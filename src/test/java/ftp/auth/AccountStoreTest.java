@@ -290,6 +290,38 @@ class AccountStoreTest {
     }
 
     @Test
+    void iterationCountsAreThoseOfTheEnabledAccountsInAscendingOrder() {
+        AccountStore store = store();
+        assertThat(store.iterationCounts()).isEmpty();
+        store.add("a", "pw".toCharArray(), null, 3000);
+        store.add("b", "pw".toCharArray(), null, 1000);
+        store.add("c", "pw".toCharArray(), null, 3000);
+        store.add("d", "pw".toCharArray(), null, 2000);
+        assertThat(store.iterationCounts()).containsExactly(1000, 2000, 3000, 3000);
+        store.setEnabled("c", false);
+        assertThat(store.iterationCounts()).as("a disabled account never checks a password")
+                .containsExactly(1000, 2000, 3000);
+    }
+
+    @Test
+    void replaceHashOnlyReplacesTheHashThatWasVerified() throws IOException {
+        AccountStore store = store();
+        store.add("egon", "123".toCharArray(), null, ITERATIONS);
+        String verified = store.find("egon").orElseThrow().passwordHash();
+        String stronger = PasswordHasher.hash("123".toCharArray(), 2 * ITERATIONS);
+
+        assertThat(store.replaceHash("egon", verified, stronger)).isTrue();
+        assertThat(store.find("egon").orElseThrow().passwordHash()).isEqualTo(stronger);
+
+        FileTime unchanged = Files.getLastModifiedTime(file());
+        String text = Files.readString(file());
+        assertThat(store.replaceHash("egon", verified, HASH)).as("no longer the verified hash").isFalse();
+        assertThat(store.replaceHash("nobody", verified, HASH)).isFalse();
+        assertThat(Files.readString(file())).isEqualTo(text);
+        assertThat(Files.getLastModifiedTime(file())).as("nothing changed, nothing written").isEqualTo(unchanged);
+    }
+
+    @Test
     void concurrentAdminCommandsLoseNoUpdate() throws Exception {
         int perThread = 8;
         CountDownLatch start = new CountDownLatch(1);

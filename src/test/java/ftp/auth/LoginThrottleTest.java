@@ -95,6 +95,47 @@ class LoginThrottleTest {
         assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
     }
 
+    private static InetAddress v6(String literal) {
+        try {
+            return InetAddress.getByName(literal); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anIpv6ClientRotatingThroughItsSlash64IsBannedAsOne() {
+        for (int i = 1; i <= 5; i++) {
+            InetAddress fresh = v6("2001:db8:1:2:" + Integer.toHexString(i * 4099) + "::" + i);
+            assertThat(throttle.isBanned(fresh)).isFalse();
+            throttle.recordFailure(fresh);
+            assertThat(throttle.delayAfterFailure(fresh)).as("the delay grows across the /64")
+                    .isEqualTo(Duration.ofSeconds(Math.min(5, 1L << (i - 1))));
+        }
+
+        assertThat(throttle.isBanned(v6("2001:db8:1:2::1"))).isTrue();
+        assertThat(throttle.isBanned(v6("2001:db8:1:2:ffff:ffff:ffff:ffff"))).isTrue();
+        assertThat(throttle.banRemaining(v6("2001:db8:1:2:abcd::"))).isEqualTo(Duration.ofMinutes(10));
+        assertThat(throttle.isBanned(v6("2001:db8:1:3::1"))).as("the next /64").isFalse();
+        assertThat(throttle.isBanned(v6("2001:db8:1:1:ffff:ffff:ffff:ffff"))).as("the previous /64").isFalse();
+        assertThat(throttle.trackedAddresses()).isOne();
+    }
+
+    @Test
+    void ipv4AddressesStayApartAndAFlowOfIpv6AddressesCannotPushABanOutOfTheTable() {
+        LoginThrottle small = new LoginThrottle(2, Duration.ofMinutes(10), 3, clock);
+        small.recordFailure(a);
+        small.recordFailure(a);
+        assertThat(small.isBanned(address(3))).as("IPv4 bans stay on the exact address").isFalse();
+
+        for (int i = 0; i < 1000; i++) {
+            small.recordFailure(v6("2001:db8::" + Integer.toHexString(i)));
+        }
+
+        assertThat(small.isBanned(a)).isTrue();
+        assertThat(small.trackedAddresses()).isEqualTo(2);
+    }
+
     @Test
     void tableIsBoundedAndForgetsTheLeastRecentlySeen() {
         LoginThrottle small = new LoginThrottle(2, Duration.ofMinutes(10), 3, clock);

@@ -132,15 +132,15 @@ class QuotaLedgerTest {
         Path home = root.resolve("ly");
         Files.createDirectories(home);
         Files.write(home.resolve("f"), new byte[10]);
-        QuotaRegistry registry = new QuotaRegistry();
-        QuotaLedger first = registry.ledgerFor("ly", home, OptionalLong.of(100));
+        QuotaRegistry registry = new QuotaRegistry(Runnable::run);
+        QuotaLedger first = registry.ledgerFor("ly", home, OptionalLong.of(100)).join();
         assertThat(first.used()).isEqualTo(10);
         first.tryReserve(5);
-        QuotaLedger second = registry.ledgerFor("ly", home, OptionalLong.of(50));
+        QuotaLedger second = registry.ledgerFor("ly", home, OptionalLong.of(50)).join();
         assertThat(second).isSameAs(first);
         assertThat(second.used()).as("not measured again").isEqualTo(15);
         assertThat(second.limit()).hasValue(50);
         registry.forget("ly");
-        assertThat(registry.ledgerFor("ly", home, OptionalLong.of(50)).used()).isEqualTo(10);
+        assertThat(registry.ledgerFor("ly", home, OptionalLong.of(50)).join().used()).isEqualTo(10);
     }
 }

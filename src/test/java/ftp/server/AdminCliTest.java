@@ -109,6 +109,7 @@ class AdminCliTest {
 
         Result passwd = ftpd("second-pw\n", "user", "passwd", "carol", "--password-stdin");
         assertThat(passwd.exit()).as(passwd.err()).isZero();
+        assertThat(passwd.out()).contains("sessions already logged in continue");
         assertThat(Files.readString(accounts)).doesNotContain("second-pw");
 
         Result noName = ftpd(null, "user", "add");
@@ -128,8 +129,13 @@ class AdminCliTest {
 
             // A running server sees account changes without a restart.
             assertThat(ftpd("dave-pw\n", "user", "add", "dave", "--password-stdin").exit()).isZero();
-            assertThat(login(port, "dave", "dave-pw")).startsWith("230");
-            assertThat(ftpd(null, "user", "del", "dave").exit()).isZero();
+            try (ControlClient dave = ControlClient.loggedIn(port, "dave", "dave-pw")) {
+                Result del = ftpd(null, "user", "del", "dave");
+                assertThat(del.exit()).as(del.err()).isZero();
+                assertThat(del.out()).contains("ends the user's sessions");
+                assertThat(dave.reply()).as("the deleted user's session").startsWith("421");
+                assertThat(dave.reply()).isNull();
+            }
             assertThat(login(port, "dave", "dave-pw")).startsWith("530");
 
             Result status = ftpd(null, "status");

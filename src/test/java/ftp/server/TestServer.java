@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -28,6 +30,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(String... settings) {
+        return start(UnaryOperator.identity(), settings);
+    }
+
+    /** As {@link #start(String...)}, with the server's home measurements run through {@code measuringAround}. */
+    public static TestServer start(UnaryOperator<Executor> measuringAround, String... settings) {
         try {
             Path base = Files.createTempDirectory("ftpd-test");
             Path conf = Files.createDirectories(base.resolve("conf"));
@@ -48,7 +55,7 @@ public final class TestServer implements AutoCloseable {
             accounts.add("alice", "secret".toCharArray(), null, ITERATIONS);
             accounts.add("bob", "secret".toCharArray(), null, ITERATIONS);
             accounts.add("egon", "123".toCharArray(), null, ITERATIONS);
-            return new TestServer(base, FtpServer.start(s));
+            return new TestServer(base, FtpServer.start(s, measuringAround));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
