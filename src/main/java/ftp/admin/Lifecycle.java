@@ -1,6 +1,7 @@
 package ftp.admin;
 
 import ftp.server.FtpServer;
+import ftp.server.LogFiles;
 import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
 
@@ -86,8 +87,7 @@ final class Lifecycle {
             return 0;
         }
         Files.deleteIfExists(statusFile());
-        Files.createDirectories(settings.logDir());
-        Path out = settings.logDir().resolve("ftpd.out");
+        Path out = LogFiles.createIfMissing(settings.logDir().resolve("ftpd.out"));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
         String extra = System.getenv("FTPD_JAVA_OPTS");

@@ -1,7 +1,8 @@
 package ftp.admin;
 
+import ftp.server.LogFiles;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.logging.FileHandler;
@@ -16,8 +17,7 @@ final class ServerLogging {
     private ServerLogging() {}
 
     static void toFile(Path logDir) throws IOException {
-        Files.createDirectories(logDir);
-        FileHandler handler = new FileHandler(logDir.resolve("ftpd.log").toString(), true);
+        FileHandler handler = new FileHandler(LogFiles.createIfMissing(logDir.resolve("ftpd.log")).toString(), true);
         handler.setFormatter(new LogLineFormatter(ZoneId.systemDefault()));
         Logger root = Logger.getLogger("");
         for (var h : root.getHandlers()) {

@@ -33,17 +33,23 @@ final class Jail {
 
     private final Path configuredHome;
     private final Path realHome;
+    private final Umask umask;
 
-    /** Creates the home and its bookkeeping folder when missing. */
-    Jail(Path home) throws IOException {
+    /** Creates the home and its bookkeeping folder when missing, with the modes {@code umask} leaves. */
+    Jail(Path home, Umask umask) throws IOException {
         this.configuredHome = home.toAbsolutePath().normalize();
-        Files.createDirectories(configuredHome);
+        this.umask = umask;
+        Files.createDirectories(configuredHome, umask.forDirectories());
         this.realHome = configuredHome.toRealPath();
         ensureBookkeeping();
     }
 
     Path realHome() {
         return realHome;
+    }
+
+    Umask umask() {
+        return umask;
     }
 
     /** The bookkeeping folder's real path: only for fsync of the folder itself and for staging new folders. */
@@ -161,7 +167,7 @@ final class Jail {
         } catch (NoSuchFileException gone) {
             // The home was removed while the server ran (an admin cleaning up): give the user a fresh one.
             try {
-                Files.createDirectories(realHome);
+                Files.createDirectories(realHome, umask.forDirectories());
                 ensureBookkeeping();
                 return openSecure(realHome);
             } catch (IOException e) {
@@ -241,7 +247,7 @@ final class Jail {
             BasicFileAttributes attrs = attributesOrNull(home, name);
             if (attrs == null) {
                 try {
-                    Files.createDirectory(bookkeepingPath());
+                    Files.createDirectory(bookkeepingPath(), umask.forDirectories());
                 } catch (FileAlreadyExistsException raced) {
                     // Another session of the same user made it first; checked below.
                 }

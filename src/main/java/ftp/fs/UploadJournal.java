@@ -248,7 +248,7 @@ public final class UploadJournal {
         RANDOM.nextBytes(random);
         Path temp = Path.of(TEMP_PREFIX + HexFormat.of().formatHex(random));
         try (SeekableByteChannel channel = dir.newByteChannel(temp, Set.<OpenOption>of(StandardOpenOption.WRITE,
-                StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
+                StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS), fs.umask().forFiles())) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -47,9 +47,12 @@ public final class UserFileSystem {
 
     private final Jail jail;
 
-    /** Opens (and creates when missing) the home, with its bookkeeping folder. */
-    public UserFileSystem(Path home) throws IOException {
-        this.jail = new Jail(home);
+    /**
+     * Opens (and creates when missing) the home, with its bookkeeping folder; what it creates, there and
+     * later, gets the modes {@code umask} leaves.
+     */
+    public UserFileSystem(Path home, Umask umask) throws IOException {
+        this.jail = new Jail(home, umask);
     }
 
     /** The home's real path, for logs only: never show it to a client. */
@@ -142,7 +145,7 @@ public final class UserFileSystem {
                 if (attrs == null) {
                     FileChannel created = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
                             StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-                            LinkOption.NOFOLLOW_LINKS)));
+                            LinkOption.NOFOLLOW_LINKS), jail.umask().forFiles()));
                     return new OpenedForWrite(created, true, 0);
                 }
                 if (mustBeNew) {
@@ -178,7 +181,7 @@ public final class UserFileSystem {
             }
             Path staged = jail.name(".mkdir-" + randomHex(8));
             try (SecureDirectoryStream<Path> bookkeeping = jail.openBookkeeping()) {
-                Files.createDirectory(jail.bookkeepingPath().resolve(staged));
+                Files.createDirectory(jail.bookkeepingPath().resolve(staged), jail.umask().forDirectories());
                 try {
                     bookkeeping.move(staged, spot.dir, spot.name);
                 } catch (IOException e) {
@@ -346,6 +349,11 @@ public final class UserFileSystem {
     /** For the upload journal: a handle on the bookkeeping folder. */
     SecureDirectoryStream<Path> openBookkeeping() throws FsException {
         return jail.openBookkeeping();
+    }
+
+    /** For the upload journal: the modes its records get. */
+    Umask umask() {
+        return jail.umask();
     }
 
     private boolean exists(String vpath) throws FsException {

@@ -109,7 +109,7 @@ public final class ServerContext {
 
     /** Opens the user's jail and quota. Blocking (creates the home, may walk it): worker threads only. */
     public UserContext openUser(Account account) throws IOException {
-        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()));
+        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()), settings.filesUmask());
         return new UserContext(account.name(), files,
                 quotas.ledgerFor(account.name(), files.home(), account.quota()),
                 journals.computeIfAbsent(account.name(), name -> new UploadJournal(files)));

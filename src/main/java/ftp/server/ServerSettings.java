@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
+import ftp.fs.Umask;
 import ftp.server.pool.ThreadPriority;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ public record ServerSettings(
         Duration loginTimeout,
         Duration shutdownGrace,
         OptionalLong defaultQuota,
+        Umask filesUmask,
         TlsMode tlsMode,
         Path tlsKeystore,
         String tlsKeystorePassword,
@@ -109,6 +111,7 @@ public record ServerSettings(
                 s.duration("timeouts.login", "60s"),
                 s.duration("timeouts.shutdown", "10s"),
                 ByteSize.parse(s.string("quota.default", "100M")),
+                s.umask("files.umask", Umask.DEFAULT),
                 TlsMode.valueOf(s.string("tls.mode", "remote").toUpperCase(Locale.ROOT)),
                 s.path("tls.keystore", "conf/ftpd.p12"),
                 s.string("tls.keystore_password", "changeit"),
@@ -157,6 +160,15 @@ public record ServerSettings(
                 return Optional.of(InetAddress.getByName(raw));
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
+            }
+        }
+
+        Umask umask(String key, Umask def) {
+            String raw = string(key, String.format("%03o", def.bits()));
+            try {
+                return Umask.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be octal like 077 or 027", e);
             }
         }
 
