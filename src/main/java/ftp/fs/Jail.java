@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Turns a resolved virtual path into an open handle on the real directory that holds its last segment.
@@ -24,12 +26,17 @@ import java.util.Arrays;
  * virtual path and the walk starts again from the home along that path (at most {@value #MAX_LINK_HOPS}
  * hops). Links are read through their real path string, which may itself race, but what is read is only
  * ever used as a virtual path that the next walk checks again, so a race costs a refusal, never an escape.
+ * The only path string that reaches the disk otherwise is the home's own: to open it, and to make a directory
+ * directly in it ({@link #stageDirectory}).
  *
  * <p>Holds no open handles between calls. Thread-safe, blocking: worker threads only.
  */
 final class Jail {
     static final int MAX_LINK_HOPS = 40;
     static final String BOOKKEEPING_NAME = VirtualPaths.BOOKKEEPING.substring(1);
+    /** Starts the name of a directory on its way into place; SOH makes it a name VirtualPaths refuses. */
+    private static final String STAGED_PREFIX = "\u0001mkdir-";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path configuredHome;
     private final Path realHome;
@@ -52,10 +59,6 @@ final class Jail {
         return umask;
     }
 
-    /** The bookkeeping folder's real path: only for fsync of the folder itself and for staging new folders. */
-    Path bookkeepingPath() {
-        return realHome.resolve(BOOKKEEPING_NAME);
-    }
 
     /** Where a walk ended. Closing it closes the directory handle. */
     static final class Spot implements AutoCloseable {
@@ -178,6 +181,21 @@ final class Jail {
         }
     }
 
+    /**
+     * Makes an empty directory in the home for the caller to move into place between handles: the JDK has no
+     * {@code mkdirat}. It is made by path, but through the home's own path, which nothing a user does can
+     * change, and mkdir(2) never follows a link in the last component; so no folder that a local user swaps
+     * for a link, the bookkeeping folder included, is ever on the way. Its name holds a control character, so
+     * no command can address it and no listing shows it, even if a crash leaves it behind.
+     *
+     * @return the new directory's name in the home
+     */
+    Path stageDirectory() throws IOException {
+        Path staged = name(STAGED_PREFIX + randomHex(8));
+        Files.createDirectory(realHome.resolve(staged), umask.forDirectories());
+        return staged;
+    }
+
     /** A new handle on the bookkeeping folder, refusing one that has been replaced by a link. */
     SecureDirectoryStream<Path> openBookkeeping() throws FsException {
         for (int attempt = 0; ; attempt++) {
@@ -233,6 +251,12 @@ final class Jail {
         }
     }
 
+    static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
     static void closeQuietly(AutoCloseable handle) {
         try {
             handle.close();
@@ -247,14 +271,15 @@ final class Jail {
             BasicFileAttributes attrs = attributesOrNull(home, name);
             if (attrs == null) {
                 try {
-                    Files.createDirectory(bookkeepingPath(), umask.forDirectories());
+                    // By path, but only the home's own path and one last component, which mkdir(2) never follows.
+                    Files.createDirectory(realHome.resolve(name), umask.forDirectories());
                 } catch (FileAlreadyExistsException raced) {
                     // Another session of the same user made it first; checked below.
                 }
                 attrs = attributesOrNull(home, name);
             }
             if (attrs == null || !attrs.isDirectory() || attrs.isSymbolicLink()) {
-                throw new IOException("bookkeeping folder is not a plain directory: " + bookkeepingPath());
+                throw new IOException("bookkeeping folder is not a plain directory: " + realHome.resolve(name));
             }
         }
     }

@@ -7,7 +7,6 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
@@ -16,10 +15,8 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -43,7 +40,6 @@ public final class UserFileSystem {
     private static final Logger LOG = Logger.getLogger("ftpd");
     private static final int MAX_OPEN_ATTEMPTS = 8;
     private static final int MAX_UNIQUE_TRIES = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Jail jail;
 
@@ -170,23 +166,22 @@ public final class UserFileSystem {
     }
 
     /**
-     * Creates one directory; its parent must exist. The JDK has no {@code mkdirat}, so the directory is
-     * made in the bookkeeping folder (a fixed place the client cannot touch) and renamed into place between
-     * two handles, which keeps the client's part of the path free of races.
+     * Creates one directory; its parent must exist. The directory is staged in the home
+     * ({@link Jail#stageDirectory}) and renamed into place between two handles, so no path that a client or a
+     * local user can change is ever resolved.
      */
     public void mkdir(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot() || spot.attributes() != null) {
                 throw new FsException(FsException.Kind.EXISTS);
             }
-            Path staged = jail.name(".mkdir-" + randomHex(8));
-            try (SecureDirectoryStream<Path> bookkeeping = jail.openBookkeeping()) {
-                Files.createDirectory(jail.bookkeepingPath().resolve(staged), jail.umask().forDirectories());
+            try (SecureDirectoryStream<Path> home = jail.openHome()) {
+                Path staged = jail.stageDirectory();
                 try {
-                    bookkeeping.move(staged, spot.dir, spot.name);
+                    home.move(staged, spot.dir, spot.name);
                 } catch (IOException e) {
                     try {
-                        bookkeeping.deleteDirectory(staged);
+                        home.deleteDirectory(staged);
                     } catch (IOException leftover) {
                         e.addSuppressed(leftover);
                     }
@@ -343,7 +338,7 @@ public final class UserFileSystem {
                 return candidate;
             }
         }
-        return VirtualPaths.child(dir, "file." + randomHex(6));
+        return VirtualPaths.child(dir, "file." + Jail.randomHex(6));
     }
 
     /** For the upload journal: a handle on the bookkeeping folder. */
@@ -430,12 +425,6 @@ public final class UserFileSystem {
         if (!attrs.isRegularFile() && !attrs.isDirectory()) {
             throw new FsException(FsException.Kind.REFUSED);
         }
-    }
-
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
     }
 
     private static long sizeOf(FileChannel channel) throws IOException {
