@@ -92,7 +92,14 @@ final class Jail {
 
         /** A new handle on the last segment as a directory; the caller closes it. */
         SecureDirectoryStream<Path> openAsDirectory() throws IOException {
-            return dir.newDirectoryStream(name == null ? Path.of(".") : name, LinkOption.NOFOLLOW_LINKS);
+            if (name == null) {
+                return dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS);
+            }
+            SecureDirectoryStream<Path> opened = openDirectory(dir, name);
+            if (opened == null) {
+                throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
+            }
+            return opened;
         }
 
         @Override
@@ -141,9 +148,9 @@ final class Jail {
                     } else if (!attrs.isDirectory()) {
                         throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
                     } else {
-                        SecureDirectoryStream<Path> child = openChild(dir, name);
+                        SecureDirectoryStream<Path> child = openDirectory(dir, name);
                         if (child == null) {
-                            next = target;  // swapped for a link under us: walk again, as one hop
+                            next = target;  // swapped under us: walk again, as one hop
                         } else {
                             closeQuietly(dir);
                             dir = child;
@@ -196,20 +203,18 @@ final class Jail {
         return staged;
     }
 
-    /** A new handle on the bookkeeping folder, refusing one that has been replaced by a link. */
+    /** A new handle on the bookkeeping folder, refusing one that has been replaced by a link or anything else. */
     SecureDirectoryStream<Path> openBookkeeping() throws FsException {
         for (int attempt = 0; ; attempt++) {
             try (SecureDirectoryStream<Path> home = openHome()) {
-                return home.newDirectoryStream(name(BOOKKEEPING_NAME), LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
+                SecureDirectoryStream<Path> bookkeeping = openDirectory(home, name(BOOKKEEPING_NAME));
+                if (bookkeeping != null) {
+                    return bookkeeping;
+                }
                 if (attempt > 0) {
-                    throw FsException.from(e);
+                    throw new FsException(FsException.Kind.IO);
                 }
-                try {
-                    ensureBookkeeping();  // removed by hand while the server ran: make it again, once
-                } catch (IOException again) {
-                    throw FsException.from(again);
-                }
+                ensureBookkeeping();  // removed by hand while the server ran: make it again, once
             } catch (IOException e) {
                 throw FsException.from(e);
             }
@@ -284,18 +289,40 @@ final class Jail {
         }
     }
 
-    /** Opens {@code name} below {@code dir} without following a link; null when it has become a link. */
-    private static SecureDirectoryStream<Path> openChild(SecureDirectoryStream<Path> dir, Path name)
-            throws IOException {
+    /**
+     * Opens the directory {@code name} below {@code dir}, never through a link; null when {@code name} is not
+     * (or no longer) a directory. SecureDirectoryStream opens with {@code O_RDONLY} and no {@code O_DIRECTORY},
+     * which waits forever on a FIFO swapped in for the directory; opening {@code name/.} makes the kernel
+     * refuse anything but a directory at once. That path would follow a link put in place of {@code name}, so
+     * the directory opened must be the one a stat of {@code name} just saw (same device and inode): one that
+     * was in its place a moment ago, as a plain {@code openat} would give.
+     */
+    static SecureDirectoryStream<Path> openDirectory(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        BasicFileAttributes seen = attributesOrNull(dir, name);
+        if (seen == null || !seen.isDirectory() || seen.fileKey() == null) {
+            return null;
+        }
+        SecureDirectoryStream<Path> opened;
         try {
-            return dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+            opened = dir.newDirectoryStream(name.resolve("."), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             BasicFileAttributes now = attributesOrNull(dir, name);
-            if (now != null && now.isSymbolicLink()) {
-                return null;
+            if (now == null || !seen.fileKey().equals(now.fileKey())) {
+                return null;  // swapped or removed under us
             }
             throw e;
         }
+        try {
+            Object reached = opened.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+            if (seen.fileKey().equals(reached)) {
+                return opened;
+            }
+        } catch (IOException e) {
+            closeQuietly(opened);
+            throw e;
+        }
+        closeQuietly(opened);
+        return null;
     }
 
     /**
