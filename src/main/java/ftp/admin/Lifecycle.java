@@ -2,6 +2,7 @@ package ftp.admin;
 
 import ftp.auth.AccountStore;
 import ftp.server.FtpServer;
+import ftp.server.LogFiles;
 import ftp.server.ServerContext;
 import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
@@ -110,11 +111,10 @@ final class Lifecycle {
         }
         refuseUnservable();
         Files.deleteIfExists(statusFile());
-        Files.createDirectories(settings.logDir());
         // The detached server's log lines go to ftpd.log; ftpd.out keeps what it says on stderr (why it could not
         // start, a JVM crash), and what this start adds to it is shown if the server dies before it serves.
-        Path out = settings.logDir().resolve("ftpd.out");
-        long before = Files.exists(out) ? Files.size(out) : 0;
+        Path out = LogFiles.createIfMissing(settings.logDir().resolve("ftpd.out"));
+        long before = Files.size(out);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
         String extra = System.getenv("FTPD_JAVA_OPTS");

@@ -1,7 +1,8 @@
 package ftp.admin;
 
+import ftp.server.LogFiles;
+
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.logging.FileHandler;
@@ -19,9 +20,8 @@ final class ServerLogging {
     private ServerLogging() {}
 
     static void toFileAndStandardOutput(Path logDir) throws IOException {
-        Files.createDirectories(logDir);
         LogLineFormatter format = new LogLineFormatter(ZoneId.systemDefault());
-        FileHandler file = new FileHandler(logDir.resolve("ftpd.log").toString(), true);
+        FileHandler file = new FileHandler(LogFiles.createIfMissing(logDir.resolve("ftpd.log")).toString(), true);
         file.setFormatter(format);
         Logger root = Logger.getLogger("");
         for (var h : root.getHandlers()) {

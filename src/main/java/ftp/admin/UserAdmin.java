@@ -75,7 +75,7 @@ final class UserAdmin {
         } finally {
             Arrays.fill(password, '\0');
         }
-        Files.createDirectories(settings.homeRoot().resolve(name));
+        Files.createDirectories(settings.homeRoot().resolve(name), settings.filesUmask().forDirectories());
         System.out.println("added " + name + " (quota " + ByteSize.canonical(accounts.find(name).orElseThrow().quota())
                 + ")");
     }

@@ -103,6 +103,10 @@ public final class FsException extends IOException {
             if (reason.contains("File name too long")) {
                 return Kind.REFUSED;
             }
+            if (reason.contains("No such device or address") || reason.contains("Read-only file system")) {
+                // ENXIO: a socket swapped in for a file; EROFS: a read-write open where nothing may be written.
+                return Kind.REFUSED;
+            }
         }
         return Kind.IO;
     }

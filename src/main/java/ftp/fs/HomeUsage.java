@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -62,10 +61,13 @@ final class HomeUsage {
                 SecureDirectoryStream<Path> parent = reopen(branch, depth);
                 SecureDirectoryStream<Path> child;
                 try {
-                    child = parent.newDirectoryStream(next, LinkOption.NOFOLLOW_LINKS);
+                    child = Jail.openDirectory(parent, next);
                 } catch (IOException e) {
                     LOG.warning("quota scan skipped a directory in " + home + ": " + e);
                     continue;
+                }
+                if (child == null) {
+                    continue;  // no longer a directory
                 }
                 Level below = new Level(next, child);
                 branch.add(below);
@@ -123,9 +125,16 @@ final class HomeUsage {
         }
         SecureDirectoryStream<Path> current = branch.get(open).dir;
         for (int i = open + 1; i <= depth; i++) {
-            SecureDirectoryStream<Path> next = current.newDirectoryStream(branch.get(i).name, LinkOption.NOFOLLOW_LINKS);
-            if (current != branch.get(open).dir) {
-                Jail.closeQuietly(current);
+            SecureDirectoryStream<Path> next;
+            try {
+                next = Jail.openDirectory(current, branch.get(i).name);
+            } finally {
+                if (current != branch.get(open).dir) {
+                    Jail.closeQuietly(current);
+                }
+            }
+            if (next == null) {
+                throw new IOException("a directory changed during the quota scan: " + branch.get(i).name);
             }
             current = next;
         }

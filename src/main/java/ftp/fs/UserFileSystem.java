@@ -2,27 +2,19 @@ package ftp.fs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -30,7 +22,8 @@ import java.util.logging.Logger;
  * virtual paths ({@link VirtualPaths#resolve}). Nothing outside the home is read, written, created or
  * deleted, not even in a race (see {@link Jail}); symbolic links count only when they stay inside; the
  * bookkeeping folder {@code /.upload} is refused to every operation and hidden from listings. Special files
- * (pipes, devices, sockets) are neither listed nor opened. Failures are {@link FsException}s whose
+ * (pipes, devices, sockets) are neither listed nor opened, and none swapped in for a file or a folder can make
+ * an open wait ({@link RegularFiles}, {@link Jail#openDirectory}). Failures are {@link FsException}s whose
  * messages never show a real path.
  *
  * <p>Thread-safe (no mutable state; every call opens and closes its own handles) and blocking: worker
@@ -43,13 +36,15 @@ public final class UserFileSystem {
     private static final Logger LOG = Logger.getLogger("ftpd");
     private static final int MAX_OPEN_ATTEMPTS = 8;
     private static final int MAX_UNIQUE_TRIES = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Jail jail;
 
-    /** Opens (and creates when missing) the home, with its bookkeeping folder. */
-    public UserFileSystem(Path home) throws IOException {
-        this.jail = new Jail(home);
+    /**
+     * Opens (and creates when missing) the home, with its bookkeeping folder; what it creates, there and
+     * later, gets the modes {@code umask} leaves.
+     */
+    public UserFileSystem(Path home, Umask umask) throws IOException {
+        this.jail = new Jail(home, umask);
     }
 
     /** The home's real path, for logs only: never show it to a client. */
@@ -115,13 +110,16 @@ public final class UserFileSystem {
         return entries;
     }
 
-    /** Opens a regular file for reading (after an inside link). The caller closes the channel. */
+    /**
+     * Opens a regular file for reading (after an inside link), read-write so that nothing swapped in for it
+     * can block ({@link RegularFiles}): a file the server may not write is REFUSED. The caller closes the
+     * channel and reads by position only.
+     */
     public FileChannel openRead(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, true)) {
             BasicFileAttributes attrs = existing(spot);
             requireRegular(attrs);
-            return fileChannel(spot.dir.newByteChannel(spot.name,
-                    Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+            return RegularFiles.open(spot.dir, spot.name);
         } catch (IOException e) {
             throw FsException.from(e);
         }
@@ -140,9 +138,7 @@ public final class UserFileSystem {
                 }
                 BasicFileAttributes attrs = spot.attributes();
                 if (attrs == null) {
-                    FileChannel created = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
-                            StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-                            LinkOption.NOFOLLOW_LINKS)));
+                    FileChannel created = RegularFiles.create(spot.dir, spot.name, jail.umask().forFiles());
                     return new OpenedForWrite(created, true, 0);
                 }
                 if (mustBeNew) {
@@ -152,8 +148,7 @@ public final class UserFileSystem {
                     continue;  // became a link after the walk looked: walk again
                 }
                 requireRegular(attrs);
-                FileChannel channel = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
-                        StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
+                FileChannel channel = RegularFiles.open(spot.dir, spot.name);
                 return new OpenedForWrite(channel, false, sizeOf(channel));
             } catch (FileAlreadyExistsException raced) {
                 if (mustBeNew) {
@@ -167,23 +162,22 @@ public final class UserFileSystem {
     }
 
     /**
-     * Creates one directory; its parent must exist. The JDK has no {@code mkdirat}, so the directory is
-     * made in the bookkeeping folder (a fixed place the client cannot touch) and renamed into place between
-     * two handles, which keeps the client's part of the path free of races.
+     * Creates one directory; its parent must exist. The directory is staged in the home
+     * ({@link Jail#stageDirectory}) and renamed into place between two handles, so no path that a client or a
+     * local user can change is ever resolved.
      */
     public void mkdir(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot() || spot.attributes() != null) {
                 throw new FsException(FsException.Kind.EXISTS);
             }
-            Path staged = jail.name(".mkdir-" + randomHex(8));
-            try (SecureDirectoryStream<Path> bookkeeping = jail.openBookkeeping()) {
-                Files.createDirectory(jail.bookkeepingPath().resolve(staged));
+            try (SecureDirectoryStream<Path> home = jail.openHome()) {
+                Path staged = jail.stageDirectory();
                 try {
-                    bookkeeping.move(staged, spot.dir, spot.name);
+                    home.move(staged, spot.dir, spot.name);
                 } catch (IOException e) {
                     try {
-                        bookkeeping.deleteDirectory(staged);
+                        home.deleteDirectory(staged);
                     } catch (IOException leftover) {
                         e.addSuppressed(leftover);
                     }
@@ -292,16 +286,24 @@ public final class UserFileSystem {
         }
     }
 
-    /** Sets the modification time (MFMT), following an inside link. */
+    /**
+     * Sets the modification time (MFMT), following an inside link. Always through an open handle
+     * ({@link RegularFiles}, {@link Jail#openDirectory}), never by name: the JDK sets a time by name by opening
+     * the name read-only, which a FIFO put there would block.
+     */
     public void setModified(String vpath, FileTime time) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, true)) {
             BasicFileAttributes attrs = existing(spot);
             refuseSpecial(attrs);
-            BasicFileAttributeView view = spot.isRoot()
-                    ? spot.dir.getFileAttributeView(BasicFileAttributeView.class)
-                    : spot.dir.getFileAttributeView(spot.name, BasicFileAttributeView.class,
-                            LinkOption.NOFOLLOW_LINKS);
-            view.setTimes(time, null, null);
+            if (attrs.isDirectory()) {
+                try (SecureDirectoryStream<Path> dir = spot.openAsDirectory()) {
+                    dir.getFileAttributeView(BasicFileAttributeView.class).setTimes(time, null, null);
+                }
+            } else {
+                try (FileChannel file = RegularFiles.open(spot.dir, spot.name)) {
+                    RegularFiles.setModified(file, time);
+                }
+            }
         } catch (IOException e) {
             throw FsException.from(e);
         }
@@ -314,8 +316,7 @@ public final class UserFileSystem {
         }
         try (Jail.Spot spot = jail.locate(vpath, true)) {
             requireRegular(existing(spot));
-            try (FileChannel channel = fileChannel(spot.dir.newByteChannel(spot.name,
-                    Set.<OpenOption>of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)))) {
+            try (FileChannel channel = RegularFiles.open(spot.dir, spot.name)) {
                 channel.truncate(size);
             }
         } catch (IOException e) {
@@ -340,12 +341,17 @@ public final class UserFileSystem {
                 return candidate;
             }
         }
-        return VirtualPaths.child(dir, "file." + randomHex(6));
+        return VirtualPaths.child(dir, "file." + Jail.randomHex(6));
     }
 
     /** For the upload journal: a handle on the bookkeeping folder. */
     SecureDirectoryStream<Path> openBookkeeping() throws FsException {
         return jail.openBookkeeping();
+    }
+
+    /** For the upload journal: the modes its records get. */
+    Umask umask() {
+        return jail.umask();
     }
 
     private boolean exists(String vpath) throws FsException {
@@ -424,12 +430,6 @@ public final class UserFileSystem {
         }
     }
 
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
-
     private static long sizeOf(FileChannel channel) throws IOException {
         try {
             return channel.size();
@@ -437,13 +437,5 @@ public final class UserFileSystem {
             channel.close();
             throw e;
         }
-    }
-
-    private static FileChannel fileChannel(SeekableByteChannel channel) throws IOException {
-        if (channel instanceof FileChannel file) {
-            return file;
-        }
-        channel.close();
-        throw new FsException(FsException.Kind.IO);
     }
 }

@@ -114,7 +114,7 @@ public final class ServerContext {
      * RejectedExecutionException when too many homes wait to be measured.
      */
     public CompletableFuture<UserContext> openUser(Account account) throws IOException {
-        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()));
+        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()), settings.filesUmask());
         return quotas.ledgerFor(account.name(), files.home(), account.quota())
                 .thenApply(ledger -> new UserContext(account.name(), files, ledger,
                         journals.computeIfAbsent(account.name(), name -> new UploadJournal(files))));

@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
+import ftp.fs.Umask;
 import ftp.server.pool.ThreadPriority;
 
 import java.io.IOException;
@@ -53,6 +54,7 @@ public record ServerSettings(
         Duration loginTimeout,
         Duration shutdownGrace,
         OptionalLong defaultQuota,
+        Umask filesUmask,
         TlsMode tlsMode,
         Path tlsKeystore,
         String tlsKeystorePassword,
@@ -125,6 +127,7 @@ public record ServerSettings(
                 s.duration("timeouts.login", "60s"),
                 s.duration("timeouts.shutdown", "10s"),
                 s.size("quota.default", "100M"),
+                s.umask("files.umask", Umask.DEFAULT),
                 s.choice("tls.mode", TlsMode.REMOTE),
                 s.path("tls.keystore", s.confDir.resolve("ftpd.p12").toString()),
                 s.string("tls.keystore_password", "changeit"),
@@ -210,6 +213,15 @@ public record ServerSettings(
                 return Optional.of(InetAddress.getByName(raw));
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
+            }
+        }
+
+        Umask umask(String key, Umask def) {
+            String raw = string(key, String.format("%03o", def.bits()));
+            try {
+                return Umask.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be octal like 077 or 027", e);
             }
         }
 

@@ -45,7 +45,6 @@ public final class TransferLog implements AutoCloseable {
         this.maxBytes = maxBytes;
         this.clock = clock;
         this.time = new LogTimestamps(CTIME, clock.getZone());
-        Files.createDirectories(file.getParent());
         open();
     }
 
@@ -78,7 +77,7 @@ public final class TransferLog implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        out = Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+        out = Files.newOutputStream(LogFiles.createIfMissing(file), StandardOpenOption.APPEND,
                 StandardOpenOption.WRITE);
         size = Files.size(file);
     }

@@ -84,7 +84,7 @@ class QuotaLedgerTest {
     @Test
     void recomputeCountsRegularFilesButNotBookkeepingOrLinks() throws Exception {
         Path home = root.resolve("egon");
-        new UserFileSystem(home);
+        new UserFileSystem(home, Umask.DEFAULT);
         Files.write(home.resolve("a"), new byte[100]);
         Files.createDirectories(home.resolve("d/e"));
         Files.write(home.resolve("d/e/b"), new byte[23]);

@@ -26,7 +26,7 @@ class UserFileSystemTest {
     @BeforeEach
     void setUp() throws IOException {
         home = root.resolve("home").resolve("alice");
-        fs = new UserFileSystem(home);
+        fs = new UserFileSystem(home, Umask.DEFAULT);
     }
 
     @Test

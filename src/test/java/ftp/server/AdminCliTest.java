@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -69,6 +70,10 @@ class AdminCliTest {
                 Files.readString(err, StandardCharsets.UTF_8).trim());
     }
 
+    private static String mode(Path p) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(p));
+    }
+
     private static String login(int port, String user, String password) {
         try (ControlClient c = new ControlClient(port)) {
             c.expect(220);
@@ -99,6 +104,7 @@ class AdminCliTest {
         assertThat(add.exit()).as(add.err()).isZero();
         assertThat(Files.readString(accounts)).contains("[carol]").doesNotContain("first-pw");
         assertThat(base.resolve("home/carol")).isDirectory();
+        assertThat(mode(base.resolve("home/carol"))).as("a new home").isEqualTo("rwx------");
 
         Result list = ftpd(null, "user", "list");
         assertThat(list.exit()).as(list.err()).isZero();
@@ -152,6 +158,9 @@ class AdminCliTest {
             assertThat(stopped.out()).isEqualTo("stopped");
 
             assertThat(base.resolve("log/ftpd.log")).content().contains("carol");
+            for (String log : List.of("ftpd.log", "ftpd.out", "xferlog")) {
+                assertThat(mode(base.resolve("log").resolve(log))).as(log).isEqualTo("rw-r-----");
+            }
             Files.delete(base.resolve("cli.in")); // the test's own copy of the last password
             try (Stream<Path> files = Files.walk(base)) {
                 for (Path f : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
