@@ -58,7 +58,9 @@ public final class Login {
         LoginResult result = server.authenticator().authenticate(name, password.toCharArray());
         if (result instanceof LoginResult.Accepted accepted) {
             UserContext user = server.openUser(accepted.account());
-            return Outcome.of(new Reply(230, "User " + name + " logged in."), s -> s.loggedIn(user));
+            // The 230 is sent by loggedIn, which may refuse instead (clients.max users logged in already).
+            Reply welcome = new Reply(230, "User " + name + " logged in.");
+            return new Outcome(List.of(), s -> s.loggedIn(user, welcome));
         }
         if (result instanceof LoginResult.Busy) {
             return Outcome.of(new Reply(421, "Server busy checking passwords; try again later."),
