@@ -132,6 +132,11 @@ public final class FtpServer implements AutoCloseable {
         return loop.activeSessions();
     }
 
+    /** Logged-in sessions, what {@code clients.max} caps. */
+    public int loggedInSessions() {
+        return loop.loggedInSessions();
+    }
+
     public ServerSettings settings() {
         return settings;
     }

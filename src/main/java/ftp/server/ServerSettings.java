@@ -39,6 +39,8 @@ public record ServerSettings(
         Path accountsFile,
         int maxClients,
         int maxClientsPerIp,
+        int maxUnauthenticated,
+        int maxUnauthenticatedPerIp,
         FullPolicy fullPolicy,
         int waitingRoom,
         Duration waitingTimeout,
@@ -59,6 +61,7 @@ public record ServerSettings(
         Path tlsKeystore,
         String tlsKeystorePassword,
         boolean tlsRequireSessionReuse,
+        boolean tlsLoopbackPlainData,
         int tlsImplicitPort,
         int pbkdf2Iterations,
         int maxLoginFailures,
@@ -100,8 +103,9 @@ public record ServerSettings(
         int maxClients = s.integer("clients.max", 10, 1, 100_000);
         FullPolicy fullPolicy = s.choice("clients.full_policy", FullPolicy.REJECT);
         int waitingRoom = s.integer("clients.waiting_room", 20, 0, 10_000);
-        // The per-address cap counts waiting connections too; by default one address may use every slot.
-        int perAddressDefault = maxClients + (fullPolicy == FullPolicy.QUEUE ? waitingRoom : 0);
+        // clients.max and clients.max_per_ip count logged-in sessions; by default one address may hold half of
+        // them, so it can never lock everyone else out. Connections not yet logged in have their own budget.
+        int perAddressDefault = Math.max(1, (maxClients + 1) / 2);
         ServerSettings settings = new ServerSettings(
                 s.confDir,
                 s.string("listen.host", "127.0.0.1"),
@@ -112,6 +116,8 @@ public record ServerSettings(
                 s.path("accounts.file", s.confDir.resolve("accounts.ini").toString()),
                 maxClients,
                 s.integer("clients.max_per_ip", perAddressDefault, 1, 200_000),
+                s.integer("clients.max_unauthenticated", Math.max(32, 2 * maxClients), 1, 200_000),
+                s.integer("clients.max_unauthenticated_per_ip", 4, 1, 200_000),
                 fullPolicy,
                 waitingRoom,
                 s.duration("clients.waiting_timeout", "60s"),
@@ -124,7 +130,7 @@ public record ServerSettings(
                 s.address("passive.address"),
                 s.duration("timeouts.idle", "300s"),
                 s.duration("timeouts.data", "30s"),
-                s.duration("timeouts.login", "60s"),
+                s.duration("timeouts.login", "30s"),
                 s.duration("timeouts.shutdown", "10s"),
                 s.size("quota.default", "100M"),
                 s.umask("files.umask", Umask.DEFAULT),
@@ -132,6 +138,7 @@ public record ServerSettings(
                 s.path("tls.keystore", s.confDir.resolve("ftpd.p12").toString()),
                 s.string("tls.keystore_password", "changeit"),
                 s.bool("tls.require_session_reuse", true),
+                s.bool("tls.loopback_plain_data", false),
                 s.integer("tls.implicit_port", -1, -1, 65535),
                 s.integer("auth.pbkdf2_iterations", 600_000, 1_000, 10_000_000),
                 s.integer("auth.max_failures", 5, 1, 1000),

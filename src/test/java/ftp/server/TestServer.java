@@ -15,8 +15,9 @@ import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * A real server for tests: temporary conf and homes, port 0 on loopback, cheap password hashing, users
- * alice, bob and egon with password {@code secret} (egon: {@code 123}). Stop it with {@link #close()}.
+ * A real server for tests: temporary conf and homes, port 0 on loopback, cheap password hashing, no per-address
+ * limits unless a test sets them, users alice, bob and egon with password {@code secret} (egon: {@code 123}).
+ * Stop it with {@link #close()}.
  */
 public final class TestServer implements AutoCloseable {
     public static final int ITERATIONS = 1000;
@@ -43,9 +44,17 @@ public final class TestServer implements AutoCloseable {
             p.setProperty("tls.mode", "off");
             p.setProperty("passive.ports", "62000-64999"); // above the ephemeral range, so client sockets never hold them
             p.setProperty("auth.pbkdf2_iterations", Integer.toString(ITERATIONS));
+            // Every test client comes from 127.0.0.1 (a few bind 127.0.0.2...): the per-address limits stay out
+            // of the way unless a test sets them. "KEY=default" leaves a key to the server's own default.
+            p.setProperty("clients.max_per_ip", "100000");
+            p.setProperty("clients.max_unauthenticated_per_ip", "100000");
             for (String kv : settings) {
                 int eq = kv.indexOf('=');
-                p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+                if (kv.substring(eq + 1).equals("default")) {
+                    p.remove(kv.substring(0, eq));
+                } else {
+                    p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+                }
             }
             StringBuilder text = new StringBuilder();
             p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));

@@ -61,8 +61,9 @@ public final class Login {
         if (result instanceof LoginResult.Accepted accepted) {
             CompletableFuture<Outcome> loggedIn;
             try {
-                loggedIn = server.openUser(accepted.account()).thenApply(user ->
-                        Outcome.of(new Reply(230, "User " + name + " logged in."), s -> s.loggedIn(user)));
+                // The 230 is sent by loggedIn, which may refuse instead (clients.max users logged in already).
+                loggedIn = server.openUser(accepted.account()).thenApply(user -> new Outcome(List.of(),
+                        s -> s.loggedIn(user, new Reply(230, "User " + name + " logged in."))));
             } catch (RejectedExecutionException full) {
                 return busy("measuring homes");
             }
