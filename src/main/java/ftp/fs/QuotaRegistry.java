@@ -14,12 +14,13 @@ public final class QuotaRegistry {
     private final ConcurrentHashMap<String, QuotaLedger> ledgers = new ConcurrentHashMap<>();
 
     /**
-     * The user's ledger with {@code limit} applied. The first call since the start measures the home;
-     * a concurrent call for the same user waits for that measurement rather than measuring twice.
+     * The user's ledger with the limits applied (bytes, and files and folders). The first call since the start
+     * measures the home; a concurrent call for the same user waits for that measurement rather than measuring twice.
      */
-    public QuotaLedger ledgerFor(String user, Path home, OptionalLong limit) throws IOException {
-        QuotaLedger ledger = ledgers.computeIfAbsent(user, u -> new QuotaLedger(u, limit));
-        ledger.setLimit(limit);
+    public QuotaLedger ledgerFor(String user, Path home, OptionalLong limit, OptionalLong fileLimit)
+            throws IOException {
+        QuotaLedger ledger = ledgers.computeIfAbsent(user, u -> new QuotaLedger(u, limit, fileLimit));
+        ledger.setLimits(limit, fileLimit);
         ledger.recomputeOnce(home);
         return ledger;
     }

@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
+import ftp.fs.QuotaLedger;
 import ftp.server.pool.ThreadPriority;
 
 import java.io.IOException;
@@ -45,6 +46,7 @@ public record ServerSettings(
         Duration loginTimeout,
         Duration shutdownGrace,
         OptionalLong defaultQuota,
+        OptionalLong defaultFiles,
         TlsMode tlsMode,
         Path tlsKeystore,
         String tlsKeystorePassword,
@@ -109,6 +111,7 @@ public record ServerSettings(
                 s.duration("timeouts.login", "60s"),
                 s.duration("timeouts.shutdown", "10s"),
                 ByteSize.parse(s.string("quota.default", "100M")),
+                s.fileLimit("quota.files", "100000"),
                 TlsMode.valueOf(s.string("tls.mode", "remote").toUpperCase(Locale.ROOT)),
                 s.path("tls.keystore", "conf/ftpd.p12"),
                 s.string("tls.keystore_password", "changeit"),
@@ -157,6 +160,15 @@ public record ServerSettings(
                 return Optional.of(InetAddress.getByName(raw));
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
+            }
+        }
+
+        OptionalLong fileLimit(String key, String def) {
+            String raw = string(key, def);
+            try {
+                return QuotaLedger.parseFileLimit(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be a number of files or none", e);
             }
         }
 

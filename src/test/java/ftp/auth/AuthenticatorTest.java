@@ -18,7 +18,7 @@ class AuthenticatorTest {
     Path dir;
 
     private AccountStore storeWithUsers(int iterations) {
-        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000));
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000), OptionalLong.empty());
         store.add("egon", "123".toCharArray(), null, iterations);
         store.add("shx", "123".toCharArray(), null, iterations);
         store.setEnabled("shx", false);
