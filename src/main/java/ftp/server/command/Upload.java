@@ -23,6 +23,7 @@ import ftp.server.data.DataConnections;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Level;
@@ -36,7 +37,9 @@ import java.util.logging.Level;
  *     each other can never pass the limit together. An upload that runs past it gets 552 and the file goes
  *     back to how it was before, through the handle: truncated to where the upload started, whatever its
  *     name is by now, and only what that truncation freed is given back. A new or replaced file is then
- *     removed if its name still names it, and its journal record restored.</li>
+ *     removed if its name still names it, and its journal record restored. The 552 is sent before the data
+ *     connection closes, and what the client still sends is read and dropped (within bounds), so the client
+ *     sees the reply and a clean end rather than a reset.</li>
  * <li>Resume: the file is changed only once the data connection is up. The first
  *     {@value #FIRST_CHUNK} bytes are gathered before anything is written: an upload that ends cleanly
  *     within them (most files) is stored with one write and needs no record. A longer one is recorded as
@@ -63,6 +66,12 @@ final class Upload {
     /** One per transfer thread that has received (few, long-lived): bounded direct memory, never churned. */
     private static final ThreadLocal<ByteBuffer> DIRECT_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECEIVE_CHUNK));
+    /**
+     * After a refusal mid-way, what the client still sends is dropped up to this much, so it can finish and
+     * read the reply rather than run into a reset; past it (or {@link #DRAIN_TIME}) the connection closes anyway.
+     */
+    private static final long DRAIN_BYTES = 64L << 20;
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(5);
 
     private final SessionView v;
     private final String path;
@@ -188,6 +197,10 @@ final class Upload {
             refused = storeRead(file, in, converted);
         }
         if (refused != null) {
+            if (more) {
+                file.close(); // the books are final before the client hears the reply
+                return answerThenDrain(d, refused);
+            }
             return refused;
         }
         if (endOfData && heldCr) {
@@ -433,6 +446,22 @@ final class Upload {
         } catch (FsException e) {
             ServerContext.LOG.log(Level.WARNING, "cannot remove " + path + " after a refused upload", e);
         }
+    }
+
+    /**
+     * A refusal while the client is still sending: the reply goes first (the loop sends it), then what is
+     * still coming is dropped, at most {@link #DRAIN_BYTES} or {@link #DRAIN_TIME}, so the connection
+     * then ends with a close, not a reset that would reach the client before the reply and make it retry or
+     * take the reply for its next command's.
+     */
+    private Outcome answerThenDrain(DataConnection d, Outcome refusal) {
+        refusal.replies().forEach(v.preliminary());
+        boolean ended = d.drain(DRAIN_BYTES, DRAIN_TIME);
+        if (!ended) {
+            ServerContext.LOG.fine(() -> "upload of " + path + " by " + v.user().name()
+                    + " refused; the client went on sending past the drain limits");
+        }
+        return Outcome.answered(refusal.change());
     }
 
     private void log(boolean complete) {
