@@ -52,7 +52,10 @@ public final class ChargedFile implements Closeable {
         return opened.fileKey();
     }
 
-    /** ALLO: reserves room for {@code bytes} more before any is written; false, reserving nothing, when they do not fit. */
+    /**
+     * ALLO: reserves room for {@code bytes} more before any is written; false, reserving nothing, when they do
+     * not fit.
+     */
     public boolean tryReserve(long bytes) {
         synchronized (ledger) {
             if (!ledger.tryReserve(bytes)) {

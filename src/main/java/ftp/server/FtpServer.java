@@ -51,7 +51,8 @@ public final class FtpServer implements AutoCloseable {
         this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
                 settings.digestPriority());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
-        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(), settings.defaultFiles());
+        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),
+                settings.defaultFiles());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);

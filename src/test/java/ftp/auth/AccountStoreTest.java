@@ -272,7 +272,8 @@ class AccountStoreTest {
         store.setPassword("egon", "456".toCharArray(), ITERATIONS);
 
         assertThat(Files.readString(file())).doesNotContain("quota");
-        assertThat(new AccountStore(file(), OptionalLong.of(7), OptionalLong.empty()).find("egon").orElseThrow().quota()).hasValue(7);
+        assertThat(new AccountStore(file(), OptionalLong.of(7), OptionalLong.empty()).find("egon").orElseThrow()
+                .quota()).hasValue(7);
     }
 
     @Test

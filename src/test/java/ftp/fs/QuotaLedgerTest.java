@@ -195,7 +195,8 @@ class QuotaLedgerTest {
             assertThat(file.tryGrowTo(120_000)).as("past the limit").isFalse();
             assertThatThrownBy(() -> ledger.openForUpload(mayCreate -> fs.openWrite("/kept.bin", false, mayCreate)))
                     .as("one upload at a time writes a file")
-                    .isInstanceOfSatisfying(FsException.class, e -> assertThat(e.kind()).isEqualTo(FsException.Kind.BUSY));
+                    .isInstanceOfSatisfying(FsException.class,
+                            e -> assertThat(e.kind()).isEqualTo(FsException.Kind.BUSY));
             file.truncate(0);
             assertThat(ledger.used()).as("only what the truncation freed is given back").isEqualTo(QuotaLedger.BLOCK);
             ledger.remove(() -> fs.deleteIfSame("/up.bin", file.fileKey()));

@@ -15,8 +15,9 @@ import java.util.Locale;
 
 /**
  * SITE HELP, SITE QUOTA (bytes used, limit and free; files and folders used and their limit), SITE UPLOADS
- * (the user's unfinished uploads, for resuming) and AVBL. SITE CHMOD and the rest are refused. Quota answers re-read the accounts file so an admin's change shows at once. Workers,
- * except the dispatching of SITE's sub-command.
+ * (the user's unfinished uploads, for resuming) and AVBL. SITE CHMOD and the rest are refused. Quota answers
+ * re-read the accounts file so an admin's change shows at once. Workers, except the dispatching of SITE's
+ * sub-command.
  */
 public final class Site {
     private Site() {}
