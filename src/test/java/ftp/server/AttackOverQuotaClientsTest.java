@@ -27,29 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 class AttackOverQuotaClientsTest {
     private static final int QUOTA = 10 << 20;
 
-    /** ftplib, plain or TLS (the data connections resume the control connection's session); prints what happens. */
-    private static final String FTPLIB = """
-            import ftplib, ssl, sys
-
-            class ReusingFTP_TLS(ftplib.FTP_TLS):
-                def ntransfercmd(self, cmd, rest=None):
-                    conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
-                    if self._prot_p:
-                        conn = self.context.wrap_socket(conn, server_hostname=self.host, session=self.sock.session)
-                    return conn, size
+    /** ftplib, plain or TLS (TlsInteropTest's session-resuming FTP_TLS); prints what happens. */
+    private static final String FTPLIB = TlsInteropTest.FTPLIB_PRELUDE + """
 
             port, mode, path = int(sys.argv[1]), sys.argv[2], sys.argv[3]
             if mode == 'tls':
-                context = ssl.create_default_context()
-                context.check_hostname = False
-                context.verify_mode = ssl.CERT_NONE
-                ftp = ReusingFTP_TLS(context=context, timeout=30)
+                ftp = connect(ReusingFTP_TLS, port)
             else:
                 ftp = ftplib.FTP(timeout=30)
-            ftp.connect('127.0.0.1', port)
-            ftp.login('alice', 'secret')
-            if mode == 'tls':
-                ftp.prot_p()
+                ftp.connect('127.0.0.1', port)
+                ftp.login('alice', 'secret')
             ftp.cwd('sub')
             try:
                 with open(path, 'rb') as f:
