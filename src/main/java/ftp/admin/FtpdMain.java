@@ -13,9 +13,10 @@ import java.util.List;
 public final class FtpdMain {
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: ftpd [--conf DIR] start|stop|restart|status|run",
-            "       ftpd [--conf DIR] user add NAME [--quota SIZE] [--password-stdin]",
+            "       ftpd [--conf DIR] user add NAME [--quota SIZE] [--files N] [--password-stdin]",
             "       ftpd [--conf DIR] user passwd NAME [--password-stdin]",
-            "       ftpd [--conf DIR] user quota NAME SIZE      (SIZE like 500K, 100M, 2G, or none)",
+            "       ftpd [--conf DIR] user quota NAME [SIZE] [--files N]",
+            "                                 (SIZE like 500K, 100M, 2G, or none; N files and folders, or none)",
             "       ftpd [--conf DIR] user del NAME",
             "       ftpd [--conf DIR] user list",
             "       ftpd --help",

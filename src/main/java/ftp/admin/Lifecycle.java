@@ -217,7 +217,7 @@ final class Lifecycle {
      */
     private void refuseUnservable() throws IOException {
         Path accounts = settings.accountsFile();
-        int count = new AccountStore(accounts, settings.defaultQuota()).countStrictly();
+        int count = new AccountStore(accounts, settings.defaultQuota(), settings.defaultFiles()).countStrictly();
         if (count == 0) {
             throw new IOException(accounts + " has no accounts: nobody could log in; add one with"
                     + " bin/ftpd --conf " + confDir + " user add NAME");

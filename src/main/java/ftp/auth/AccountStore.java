@@ -53,16 +53,21 @@ public final class AccountStore {
     private final Path file;
     private final Path lockFile;
     private final OptionalLong defaultQuota;
+    private final OptionalLong defaultFiles;
     private final Object readLock = new Object();
     private Stamp loaded; // guarded by readLock; null = read on next lookup
     private Map<String, Account> accounts = Map.of(); // guarded by readLock; immutable, in file order
     private List<Integer> iterationCounts = List.of(); // guarded by readLock; immutable, of accounts
 
-    /** {@code defaultQuota} applies to users without a quota line; empty = unlimited. */
-    public AccountStore(Path file, OptionalLong defaultQuota) {
+    /**
+     * {@code defaultQuota} (bytes) applies to users without a quota line, {@code defaultFiles} (files and
+     * folders) to users without a files line; empty = unlimited.
+     */
+    public AccountStore(Path file, OptionalLong defaultQuota, OptionalLong defaultFiles) {
         this.file = file.toAbsolutePath();
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         this.defaultQuota = Objects.requireNonNull(defaultQuota, "defaultQuota");
+        this.defaultFiles = Objects.requireNonNull(defaultFiles, "defaultFiles");
     }
 
     public static boolean isValidName(String name) {
@@ -124,6 +129,12 @@ public final class AccountStore {
     public void setQuota(String name, OptionalLong quota) {
         Objects.requireNonNull(quota, "quota");
         rewrite(doc -> doc.setQuota(name, quota));
+    }
+
+    /** Sets an explicit limit on files and folders; empty = unlimited. */
+    public void setFiles(String name, OptionalLong files) {
+        Objects.requireNonNull(files, "files");
+        rewrite(doc -> doc.setFiles(name, files));
     }
 
     public void setEnabled(String name, boolean enabled) {
@@ -204,7 +215,7 @@ public final class AccountStore {
         try {
             Map<String, Account> fresh = new LinkedHashMap<>();
             for (AccountsFile.Entry e : read().entries()) {
-                fresh.put(e.name(), e.toAccount(defaultQuota));
+                fresh.put(e.name(), e.toAccount(defaultQuota, defaultFiles));
             }
             accounts = Collections.unmodifiableMap(fresh);
             iterationCounts = fresh.values().stream().filter(Account::enabled)

@@ -24,6 +24,10 @@ public final class FsException extends IOException {
         NOT_EMPTY("Directory not empty"),
         REFUSED("Permission denied"),
         NO_SPACE("No space left on device"),
+        /** The user's own quota (bytes or files and folders), not the disk: see {@link QuotaLedger}. */
+        OVER_QUOTA("Exceeded storage allocation"),
+        /** Another upload is writing the same file. */
+        BUSY("File busy: another upload is writing it"),
         IO("Input/output error");
 
         private final String publicMessage;

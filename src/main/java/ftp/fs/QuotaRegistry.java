@@ -23,18 +23,19 @@ public final class QuotaRegistry {
     }
 
     /**
-     * The user's ledger with {@code limit} applied, once the home is measured. The first call since the start
-     * measures; a concurrent call for the same user waits for that measurement rather than measuring twice, and
-     * a failed one is tried again by the next call. Throws RejectedExecutionException when the measurements'
+     * The user's ledger with the limits applied (bytes, and files and folders), once the home is measured. The
+     * first call since the start measures; a concurrent call for the same user waits for that measurement rather
+     * than measuring twice, and a failed one is tried again by the next call. Throws RejectedExecutionException when the measurements'
      * queue is full.
      */
-    public CompletableFuture<QuotaLedger> ledgerFor(String user, Path home, OptionalLong limit) {
+    public CompletableFuture<QuotaLedger> ledgerFor(String user, Path home, OptionalLong limit,
+            OptionalLong fileLimit) {
         CompletableFuture<QuotaLedger> fresh = new CompletableFuture<>();
         CompletableFuture<QuotaLedger> ledger = ledgers.putIfAbsent(user, fresh);
         if (ledger == null) {
             ledger = fresh;
             try {
-                measurements.execute(() -> measure(user, home, limit, fresh));
+                measurements.execute(() -> measure(user, home, limit, fileLimit, fresh));
             } catch (RejectedExecutionException e) {
                 ledgers.remove(user, fresh);
                 fresh.completeExceptionally(e);
@@ -42,14 +43,15 @@ public final class QuotaRegistry {
             }
         }
         return ledger.thenApply(l -> {
-            l.setLimit(limit);
+            l.setLimits(limit, fileLimit);
             return l;
         });
     }
 
-    private void measure(String user, Path home, OptionalLong limit, CompletableFuture<QuotaLedger> result) {
+    private void measure(String user, Path home, OptionalLong limit, OptionalLong fileLimit,
+            CompletableFuture<QuotaLedger> result) {
         try {
-            QuotaLedger ledger = new QuotaLedger(user, limit);
+            QuotaLedger ledger = new QuotaLedger(user, limit, fileLimit);
             ledger.recomputeOnce(home);
             result.complete(ledger);
         } catch (IOException | RuntimeException e) {

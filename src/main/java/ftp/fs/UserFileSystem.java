@@ -6,6 +6,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
@@ -128,9 +129,11 @@ public final class UserFileSystem {
     /**
      * Opens a file for an upload, read and write, creating it when missing and never truncating it. An
      * existing link inside the home is written through; with {@code mustBeNew} (STOU) any existing name,
-     * link or not, is EXISTS.
+     * link or not, is EXISTS. A missing file is created only when {@code mayCreate} (the quota has room for
+     * it), else OVER_QUOTA. The file key returned is the opened file's: read before and after the open, and
+     * the open tried again if the two differ.
      */
-    public OpenedForWrite openWrite(String vpath, boolean mustBeNew) throws FsException {
+    public OpenedForWrite openWrite(String vpath, boolean mustBeNew, boolean mayCreate) throws FsException {
         for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++) {
             try (Jail.Spot spot = jail.locate(vpath, !mustBeNew)) {
                 if (spot.isRoot()) {
@@ -138,8 +141,12 @@ public final class UserFileSystem {
                 }
                 BasicFileAttributes attrs = spot.attributes();
                 if (attrs == null) {
+                    if (!mayCreate) {
+                        throw new FsException(FsException.Kind.OVER_QUOTA);
+                    }
                     FileChannel created = RegularFiles.create(spot.dir, spot.name, jail.umask().forFiles());
-                    return new OpenedForWrite(created, true, 0);
+                    BasicFileAttributes made = spot.attributes();
+                    return new OpenedForWrite(created, true, 0, made == null ? null : made.fileKey());
                 }
                 if (mustBeNew) {
                     throw new FsException(FsException.Kind.EXISTS);
@@ -149,7 +156,12 @@ public final class UserFileSystem {
                 }
                 requireRegular(attrs);
                 FileChannel channel = RegularFiles.open(spot.dir, spot.name);
-                return new OpenedForWrite(channel, false, sizeOf(channel));
+                BasicFileAttributes after = spot.attributes();
+                if (after == null || !Objects.equals(after.fileKey(), attrs.fileKey())) {
+                    channel.close();
+                    continue;  // swapped while we opened: which file the channel holds is unknown
+                }
+                return new OpenedForWrite(channel, false, sizeOf(channel), attrs.fileKey());
             } catch (FileAlreadyExistsException raced) {
                 if (mustBeNew) {
                     throw new FsException(FsException.Kind.EXISTS, raced);
@@ -216,8 +228,8 @@ public final class UserFileSystem {
         }
     }
 
-    /** Removes an empty directory (never through a link). */
-    public void rmdir(String vpath) throws FsException {
+    /** Removes an empty directory (never through a link); returns its attributes, for the quota. */
+    public BasicFileAttributes rmdir(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot()) {
                 throw new FsException(FsException.Kind.REFUSED);
@@ -227,6 +239,7 @@ public final class UserFileSystem {
                 throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
             }
             spot.dir.deleteDirectory(spot.name);
+            return attrs;
         } catch (IOException e) {
             throw FsException.from(e);
         }
@@ -235,9 +248,9 @@ public final class UserFileSystem {
     /**
      * Removes a file, or a link itself (never its target).
      *
-     * @return the bytes freed for the quota: the size of a regular file, 0 for a link
+     * @return what was removed, as it was just before: the quota prices it
      */
-    public long delete(String vpath) throws FsException {
+    public BasicFileAttributes delete(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot()) {
                 throw new FsException(FsException.Kind.IS_A_DIRECTORY);
@@ -247,9 +260,37 @@ public final class UserFileSystem {
                 throw new FsException(FsException.Kind.IS_A_DIRECTORY);
             }
             spot.dir.deleteFile(spot.name);
-            return attrs.isRegularFile() ? attrs.size() : 0;
+            return attrs;
         } catch (IOException e) {
             throw FsException.from(e);
+        }
+    }
+
+    /**
+     * Removes the name {@code vpath} only if it still names the file with {@code fileKey} (never a link or
+     * another file that took the name): for an upload that puts things back as they were.
+     *
+     * @return what was removed, or null when the name holds something else now, or nothing
+     */
+    public BasicFileAttributes deleteIfSame(String vpath, Object fileKey) throws FsException {
+        if (fileKey == null) {
+            return null;
+        }
+        try (Jail.Spot spot = jail.locate(vpath, false)) {
+            BasicFileAttributes attrs = spot.isRoot() ? null : spot.attributes();
+            if (attrs == null || !attrs.isRegularFile() || !fileKey.equals(attrs.fileKey())) {
+                return null;
+            }
+            spot.dir.deleteFile(spot.name);
+            return attrs;
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            FsException fs = FsException.from(e);
+            if (fs.kind() == FsException.Kind.NOT_FOUND || fs.kind() == FsException.Kind.NOT_A_DIRECTORY) {
+                return null;  // a folder on the way was renamed or removed: the name is gone
+            }
+            throw fs;
         }
     }
 
@@ -257,9 +298,9 @@ public final class UserFileSystem {
      * Renames within the home (links are moved, not followed). A file may replace a file; nothing replaces
      * a directory and a directory replaces nothing.
      *
-     * @return the bytes freed for the quota: the size of a file that was replaced, else 0
+     * @return the file that was replaced, as it was just before (the quota prices it), else null
      */
-    public long rename(String from, String to) throws FsException {
+    public BasicFileAttributes rename(String from, String to) throws FsException {
         try (Jail.Spot source = jail.locate(from, false); Jail.Spot target = jail.locate(to, false)) {
             if (source.isRoot() || target.isRoot()) {
                 throw new FsException(FsException.Kind.REFUSED);
@@ -268,14 +309,14 @@ public final class UserFileSystem {
             BasicFileAttributes dst = target.attributes();
             if (dst != null) {
                 if (Objects.equals(src.fileKey(), dst.fileKey()) && src.fileKey() != null) {
-                    return 0;  // the same file under both names: rename(2) would do nothing
+                    return null;  // the same file under both names: rename(2) would do nothing
                 }
                 if (dst.isDirectory() || src.isDirectory()) {
                     throw new FsException(FsException.Kind.EXISTS);
                 }
             }
             source.dir.move(source.name, target.dir, target.name);
-            return dst != null && dst.isRegularFile() ? dst.size() : 0;
+            return dst;
         } catch (AtomicMoveNotSupportedException e) {
             throw new FsException(FsException.Kind.REFUSED, e);
         } catch (IOException e) {
@@ -303,21 +344,6 @@ public final class UserFileSystem {
                 try (FileChannel file = RegularFiles.open(spot.dir, spot.name)) {
                     RegularFiles.setModified(file, time);
                 }
-            }
-        } catch (IOException e) {
-            throw FsException.from(e);
-        }
-    }
-
-    /** Shrinks a regular file to {@code size} bytes (a larger size changes nothing). */
-    public void truncate(String vpath, long size) throws FsException {
-        if (size < 0) {
-            throw new FsException(FsException.Kind.REFUSED);
-        }
-        try (Jail.Spot spot = jail.locate(vpath, true)) {
-            requireRegular(existing(spot));
-            try (FileChannel channel = RegularFiles.open(spot.dir, spot.name)) {
-                channel.truncate(size);
             }
         } catch (IOException e) {
             throw FsException.from(e);

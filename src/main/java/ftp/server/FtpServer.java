@@ -58,7 +58,8 @@ public final class FtpServer implements AutoCloseable {
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
                 settings.workerQueue());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
-        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
+        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),
+                settings.defaultFiles());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);

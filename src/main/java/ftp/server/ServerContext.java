@@ -115,17 +115,17 @@ public final class ServerContext {
      */
     public CompletableFuture<UserContext> openUser(Account account) throws IOException {
         UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()), settings.filesUmask());
-        return quotas.ledgerFor(account.name(), files.home(), account.quota())
+        return quotas.ledgerFor(account.name(), files.home(), account.quota(), account.files())
                 .thenApply(ledger -> new UserContext(account.name(), files, ledger,
                         journals.computeIfAbsent(account.name(), name -> new UploadJournal(files))));
     }
 
     /**
-     * Re-reads the user's quota from the accounts file (cheap when unchanged), so an admin's change applies
-     * to sessions already logged in. Worker threads only.
+     * Re-reads the user's limits (bytes, files and folders) from the accounts file (cheap when unchanged), so
+     * an admin's change applies to sessions already logged in. Worker threads only.
      */
     public void refreshQuota(UserContext user) {
         Optional<Account> account = accounts.find(user.name());
-        account.ifPresent(a -> user.quota().setLimit(a.quota()));
+        account.ifPresent(a -> user.quota().setLimits(a.quota(), a.files()));
     }
 }

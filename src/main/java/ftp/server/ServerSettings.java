@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
+import ftp.fs.QuotaLedger;
 import ftp.fs.Umask;
 import ftp.server.pool.ThreadPriority;
 
@@ -56,6 +57,7 @@ public record ServerSettings(
         Duration loginTimeout,
         Duration shutdownGrace,
         OptionalLong defaultQuota,
+        OptionalLong defaultFiles,
         Umask filesUmask,
         TlsMode tlsMode,
         Path tlsKeystore,
@@ -133,6 +135,7 @@ public record ServerSettings(
                 s.duration("timeouts.login", "30s"),
                 s.duration("timeouts.shutdown", "10s"),
                 s.size("quota.default", "100M"),
+                s.fileLimit("quota.files", "100000"),
                 s.umask("files.umask", Umask.DEFAULT),
                 s.choice("tls.mode", TlsMode.REMOTE),
                 s.path("tls.keystore", s.confDir.resolve("ftpd.p12").toString()),
@@ -229,6 +232,15 @@ public record ServerSettings(
                 return Umask.parse(raw);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " must be octal like 077 or 027", e);
+            }
+        }
+
+        OptionalLong fileLimit(String key, String def) {
+            String raw = string(key, def);
+            try {
+                return QuotaLedger.parseFileLimit(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be a number of files or none", e);
             }
         }
 

@@ -35,7 +35,7 @@ class AccountStoreTest {
     }
 
     private AccountStore store() {
-        return new AccountStore(file(), DEFAULT);
+        return new AccountStore(file(), DEFAULT, OptionalLong.of(100_000));
     }
 
     private void write(String text) throws IOException {
@@ -234,6 +234,37 @@ class AccountStoreTest {
     }
 
     @Test
+    void filesLimitsComeFromTheFileOrTheDefaultAndAreSetInPlace() throws IOException {
+        write("""
+                [egon]
+                password = %1$s
+                files = 500         # files and folders
+                [ly]
+                password = %1$s
+                quota = 1M
+                [shx]
+                password = %1$s
+                files = none
+                """.formatted(HASH));
+        AccountStore store = store();
+        assertThat(store.find("egon").orElseThrow().files()).hasValue(500);
+        assertThat(store.find("ly").orElseThrow().files()).as("no files line: the default").hasValue(100_000);
+        assertThat(store.find("shx").orElseThrow().files()).isEmpty();
+
+        store.setFiles("ly", OptionalLong.of(42));
+        store.setQuota("egon", OptionalLong.of(3L << 20));
+        String text = Files.readString(file());
+        assertThat(text).contains("[ly]\npassword = " + HASH + "\nquota = 1M\nfiles = 42\n")
+                .contains("files = 500         # files and folders\nquota = 3M\n");
+        assertThat(store.find("ly").orElseThrow().files()).hasValue(42);
+        assertThat(store.find("egon").orElseThrow().files()).as("kept by a quota change").hasValue(500);
+
+        writeLater("[egon]\npassword = " + HASH + "\nfiles = lots\n");
+        assertThat(store.find("egon").orElseThrow().files()).as("a malformed file keeps the last good copy")
+                .hasValue(500);
+    }
+
+    @Test
     void missingQuotaKeyRoundTripsThroughOtherChanges() throws IOException {
         AccountStore store = store();
         store.add("egon", "123".toCharArray(), null, ITERATIONS);
@@ -241,7 +272,8 @@ class AccountStoreTest {
         store.setPassword("egon", "456".toCharArray(), ITERATIONS);
 
         assertThat(Files.readString(file())).doesNotContain("quota");
-        assertThat(new AccountStore(file(), OptionalLong.of(7)).find("egon").orElseThrow().quota()).hasValue(7);
+        assertThat(new AccountStore(file(), OptionalLong.of(7), OptionalLong.empty()).find("egon").orElseThrow()
+                .quota()).hasValue(7);
     }
 
     @Test

@@ -18,7 +18,7 @@ class AuthenticatorTest {
     Path dir;
 
     private AccountStore storeWithUsers(int iterations) {
-        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000));
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000), OptionalLong.empty());
         store.add("egon", "123".toCharArray(), null, iterations);
         store.add("shx", "123".toCharArray(), null, iterations);
         store.setEnabled("shx", false);
@@ -170,7 +170,7 @@ class AuthenticatorTest {
     }
 
     private AccountStore storeOfThree(int iterations) {
-        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.empty());
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.empty(), OptionalLong.empty());
         for (String name : new String[] {"egon", "bob", "carol"}) {
             store.add(name, "123".toCharArray(), null, iterations);
         }

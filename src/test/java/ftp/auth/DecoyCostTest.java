@@ -19,7 +19,7 @@ class DecoyCostTest {
     Path dir;
 
     private AccountStore store(int... costs) {
-        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.empty());
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.empty(), OptionalLong.empty());
         for (int i = 0; i < costs.length; i++) {
             store.add("user" + i, "pw".toCharArray(), null, costs[i]);
         }

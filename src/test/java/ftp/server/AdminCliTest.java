@@ -112,6 +112,11 @@ class AdminCliTest {
 
         assertThat(ftpd(null, "user", "quota", "carol", "7M").exit()).isZero();
         assertThat(ftpd(null, "user", "list").out().lines()).anyMatch(l -> l.matches("carol\\s+7M\\s+.*"));
+        assertThat(ftpd(null, "user", "quota", "carol", "--files", "250").exit()).isZero();
+        assertThat(Files.readString(accounts)).contains("files = 250");
+        assertThat(ftpd(null, "user", "list").out().lines())
+                .anyMatch(l -> l.matches("carol\\s+7M\\s+0B\\s+0/250\\s+yes"));
+        assertThat(ftpd(null, "user", "quota", "carol").exit()).as("a size or --files is needed").isNotZero();
 
         Result passwd = ftpd("second-pw\n", "user", "passwd", "carol", "--password-stdin");
         assertThat(passwd.exit()).as(passwd.err()).isZero();

@@ -143,7 +143,7 @@ final class AttackEvidence {
         lines.addAll(List.of(settings));
         lines.add("");
         Files.writeString(conf.resolve(ServerSettings.FILE_NAME), String.join("\n", lines));
-        new AccountStore(conf.resolve("accounts.ini"), OptionalLong.empty())
+        new AccountStore(conf.resolve("accounts.ini"), OptionalLong.empty(), OptionalLong.empty())
                 .add("alice", "secret".toCharArray(), null, TestServer.ITERATIONS);
         return conf;
     }

@@ -1,12 +1,15 @@
 package ftp.server;
 
 import ftp.auth.AccountStore;
+import ftp.fs.QuotaLedger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.OptionalLong;
 import java.util.Properties;
@@ -60,7 +63,7 @@ public final class TestServer implements AutoCloseable {
             p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Files.writeString(conf.resolve(ServerSettings.FILE_NAME), text, StandardCharsets.UTF_8);
             ServerSettings s = ServerSettings.load(conf);
-            AccountStore accounts = new AccountStore(s.accountsFile(), s.defaultQuota());
+            AccountStore accounts = new AccountStore(s.accountsFile(), s.defaultQuota(), s.defaultFiles());
             accounts.add("alice", "secret".toCharArray(), null, ITERATIONS);
             accounts.add("bob", "secret".toCharArray(), null, ITERATIONS);
             accounts.add("egon", "123".toCharArray(), null, ITERATIONS);
@@ -100,7 +103,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public AccountStore accounts() {
-        return new AccountStore(server.settings().accountsFile(), server.settings().defaultQuota());
+        return new AccountStore(server.settings().accountsFile(), server.settings().defaultQuota(),
+                server.settings().defaultFiles());
     }
 
     @Override
@@ -124,15 +128,31 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** What the quota must count: the sizes of the user's regular files, bookkeeping ({@code .upload}) excluded. */
+    /**
+     * What the quota must count, measured afresh: each regular file its size but at least a block, each folder a
+     * block (the home itself and bookkeeping ({@code .upload}) excluded, links not followed).
+     */
     public long diskUsage(String user) {
+        return walk(user, true);
+    }
+
+    /** The files and folders the quota must count, measured afresh (the home and bookkeeping excluded). */
+    public long fileCount(String user) {
+        return walk(user, false);
+    }
+
+    private long walk(String user, boolean bytes) {
         Path home = home(user);
         try (Stream<Path> files = Files.walk(home)) {
-            return files.filter(f -> !f.startsWith(home.resolve(".upload")))
-                    .filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            return files.filter(f -> !f.equals(home) && !f.startsWith(home.resolve(".upload")))
                     .mapToLong(f -> {
                         try {
-                            return Files.size(f);
+                            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class,
+                                    LinkOption.NOFOLLOW_LINKS);
+                            if (!a.isRegularFile() && !a.isDirectory()) {
+                                return 0;
+                            }
+                            return bytes ? Math.max(a.isRegularFile() ? a.size() : 0, QuotaLedger.BLOCK) : 1;
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TlsInteropTest {
     private static final int BIG = 32 << 20;
 
-    /** ftplib.FTP_TLS whose data connections resume the control connection's TLS session. */
-    private static final String FTPLIB_PRELUDE = """
+    /** ftplib.FTP_TLS whose data connections resume the control connection's TLS session (other tests use it too). */
+    static final String FTPLIB_PRELUDE = """
             import ftplib, hashlib, ssl, sys
 
             class ReusingFTP_TLS(ftplib.FTP_TLS):

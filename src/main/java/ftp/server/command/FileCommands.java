@@ -43,13 +43,13 @@ public final class FileCommands {
             if (e.directory()) {
                 throw new FtpReplyException(550, "Is a directory; use RMD.");
             }
-            // delete() reports what it freed: a link frees nothing, whatever its target weighs.
-            v.user().quota().adjust(-v.user().files().delete(path));
+            // delete() reports what it removed: a link frees nothing, whatever its target weighs.
+            v.user().quota().remove(() -> v.user().files().delete(path));
             v.server().hashes().forget(v.user().name(), path);
             v.user().uploads().markFinished(path);
         } catch (FsException e) {
             throw FsReplies.of(e);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new FtpReplyException(451, "Local error: cannot update the upload records.");
         }
         ServerContext.LOG.info(() -> "delete user=" + v.user().name() + " path=" + path);
@@ -78,7 +78,7 @@ public final class FileCommands {
     private static Outcome rename(SessionView v, String from, String arg) throws FtpReplyException {
         String to = v.resolve(arg);
         try {
-            v.user().quota().adjust(-v.user().files().rename(from, to)); // a replaced file frees its bytes
+            v.user().quota().remove(() -> v.user().files().rename(from, to)); // a replaced file frees its cost
             v.server().hashes().forget(v.user().name(), from);
             v.server().hashes().forget(v.user().name(), to);
         } catch (FsException e) {

@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SITE HELP, SITE QUOTA, SITE UPLOADS (the user's unfinished uploads, for resuming), SITE UTIME (sets a
- * modification time, like MFMT) and AVBL. SITE CHMOD and the rest are refused. Quota answers re-read the accounts file so an admin's change shows at once. Workers,
- * except the dispatching of SITE's sub-command.
+ * SITE HELP, SITE QUOTA (bytes used, limit and free; files and folders used and their limit), SITE UPLOADS
+ * (the user's unfinished uploads, for resuming), SITE UTIME (sets a modification time, like MFMT) and AVBL.
+ * SITE CHMOD and the rest are refused. Quota answers re-read the accounts file so an admin's change shows at
+ * once. Workers, except the dispatching of SITE's sub-command.
  */
 public final class Site {
     private Site() {}
@@ -26,7 +27,7 @@ public final class Site {
         String sub = words[0].toUpperCase(Locale.ROOT);
         switch (sub) {
             case "HELP" -> {
-                return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space\n"
+                return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space; files and their limit\n"
                         + " UPLOADS  unfinished uploads you can resume\n"
                         + " UTIME    set a modification time (UTC): UTIME YYYYMMDDhhmmss path,"
                         + " or UTIME path atime mtime ctime UTC\nEnd");
@@ -47,17 +48,36 @@ public final class Site {
         }
     }
 
+    /**
+     * Bytes as {@code used}, {@code limit} and {@code free} lines, then {@code files: N of LIMIT} (or
+     * {@code files: N} when unlimited): keys a parser of the older three lines does not mistake. Every file and
+     * folder costs at least {@link QuotaLedger#BLOCK} bytes.
+     */
     private static Outcome quota(SessionView v, String arg) {
         v.server().refreshQuota(v.user());
         QuotaLedger q = v.user().quota();
         long used = q.used();
         String limit = q.limit().isPresent() ? Long.toString(q.limit().getAsLong()) : "none";
         String free = q.limit().isPresent() ? Long.toString(q.available()) : "none";
-        return Outcome.of(211, "Quota for " + v.user().name() + " (bytes; " + ByteSize.human(used) + " used):\n"
+        return Outcome.of(211, "Quota for " + v.user().name() + " (bytes; " + ByteSize.human(used) + " used; each"
+                + " file and folder costs at least " + QuotaLedger.BLOCK + "):\n"
                 + "used: " + used + "\n"
                 + "limit: " + limit + "\n"
                 + "free: " + free + "\n"
+                + files(q) + "\n"
                 + "End");
+    }
+
+    /** {@code files: N of LIMIT}, or {@code files: N} when unlimited. */
+    private static String files(QuotaLedger q) {
+        long files = q.files();
+        return "files: " + files + (q.fileLimit().isPresent() ? " of " + q.fileLimit().getAsLong() : "");
+    }
+
+    /** For refusals: what the user has of both limits, e.g. {@code 1.00MB of 1.00MB; files: 12 of 100}. */
+    static String usage(QuotaLedger q) {
+        return ByteSize.human(q.used()) + " of "
+                + (q.limit().isPresent() ? ByteSize.human(q.limit().getAsLong()) : "unlimited") + "; " + files(q);
     }
 
     private static Outcome uploads(SessionView v, String arg) throws FtpReplyException {
