@@ -112,7 +112,7 @@ final class UserAdmin {
     }
 
     private void list() throws IOException {
-        System.out.println(String.format(Locale.ROOT, "%-20s %-10s %-12s %s", "name", "quota", "used", "enabled"));
+        System.out.println(String.format(Locale.ROOT, "%-20s %-12s %-12s %s", "name", "quota", "used", "enabled"));
         for (Account a : accounts.all()) {
             Path home = settings.homeRoot().resolve(a.name());
             long used = 0;
@@ -121,8 +121,10 @@ final class UserAdmin {
                 ledger.recompute(home);
                 used = ledger.used();
             }
-            System.out.println(String.format(Locale.ROOT, "%-20s %-10s %-12s %s", a.name(),
-                    ByteSize.canonical(a.quota()), ByteSize.human(used), a.enabled() ? "yes" : "no"));
+            // Both columns in one convention (binary units labelled KiB, MiB ...), so 7M reads as 7.00 MiB.
+            String quota = a.quota().isPresent() ? ByteSize.human(a.quota().getAsLong()) : "none";
+            System.out.println(String.format(Locale.ROOT, "%-20s %-12s %-12s %s", a.name(), quota,
+                    ByteSize.human(used), a.enabled() ? "yes" : "no"));
         }
     }
 

@@ -6,7 +6,7 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * The transfer progress line {@code [#########.........]  37.20%  12.3 MB/s  ETA 00:05}.
+ * The transfer progress line {@code [#########.........]  37.20%  12.3 MiB/s  ETA 00:05}.
  *
  * <p>On a terminal it is redrawn in place ({@code \r}) at most ten times a second, fits the terminal's width, and is
  * finished by a 100% line. Anywhere else (a pipe, a log) it prints no control characters and only one line, when

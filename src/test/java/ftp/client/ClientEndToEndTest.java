@@ -71,9 +71,9 @@ class ClientEndToEndTest {
                 .contains("Directory created!").contains("Directory already exists: ~/d1/d2")
                 .contains("\n/d1\n").contains("You may upload. Space available before the upload: ")
                 .contains("upload succeed!").contains("Upload complete. Space left after the upload: ")
-                .contains("download succeed!").contains("Used: ").contains("limit: 1.00GB")
+                .contains("download succeed!").contains("Used: ").contains("limit: 1.00 GiB")
                 .contains("File removed!").contains("Directory removed!").contains("Renamed!")
-                .contains(" a.bin").contains(" d2").contains(" 数据 1.txt").contains("292.97KB  a.bin")
+                .contains(" a.bin").contains(" d2").contains(" 数据 1.txt").contains("292.97 KiB  a.bin")
                 .contains(client.files().toString());
         assertThat(r.out().split("MD5 verified: ", -1)).hasSize(5);
         assertThat(mismatch(client.files().resolve("a.bin"), client.files().resolve("copy.bin"))).isEqualTo(-1);
@@ -130,8 +130,8 @@ class ClientEndToEndTest {
         write(client.files().resolve("big.bin"), 2 * MB, 2);
         ClientRun.Result r = client.run("alex", "quota\nupload big.bin\n");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("limit: 1.00MB");
-        assertThat(r.err()).contains("Not enough space: the file needs 2.00MB").contains("Nothing was sent.");
+        assertThat(r.out()).contains("limit: 1.00 MiB");
+        assertThat(r.err()).contains("Not enough space: the file needs 2.00 MiB").contains("Nothing was sent.");
         assertThat(r.out()).doesNotContain("upload running");
         assertThat(server.home("alex").resolve("big.bin")).doesNotExist();
     }

@@ -94,7 +94,7 @@ class ShellTest {
         Files.write(dir.resolve("files/a.bin"), new byte[2048]);
         Shell shell = shell("lpwd\nlls\nlcd sub\nlpwd\nlcd\nlpwd\n# a comment\n\nquit\nls\n", Locale.ENGLISH);
         assertThat(shell.run(null)).isZero();
-        assertThat(out()).contains("2.00KB  a.bin").contains("sub/");
+        assertThat(out()).contains("2.00 KiB  a.bin").contains("sub/");
         assertThat(out().lines().filter(l -> l.equals(dir.resolve("files/sub").toString()))).hasSize(1);
         assertThat(out().lines().filter(l -> l.equals(dir.resolve("files").toString()))).hasSize(2);
     }

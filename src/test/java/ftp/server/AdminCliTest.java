@@ -84,10 +84,10 @@ class AdminCliTest {
 
         Result list = ftpd(null, "user", "list");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out().lines()).anyMatch(l -> l.matches("carol\\s+5M\\s+.*"));
+        assertThat(list.out().lines()).anyMatch(l -> l.matches("carol\\s+5\\.00 MiB\\s+.*"));
 
         assertThat(ftpd(null, "user", "quota", "carol", "7M").exit()).isZero();
-        assertThat(ftpd(null, "user", "list").out().lines()).anyMatch(l -> l.matches("carol\\s+7M\\s+.*"));
+        assertThat(ftpd(null, "user", "list").out().lines()).anyMatch(l -> l.matches("carol\\s+7\\.00 MiB\\s+.*"));
 
         Result passwd = ftpd("second-pw\n", "user", "passwd", "carol", "--password-stdin");
         assertThat(passwd.exit()).as(passwd.err()).isZero();
