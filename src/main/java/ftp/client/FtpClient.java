@@ -434,7 +434,7 @@ final class FtpClient implements AutoCloseable {
         if (reply.code() == 421) {
             usable = false;
             control.close();
-            throw new IOException(reply.toString());
+            throw new ServerClosedException(reply);
         }
         return reply;
     }

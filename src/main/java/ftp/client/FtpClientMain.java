@@ -74,7 +74,7 @@ public final class FtpClientMain {
                 client = connector.open(user, password);
             } catch (FtpReplyException e) {
                 Arrays.fill(password, '\0');
-                terminal.err().println(messages.get("login.failed", e.reply().toString()));
+                terminal.err().println(messages.get("login.failed", ServerReplies.describe(e.reply(), messages)));
                 if (retry && attempt < LOGIN_ATTEMPTS && e.reply().code() == 530) {
                     continue;
                 }

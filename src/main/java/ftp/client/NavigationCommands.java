@@ -23,11 +23,15 @@ final class NavigationCommands {
         if (path.equals("~") || path.startsWith("~/")) {
             path = s.resolve(path);
         }
-        try (ListingPrinter printer = new ListingPrinter(s.terminal().out())) {
+        ListingPrinter printer = new ListingPrinter(s.terminal().out());
+        try (printer) {
             client.list(path, printer);
         } catch (FtpReplyException e) {
             s.refused("ls.failed", e, args.isEmpty() ? "." : args.get(0));
             return false;
+        }
+        if (printer.lines == 0) {
+            s.say("ls.empty", args.isEmpty() ? RemotePath.display(s.home(), s.cwd()) : args.get(0));
         }
         return true;
     }
@@ -61,6 +65,7 @@ final class NavigationCommands {
         private final PrintStream out;
         private final byte[] line = new byte[MAX_LINE];
         private int length;
+        private int lines;
 
         ListingPrinter(PrintStream out) {
             this.out = out;
@@ -89,6 +94,7 @@ final class NavigationCommands {
             int end = length > 0 && line[length - 1] == '\r' ? length - 1 : length;
             out.println(new String(line, 0, end, StandardCharsets.UTF_8));
             length = 0;
+            lines++;
         }
 
         @Override

@@ -74,10 +74,16 @@ final class RemoteFileCommands {
     }
 
     private static boolean removeFile(ShellSession s, List<String> args) throws IOException {
+        FtpClient client = s.remote();
+        String path = s.resolve(args.get(0));
         try {
-            s.remote().dele(s.resolve(args.get(0)));
+            client.dele(path);
         } catch (FtpReplyException e) {
-            s.refused("remove.failed", e, args.get(0));
+            if (e.reply().code() == 550 && isDirectory(s, client, path)) {
+                s.fail("remove.folder", args.get(0));
+            } else {
+                s.refused("remove.failed", e, args.get(0));
+            }
             return false;
         }
         s.say("remove.ok");
@@ -104,11 +110,15 @@ final class RemoteFileCommands {
             s.say("quota.report", SizeFormat.size(q.used()),
                     q.limit().isPresent() ? SizeFormat.size(q.limit().getAsLong()) : unlimited,
                     q.free().isPresent() ? SizeFormat.size(q.free().getAsLong()) : unlimited);
+            if (q.files().isPresent()) {
+                s.say("quota.files", q.files().getAsLong(),
+                        q.filesLimit().isPresent() ? Long.toString(q.filesLimit().getAsLong()) : unlimited);
+            }
             return true;
         } catch (FtpReplyException e) {
             OptionalLong free = client.available("");
             if (free.isPresent()) {
-                s.say("quota.free", SizeFormat.size(free.getAsLong()));
+                s.say("quota.free", s.space(free.getAsLong()));
                 return true;
             }
             s.refused("quota.unsupported", e);

@@ -121,9 +121,9 @@ final class Shell {
         } catch (IOException e) {
             if (session.connectionLost()) {
                 session.dropConnection();
-                session.fail("connection.lost", describe(e));
+                session.fail("connection.lost", describe(e, session.messages()));
             } else {
-                session.fail("local.error", describe(e));
+                session.fail("local.error", describe(e, session.messages()));
             }
             return false;
         } catch (IllegalArgumentException e) {
@@ -152,7 +152,7 @@ final class Shell {
         for (ShellCommand c : commands) {
             String usage = m.get("help." + c.name() + ".usage");
             String summary = m.get("help." + c.name() + ".text").lines().findFirst().orElse("");
-            out.println("  " + pad(usage, 38) + " " + summary);
+            out.println("  " + DisplayWidth.pad(usage, 38) + " " + summary);
         }
         return true;
     }
@@ -166,11 +166,10 @@ final class Shell {
         m.get("help." + command.name() + ".text").lines().forEach(l -> out.println("    " + l));
     }
 
-    private static String pad(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
-    }
-
-    private static String describe(IOException e) {
+    private static String describe(IOException e, Messages messages) {
+        if (e instanceof ServerClosedException closed) {
+            return ServerReplies.describe(closed.reply(), messages);
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }

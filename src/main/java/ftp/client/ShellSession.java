@@ -148,6 +148,11 @@ final class ShellSession implements AutoCloseable {
         return "[" + user + "@" + connector.host() + " " + RemotePath.display(home, cwd) + "]# ";
     }
 
+    /** Free space as the user reads it: a size, or "unlimited" for the largest number (AVBL without a quota). */
+    String space(long bytes) {
+        return bytes == Long.MAX_VALUE ? messages.get("quota.unlimited") : SizeFormat.size(bytes);
+    }
+
     void say(String key, Object... args) {
         terminal.out().println(messages.get(key, args));
     }
@@ -160,7 +165,7 @@ final class ShellSession implements AutoCloseable {
     /** A refusal: the message for {@code key} with the server's reply as its last argument. */
     void refused(String key, FtpReplyException e, Object... args) {
         Object[] all = Arrays.copyOf(args, args.length + 1);
-        all[args.length] = e.reply().toString();
+        all[args.length] = ServerReplies.describe(e.reply(), messages);
         fail(key, all);
     }
 

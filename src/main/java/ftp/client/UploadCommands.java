@@ -79,7 +79,7 @@ final class UploadCommands {
             s.fail("upload.nospace", SizeFormat.size(bytes), SizeFormat.size(available.getAsLong()));
             return false;
         }
-        s.say("upload.space.before", SizeFormat.size(available.getAsLong()));
+        s.say("upload.space.before", s.space(available.getAsLong()));
         return true;
     }
 
@@ -119,7 +119,7 @@ final class UploadCommands {
         }
         OptionalLong after = client.available(RemotePath.parent(remote));
         if (after.isPresent()) {
-            s.say("upload.space.after", SizeFormat.size(after.getAsLong()));
+            s.say("upload.space.after", s.space(after.getAsLong()));
         } else {
             s.say("upload.done");
         }

@@ -44,7 +44,7 @@ class ClientEndToEndTest {
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = TestServer.start(serverDir, "egon", "1G", "alex", "1M");
+        server = TestServer.start(serverDir, "egon", "1G", "alex", "1M", "shx", "none");
     }
 
     @AfterAll
@@ -221,6 +221,27 @@ class ClientEndToEndTest {
         assertThat(refused.err()).contains("THE CERTIFICATE OF " + endpoint + " HAS CHANGED").contains(other)
                 .contains(fingerprint).contains("Refusing to connect");
         assertThat(refused.out()).doesNotContain("authenticated");
+    }
+
+    @Test
+    void messagesSayWhatToDoInsteadOfStayingSilentOrQuotingTheProtocol() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Files.writeString(client.files().resolve("s.txt"), "s");
+        ClientRun.Result r = client.run("shx", String.join("\n", "mkdir empty", "ls empty", "remove empty",
+                "upload s.txt", "quota", "remove s.txt", "rmdir empty", ""));
+        assertThat(r.out()).contains("The folder empty is empty.")
+                .contains("Space available before the upload: unlimited!")
+                .contains("Space left after the upload: unlimited!").contains("limit: unlimited, free: unlimited");
+        assertThat(r.err()).contains("empty is a folder: remove it with rmdir").doesNotContain("RMD");
+    }
+
+    @Test
+    void serverRefusalsAreTranslatedWithTheirCodeInChinese() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port(), "locale=zh_CN");
+        ClientRun.Result r = client.run("egon", "cd /nope\n");
+        assertThat(r.err()).contains("切换目录 /nope 失败: 550 没有这个文件或目录。");
+        ClientRun.Result wrong = ClientRun.finish(client.start("egon", "pwd\n", Map.of("FTP_PASSWORD", "wrong")));
+        assertThat(wrong.err()).contains("登录失败: 530 用户名或密码错误。");
     }
 
     @Test

@@ -62,11 +62,27 @@ class ReplyParsingTest {
     @Test
     void siteQuotaGivesUsedLimitAndFree() {
         QuotaReport q = QuotaReport.parse(reply("211-Quota", " used: 100", " limit: 1000", " free: 900", "211 End"));
-        assertThat(q).isEqualTo(new QuotaReport(100, OptionalLong.of(1000), OptionalLong.of(900)));
+        assertThat(q).isEqualTo(new QuotaReport(100, OptionalLong.of(1000), OptionalLong.of(900), OptionalLong.empty(),
+                OptionalLong.empty()));
         QuotaReport unlimited = QuotaReport.parse(reply("213-Quota", "used: 5", "limit: none", "213 End"));
         assertThat(unlimited.limit()).isEmpty();
         assertThat(unlimited.free()).isEmpty();
         QuotaReport derived = QuotaReport.parse(reply("213 used: 5 limit: 20"));
         assertThat(derived.free()).hasValue(15);
+    }
+
+    @Test
+    void aFileCountInTheQuotaReplyIsReadAndNeverTakenForBytes() {
+        QuotaReport counted = QuotaReport.parse(reply("211-Quota", " used: 100", " limit: 1000", " free: 900",
+                " files used: 12", " files limit: 500", "211 End"));
+        assertThat(counted.used()).isEqualTo(100);
+        assertThat(counted.limit()).hasValue(1000);
+        assertThat(counted.files()).hasValue(12);
+        assertThat(counted.filesLimit()).hasValue(500);
+        assertThat(QuotaReport.parse(reply("211-Quota", "used: 7", "files: 3/none", "211 End")).filesLimit()).isEmpty();
+        QuotaReport oneLine = QuotaReport.parse(reply("213 used: 5 limit: 20 files: 3 of 10"));
+        assertThat(oneLine.used()).isEqualTo(5);
+        assertThat(oneLine.files()).hasValue(3);
+        assertThat(oneLine.filesLimit()).hasValue(10);
     }
 }

@@ -9,10 +9,13 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shell without a server: help, argument checks, local commands, exit codes. */
 class ShellTest {
@@ -72,6 +75,23 @@ class ShellTest {
         Shell shell = shell("", Locale.SIMPLIFIED_CHINESE);
         shell.execute("ls /?");
         assertThat(out()).contains("用法: ls [路径]").contains("只能查看到自己家目录的范围");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "zh-CN"})
+    void helpSummariesLineUpByDisplayWidthAndEndAsSentences(String language) throws Exception {
+        Locale locale = Locale.forLanguageTag(language);
+        Shell shell = shell("", locale);
+        assertThat(shell.execute("help")).isTrue();
+        Messages m = new Messages(locale);
+        List<String> rows = out().lines().filter(l -> l.startsWith("  ")).toList();
+        assertThat(rows).hasSizeGreaterThan(15);
+        for (String row : rows) {
+            String command = row.trim().split(" ")[0];
+            String summary = m.get("help." + command + ".text").lines().findFirst().orElseThrow();
+            assertThat(DisplayWidth.of(row.substring(0, row.lastIndexOf(summary)))).as(row).isEqualTo(41);
+            assertThat(summary).as(command).doesNotEndWith(",").doesNotEndWith("，");
+        }
     }
 
     @Test
