@@ -145,7 +145,7 @@ final class ShellSession implements AutoCloseable {
 
     /** {@code [user@host ~/sub]# } */
     String prompt() {
-        return "[" + user + "@" + connector.host() + " " + RemotePath.display(home, cwd) + "]# ";
+        return "[" + user + "@" + connector.shownHost() + " " + RemotePath.display(home, cwd) + "]# ";
     }
 
     /** Free space as the user reads it: a size, or "unlimited" for the largest number (AVBL without a quota). */

@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ftp.testing.Eventually;
 
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +20,7 @@ import java.nio.file.Path;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -95,6 +102,39 @@ class ClientEndToEndTest {
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out().split("MD5 verified", -1)).hasSize(5);
         assertThat(mismatch(client.files().resolve(name), client.files().resolve("back.bin"))).isEqualTo(-1);
+    }
+
+    @Test
+    void theClientConnectsBeforeAskingForTheUserAndPassword() throws Exception {
+        Path conf = Files.createDirectories(clientDir.resolve("conf"));
+        int closedPort;
+        try (ServerSocket nobody = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = nobody.getLocalPort();
+        }
+        BufferedReader typed = new BufferedReader(new StringReader("egon\n123\n"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Terminal terminal = new Terminal(null, typed, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        int exit = FtpClientMain.run(new String[] {"--conf", conf.toString(), "127.0.0.1",
+            Integer.toString(closedPort)}, Map.of(), terminal);
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Cannot connect to 127.0.0.1:" + closedPort);
+        assertThat(typed.readLine()).as("nothing was asked").isEqualTo("egon");
+    }
+
+    @Test
+    void thePromptNamesTheServersOwnMachineLocalhostAsTheSeedDoes() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        ClientSettings settings = ClientSettings.load(client.conf());
+        Messages messages = new Messages(Locale.ENGLISH);
+        Terminal terminal = new Terminal(null, new BufferedReader(new StringReader("")),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+        Connector connector = new Connector("127.0.0.1", server.port(), true, settings, messages, terminal, null);
+        try (ShellSession session = new ShellSession(messages, terminal, settings, connector, "egon",
+                "123".toCharArray(), connector.open("egon", "123".toCharArray()))) {
+            assertThat(session.prompt()).isEqualTo("[egon@localhost ~]# ");
+        }
     }
 
     @Test
