@@ -100,6 +100,7 @@ public final class FtpClientMain {
                 try (ShellSession session = new ShellSession(messages, terminal, settings, connector, user, password,
                         loggedIn)) {
                     Arrays.fill(password, '\0');
+                    session.announceLocalFolder();
                     Shell shell = new Shell(session);
                     shell.offerUnfinishedDownloads();
                     return shell.run(options.commands().orElse(null));

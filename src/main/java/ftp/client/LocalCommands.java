@@ -41,11 +41,13 @@ final class LocalCommands {
             return true;
         }
         if (!Files.isDirectory(dir)) {
-            s.fail("local.notfound", dir);
+            s.localNotFound(args.get(0), dir);
             return false;
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            entries.sorted().forEach(p -> out.println(line(p)));
+            // Hidden like ls hides them: among them the client's own records of unfinished transfers.
+            entries.filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                    .forEach(p -> out.println(line(p)));
         }
         return true;
     }

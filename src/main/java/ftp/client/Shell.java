@@ -154,6 +154,7 @@ final class Shell {
             String summary = m.get("help." + c.name() + ".text").lines().findFirst().orElse("");
             out.println("  " + DisplayWidth.pad(usage, 38) + " " + summary);
         }
+        out.println(m.get("local.folder", session.localDir()));
         return true;
     }
 

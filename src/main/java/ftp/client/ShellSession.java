@@ -1,6 +1,7 @@
 package ftp.client;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
@@ -132,6 +133,29 @@ final class ShellSession implements AutoCloseable {
 
     void localDir(Path dir) {
         localDir = dir;
+    }
+
+    /**
+     * The local folder, created if it does not exist yet (a fresh install has none), told to the user with how to
+     * change it.
+     */
+    void announceLocalFolder() throws IOException {
+        Files.createDirectories(downloadDir);
+        say("local.folder", localDir);
+    }
+
+    /**
+     * Says that {@code typed} names no local file, and, when a relative name is not in the local folder but in the
+     * directory {@code ftp} was started from, where it is and how to reach it.
+     */
+    void localNotFound(String typed, Path resolved) {
+        fail("local.notfound", resolved);
+        Path started = Path.of("").toAbsolutePath();
+        Path there = started.resolve(typed).normalize();
+        if (!Path.of(typed).isAbsolute() && !typed.startsWith("~") && !there.equals(resolved)
+                && Files.exists(there)) {
+            fail("local.notfound.started", typed, started, ShellWords.quote(there.toString()));
+        }
     }
 
     /** A local path typed by the user: {@code ~} is the user's home, relative paths start at the local dir. */

@@ -30,7 +30,7 @@ final class UploadCommands {
     private static boolean upload(ShellSession s, List<String> args) throws IOException {
         Path local = s.local(args.get(0));
         if (!Files.isRegularFile(local)) {
-            s.fail("local.notfound", local);
+            s.localNotFound(args.get(0), local);
             return false;
         }
         long size = Files.size(local);

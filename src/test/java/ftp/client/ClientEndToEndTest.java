@@ -276,6 +276,20 @@ class ClientEndToEndTest {
     }
 
     @Test
+    void theLocalFolderIsCreatedShownAndAFileBesideItIsPointedTo() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Files.delete(client.files());
+        Files.writeString(clientDir.resolve("five.bin"), "five");
+        ClientRun.Result r = client.run("egon", "lls\nupload five.bin\n");
+        assertThat(client.files()).isDirectory();
+        assertThat(r.out()).contains("Local folder: " + client.files() + " (change it with lcd)");
+        assertThat(r.err()).contains("No such local file or directory: " + client.files().resolve("five.bin"))
+                .contains("five.bin is in the folder ftp was started from, " + clientDir + ": give its full path ("
+                        + clientDir.resolve("five.bin") + "), or lcd there first.");
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
     void serverRefusalsAreTranslatedWithTheirCodeInChinese() throws Exception {
         ClientRun client = new ClientRun(clientDir, server.port(), "locale=zh_CN");
         ClientRun.Result r = client.run("egon", "cd /nope\n");

@@ -67,7 +67,7 @@ class ShellTest {
         assertThat(shell.execute("help")).isTrue();
         assertThat(out()).contains("ls [path]", "cd [path]", "mkdir path", "rmdir path", "remove path",
                 "upload local [remote]", "resume_upload", "download remote [local]", "resume_download", "quota",
-                "lcd", "lls", "lpwd", "quit");
+                "lcd", "lls", "lpwd", "quit").contains("Local folder: " + dir.resolve("files"));
     }
 
     @Test
