@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +20,14 @@ import java.util.function.LongConsumer;
  * The protocol client for one server connection: login, the commands the shell needs, and passive data transfers
  * (EPSV, falling back to PASV), in TLS when the control connection is ({@code PROT P}). Each method sends its
  * commands and reads their replies; a refusal is a {@link FtpReplyException} carrying the server's words, anything
- * else thrown means the connection is no longer usable ({@link #isUsable}). Main thread.
+ * else thrown means the connection is no longer usable ({@link #isUsable}), except a
+ * {@link TransferAbortedException}: the user stopped a transfer ({@link #abortTransfer}, the one method another
+ * thread may call), the server was told with ABOR and the session goes on. Main thread.
  */
 final class FtpClient implements AutoCloseable {
     private static final int BUFFER = 256 * 1024;
+    /** Replies read at most after an ABOR while waiting for the NOOP that marks the end of its answers. */
+    private static final int REPLIES_AFTER_ABORT = 8;
 
     private final ControlChannel control;
     private final ClientTls tls;
@@ -36,6 +41,10 @@ final class FtpClient implements AutoCloseable {
     private boolean usable = true;
     private String home = "/";
     private long lastReply = System.nanoTime();
+    /** Set by {@link #abortTransfer} (another thread); the copy loop stops at its next chunk. */
+    private volatile boolean abortRequested;
+    /** The data connection of the running transfer, for a second {@link #abortTransfer} to cut at once. */
+    private volatile Socket activeData;
 
     /** {@code tls} null for a plaintext session. */
     FtpClient(ControlChannel control, ClientTls tls, Duration timeout) {
@@ -234,6 +243,45 @@ final class FtpClient implements AutoCloseable {
         return UnfinishedUpload.parse(ok(call("SITE UPLOADS"), 2));
     }
 
+    /**
+     * The files and folders in {@code path} ({@code MLSD}); empty when the server has no machine listings
+     * ({@link #supports} {@code MLST} is false).
+     */
+    Optional<List<RemoteEntry>> entries(String path) throws IOException {
+        if (!supports("MLST")) {
+            return Optional.empty();
+        }
+        List<RemoteEntry> entries = new ArrayList<>();
+        try (ListingLines lines = new ListingLines(line -> RemoteEntry.parse(line).ifPresent(entries::add))) {
+            transfer("MLSD " + path, 0, socket -> copy(socket.in(), lines, 0, b -> { }));
+        }
+        return Optional.of(entries);
+    }
+
+    /**
+     * From any thread (the keyboard's Ctrl-C): stops the transfer in progress, which then throws
+     * {@link TransferAbortedException}. The copy stops at its next chunk; a second call also cuts the data
+     * connection, for a server that stopped sending. {@link #allowTransfers} clears it.
+     */
+    void abortTransfer() {
+        if (abortRequested) {
+            Socket data = activeData;
+            if (data != null) {
+                try {
+                    data.close();
+                } catch (IOException e) {
+                    // Closed already: the transfer stops either way.
+                }
+            }
+        }
+        abortRequested = true;
+    }
+
+    /** Forgets an earlier {@link #abortTransfer}: called before each command that may be interrupted. */
+    void allowTransfers() {
+        abortRequested = false;
+    }
+
     /** {@code LIST}: the server's listing text into {@code sink}. */
     void list(String path, OutputStream sink) throws IOException {
         transfer(path.isEmpty() ? "LIST" : "LIST " + path, 0, socket -> copy(socket.in(), sink, 0, b -> { }));
@@ -309,20 +357,30 @@ final class FtpClient implements AutoCloseable {
             throw e;
         }
         IOException failure = null;
+        activeData = socket;
         try {
             if (protectData) {
                 try (TlsDataSocket secure = new TlsDataSocket(socket, tls.dataEngine())) {
                     secure.handshake();
-                    work.run(new DataStreams(secure.input(), secure.output()));
+                    runTold(work, new DataStreams(secure.input(), secure.output()));
                 }
             } else {
                 try (socket) {
-                    work.run(new DataStreams(socket.getInputStream(), socket.getOutputStream()));
+                    runTold(work, new DataStreams(socket.getInputStream(), socket.getOutputStream()));
                 }
             }
         } catch (IOException e) {
             failure = e;
             socket.close();
+        } finally {
+            activeData = null;
+        }
+        if (abortRequested && failure != null) {
+            if (!(failure instanceof TransferAbortedException)) {
+                send("ABOR"); // the data connection was cut before the server was told
+            }
+            settleAfterAbort();
+            throw new TransferAbortedException();
         }
         if (started.isPreliminary()) {
             Reply done;
@@ -344,6 +402,37 @@ final class FtpClient implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Runs the transfer's work; when the user stops it, tells the server (ABOR) before the data connection closes,
+     * so that the server takes the end of the data for an abort, not for the end of the file.
+     */
+    private void runTold(DataWork work, DataStreams streams) throws IOException {
+        try {
+            if (abortRequested) {
+                throw new TransferAbortedException();
+            }
+            work.run(streams);
+        } catch (TransferAbortedException e) {
+            send("ABOR");
+            throw e;
+        }
+    }
+
+    /**
+     * After ABOR a server answers the transfer (226 or 426) and then the ABOR (225 or 226), or sometimes only one
+     * of them: a NOOP after it marks where the answers end, so the next command reads its own reply.
+     */
+    private void settleAfterAbort() throws IOException {
+        send("NOOP");
+        for (int i = 0; i < REPLIES_AFTER_ABORT; i++) {
+            if (read().code() == 200) {
+                return;
+            }
+        }
+        usable = false;
+        throw new ProtocolException("no end to the replies after ABOR");
     }
 
     private Socket openPassive() throws IOException {
@@ -378,14 +467,17 @@ final class FtpClient implements AutoCloseable {
     }
 
     /**
-     * Copies until the end of {@code in}, reporting the running total. {@code localSide} 0: the sink is local,
-     * 1: the source is; a failure on that side becomes a {@link LocalFailure}.
+     * Copies until the end of {@code in}, reporting the running total, or until the user stops the transfer.
+     * {@code localSide} 0: the sink is local, 1: the source is; a failure on that side becomes a
+     * {@link LocalFailure}.
      */
-    private static long copy(InputStream in, OutputStream out, int localSide, LongConsumer progress)
-            throws IOException {
+    private long copy(InputStream in, OutputStream out, int localSide, LongConsumer progress) throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         while (true) {
+            if (abortRequested) {
+                throw new TransferAbortedException();
+            }
             int n;
             try {
                 n = in.read(buffer);
@@ -412,13 +504,17 @@ final class FtpClient implements AutoCloseable {
     }
 
     private Reply call(String line) throws IOException {
+        send(line);
+        return read();
+    }
+
+    private void send(String line) throws IOException {
         try {
             control.send(line);
         } catch (IOException e) {
             usable = false;
             throw e;
         }
-        return read();
     }
 
     /** The next reply; {@code 421} (the server is closing the connection, e.g. after an idle timeout) ends it. */

@@ -102,7 +102,7 @@ public final class FtpClientMain {
                     Arrays.fill(password, '\0');
                     session.announceLocalFolder();
                     Shell shell = new Shell(session);
-                    shell.offerUnfinishedDownloads();
+                    shell.offerUnfinishedTransfers();
                     return shell.run(options.commands().orElse(null));
                 }
             }

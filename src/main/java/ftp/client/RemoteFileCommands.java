@@ -29,7 +29,7 @@ final class RemoteFileCommands {
             s.say("mkdir.ok");
             return true;
         } catch (FtpReplyException first) {
-            if (isDirectory(s, client, path)) {
+            if (s.isRemoteDirectory(client, path)) {
                 s.say("mkdir.exists", RemotePath.display(s.home(), path));
                 return true;
             }
@@ -37,7 +37,7 @@ final class RemoteFileCommands {
             for (String part : path.substring(1).split("/")) {
                 prefix.append('/').append(part);
                 String dir = prefix.toString();
-                if (!isDirectory(s, client, dir)) {
+                if (!s.isRemoteDirectory(client, dir)) {
                     try {
                         client.mkd(dir);
                     } catch (FtpReplyException e) {
@@ -49,17 +49,6 @@ final class RemoteFileCommands {
             s.say("mkdir.ok");
             return true;
         }
-    }
-
-    /** Whether {@code path} is a directory we may enter (CWD there and back). */
-    private static boolean isDirectory(ShellSession s, FtpClient client, String path) throws IOException {
-        try {
-            client.cwd(path);
-        } catch (FtpReplyException e) {
-            return false;
-        }
-        client.cwd(s.cwd());
-        return true;
     }
 
     private static boolean removeDirectory(ShellSession s, List<String> args) throws IOException {
@@ -79,7 +68,7 @@ final class RemoteFileCommands {
         try {
             client.dele(path);
         } catch (FtpReplyException e) {
-            if (e.reply().code() == 550 && isDirectory(s, client, path)) {
+            if (e.reply().code() == 550 && s.isRemoteDirectory(client, path)) {
                 s.fail("remove.folder", args.get(0));
             } else {
                 s.refused("remove.failed", e, args.get(0));

@@ -93,16 +93,28 @@ final class Shell {
             printHelp(command, session.terminal().out());
             return true;
         }
-        if (args.size() < command.minArgs() || args.size() > command.maxArgs()) {
+        List<String> operands = args;
+        if (!command.flags().isEmpty()) {
+            Flags flags = Flags.of(args);
+            for (char flag : flags.set()) {
+                if (command.flags().indexOf(flag) < 0) {
+                    session.fail("unknown.flag", command.name(), "-" + flag);
+                    session.fail("usage", session.messages().get("help." + command.name() + ".usage"));
+                    return false;
+                }
+            }
+            operands = flags.operands();
+        }
+        if (operands.size() < command.minArgs() || operands.size() > command.maxArgs()) {
             session.fail("usage", session.messages().get("help." + command.name() + ".usage"));
             return false;
         }
         return perform(command.action(), List.copyOf(args));
     }
 
-    /** At login: the unfinished downloads, offered for resuming; counts as a command for the exit code. */
-    boolean offerUnfinishedDownloads() {
-        boolean ok = perform((s, args) -> DownloadCommands.offerAtLogin(s), List.of());
+    /** At login: the unfinished transfers, offered for resuming; counts as a command for the exit code. */
+    boolean offerUnfinishedTransfers() {
+        boolean ok = perform((s, args) -> UnfinishedTransfers.offerAtLogin(s), List.of());
         anyFailed |= !ok;
         return ok;
     }

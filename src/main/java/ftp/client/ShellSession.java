@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * What the shell's commands act on: the connection (reopened and logged in again after it was lost), the remote
- * home and working directory, the local directory, the download journal, and the user's terminal and language.
+ * home and working directory, the local folder, the records of unfinished downloads and uploads, and the user's
+ * terminal and language.
  * Normal output goes to standard output, failures to standard error. Main thread.
  */
 final class ShellSession implements AutoCloseable {
@@ -16,7 +18,9 @@ final class ShellSession implements AutoCloseable {
 
     private final Messages messages;
     private final Terminal terminal;
-    private final DownloadJournal journal;
+    private final DownloadJournal downloads;
+    private final UploadJournal uploads;
+    private final ClientSettings settings;
     private final Path downloadDir;
     private final Connector connector;
     private final String user;
@@ -32,7 +36,9 @@ final class ShellSession implements AutoCloseable {
         this.messages = messages;
         this.terminal = terminal;
         this.downloadDir = settings.downloadDir();
-        this.journal = new DownloadJournal(downloadDir);
+        this.downloads = new DownloadJournal(downloadDir);
+        this.uploads = new UploadJournal(downloadDir);
+        this.settings = settings;
         this.connector = connector;
         this.user = user;
         this.password = password.clone();
@@ -50,8 +56,25 @@ final class ShellSession implements AutoCloseable {
         return terminal;
     }
 
-    DownloadJournal journal() {
-        return journal;
+    DownloadJournal downloads() {
+        return downloads;
+    }
+
+    UploadJournal uploads() {
+        return uploads;
+    }
+
+    ClientSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Lets Ctrl-C stop the transfers {@code client} runs until the result is closed (on a terminal; elsewhere
+     * Ctrl-C ends the client as usual).
+     */
+    Terminal.Watch interruptible(FtpClient client) {
+        client.allowTransfers();
+        return terminal.onInterrupt(client::abortTransfer);
     }
 
     String user() {
@@ -198,8 +221,29 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** A line from the user (a choice in a list); null at the end of input. */
-    String ask(String key) throws IOException {
-        return terminal.readLine(messages.get(key));
+    String ask(String key, Object... args) throws IOException {
+        return terminal.readLine(messages.get(key, args));
+    }
+
+    /** A yes-or-no question, yes unless the user answers no ({@code n}, {@code no}, {@code 否}). */
+    boolean confirm(String key, Object... args) throws IOException {
+        String answer = ask(key, args);
+        if (answer == null) {
+            return false;
+        }
+        String a = answer.trim().toLowerCase(Locale.ROOT);
+        return !(a.equals("n") || a.equals("no") || a.equals("否"));
+    }
+
+    /** Whether {@code path} is a remote folder we may enter (CWD there and back). */
+    boolean isRemoteDirectory(FtpClient client, String path) throws IOException {
+        try {
+            client.cwd(path);
+        } catch (FtpReplyException e) {
+            return false;
+        }
+        client.cwd(cwd);
+        return true;
     }
 
     @Override

@@ -38,6 +38,11 @@ final class SizeFormat {
         return String.format(Locale.ROOT, "%.1f %s", v, suffix);
     }
 
+    /** How far {@code done} of {@code total} is, in whole percent rounded down: {@code 38%}. */
+    static String percent(long done, long total) {
+        return total <= 0 ? "100%" : (done * 100 / total) + "%";
+    }
+
     /** {@code mm:ss}, or {@code h:mm:ss} from an hour on. */
     static String duration(long seconds) {
         long s = Math.max(0, seconds);

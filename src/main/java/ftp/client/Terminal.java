@@ -86,6 +86,17 @@ final class Terminal {
         return line == null ? null : line.toCharArray();
     }
 
+    /** What {@link #onInterrupt} returns: closing it stops the watching. */
+    interface Watch extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /** Until the result is closed, Ctrl-C typed on the terminal runs {@code action} (another thread). */
+    Watch onInterrupt(Runnable action) {
+        return () -> { };
+    }
+
     /** Columns for a progress line: {@code COLUMNS}, else what {@code stty} says of the terminal, else 80. */
     int width() {
         String columns = env.get("COLUMNS");

@@ -2,8 +2,6 @@ package ftp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ftp.testing.Eventually;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -24,13 +23,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -39,27 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * required: every command, MD5 both ways, the quota refusal, interrupted transfers resumed to identical files, the
  * unfinished-download list at login, the certificate pin, Chinese messages, and the progress bar on a terminal.
  */
-class ClientEndToEndTest {
+class ClientEndToEndTest extends AgainstServer {
     private static final int MB = 1 << 20;
-
-    @TempDir
-    static Path serverDir;
-    private static TestServer server;
-
-    @TempDir
-    Path clientDir;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestServer.start(serverDir, "egon", "1G", "alex", "1M", "shx", "none");
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void everyCommandWorksAgainstTheServer() throws Exception {
@@ -97,7 +73,7 @@ class ClientEndToEndTest {
         write(client.files().resolve(protocol + ".bin"), 100_000, 8);
         String name = protocol + ".bin";
         ClientRun.Result r = client.run("egon", "", "-c", String.join("; ", "ls", "upload " + name, "ls", "ls",
-                "download " + name + " back.bin", "upload " + name, "ls", "download " + name + " back.bin",
+                "download " + name + " back.bin", "upload " + name, "ls", "download -f " + name + " back.bin",
                 "remove " + name, "ls"));
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out().split("MD5 verified", -1)).hasSize(5);
@@ -183,23 +159,27 @@ class ClientEndToEndTest {
         long size = 48L * MB;
         write(local, size, 3);
         Path remote = server.home("egon").resolve("up.bin");
-        interruptWhen(client.start("egon", "upload up.bin\n"), () -> sizeOf(remote), 5 * MB, "/up.bin");
-        long partial = sizeOf(remote);
+        ClientRun.killMidTransfer(server, client.start("egon", "upload up.bin\n"), () -> ClientRun.sizeOf(remote), 5 * MB, "/up.bin");
+        long partial = ClientRun.sizeOf(remote);
         assertThat(partial).isBetween(1L, size - 1);
 
-        try (RandomAccessFile changed = new RandomAccessFile(local.toFile(), "rw")) {
-            changed.write(0xff ^ firstByte(local));
-            ClientRun.Result refused = client.run("egon", "resume_upload up.bin\n");
-            assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
-            assertThat(refused.err()).contains("does not start with the");
-            changed.seek(0);
-            changed.write(0xff ^ firstByte(local));
-        }
+        flipFirstByte(remote);
+        ClientRun.Result corrupted = client.run("egon", "resume_upload up.bin\n");
+        assertThat(corrupted.exit()).as(corrupted.all()).isEqualTo(1);
+        assertThat(corrupted.err()).contains("does not start with the").contains("upload -f ");
+        flipFirstByte(remote);
+
+        FileTime recorded = Files.getLastModifiedTime(local);
+        Files.setLastModifiedTime(local, FileTime.fromMillis(recorded.toMillis() + 60_000));
+        ClientRun.Result touched = client.run("egon", "resume_upload up.bin\n");
+        assertThat(touched.exit()).as(touched.all()).isEqualTo(1);
+        assertThat(touched.err()).contains(local + " changed since the upload started");
+        Files.setLastModifiedTime(local, recorded);
 
         ClientRun.Result r = client.run("egon", "resume_upload\nresume_upload\n");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("1) ~/up.bin").contains("Resuming ~/up.bin from ").contains("MD5 verified")
-                .contains("No unfinished uploads.");
+        assertThat(r.out()).contains("1) ~/up.bin ").contains(" <- " + local).contains("Resuming ~/up.bin from ")
+                .contains("MD5 verified").contains("No unfinished uploads.");
         assertThat(mismatch(local, remote)).isEqualTo(-1);
     }
 
@@ -209,12 +189,12 @@ class ClientEndToEndTest {
         Path remote = server.home("egon").resolve("down.bin");
         write(remote, 48L * MB, 4);
         Path journal = client.files().resolve(".download");
-        interruptWhen(client.start("egon", "download down.bin\n"), () -> partSize(journal), 5 * MB, "/down.bin");
-        assertThat(partSize(journal)).isBetween(1L, 48L * MB - 1);
+        ClientRun.killMidTransfer(server, client.start("egon", "download down.bin\n"), () -> ClientRun.partSize(journal), 5 * MB, "/down.bin");
+        assertThat(ClientRun.partSize(journal)).isBetween(1L, 48L * MB - 1);
 
         ClientRun.Result r = client.run("egon", "resume_download 1\nresume_download\n");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("Unfinished downloads:\n1) ~/down.bin").contains("resume_download NUMBER")
+        assertThat(r.out()).contains("Unfinished transfers:\n1) download  ~/down.bin").contains("resume_download NAME")
                 .contains("Resuming ~/down.bin from ").contains("MD5 verified").contains("No unfinished downloads.");
         assertThat(mismatch(remote, client.files().resolve("down.bin"))).isEqualTo(-1);
         try (Stream<Path> left = Files.list(journal)) {
@@ -343,45 +323,13 @@ class ClientEndToEndTest {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /**
-     * Kills the client once {@code progress} passes {@code threshold} bytes: a connection cut mid-transfer of
-     * {@code path}. Returns once the server has seen the cut and ended the transfer.
-     */
-    private static void interruptWhen(Process client, LongSupplier progress, long threshold, String path)
-            throws Exception {
-        long logged = server.transfersLogged(path);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (progress.getAsLong() < threshold && client.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        client.destroyForcibly();
-        client.waitFor(10, TimeUnit.SECONDS);
-        // An upload is recorded as unfinished before the transfer is logged.
-        assertThat(Eventually.holds(() -> server.transfersLogged(path) > logged)).as("%s logged", path).isTrue();
-    }
 
-    private static long sizeOf(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static long partSize(Path journal) {
-        if (!Files.isDirectory(journal)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(journal)) {
-            return files.filter(f -> f.toString().endsWith(".part")).mapToLong(ClientEndToEndTest::sizeOf).sum();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static int firstByte(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            return in.read();
+    /** Flips the bits of the first byte, as damage would. */
+    private static void flipFirstByte(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            int first = f.read();
+            f.seek(0);
+            f.write(0xff ^ first);
         }
     }
 

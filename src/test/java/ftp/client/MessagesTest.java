@@ -85,7 +85,7 @@ class MessagesTest {
     @Test
     void argumentsAreFilledInWithoutRegrouping() {
         Messages en = new Messages(Locale.ENGLISH);
-        assertThat(en.get("resume_upload.item", 12345, "/a", "1.00 KiB", "?"))
+        assertThat(en.get("resume_upload.item", 12345, en.get("resume_upload.describe.unknown", "/a", "1.00 KiB", "?")))
                 .isEqualTo("12345) /a  1.00 KiB received of ?");
     }
 

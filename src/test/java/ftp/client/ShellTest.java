@@ -66,7 +66,7 @@ class ShellTest {
         Shell shell = shell("", Locale.ENGLISH);
         assertThat(shell.execute("help")).isTrue();
         assertThat(out()).contains("ls [path]", "cd [path]", "mkdir path", "rmdir path", "remove path",
-                "upload local [remote]", "resume_upload", "download remote [local]", "resume_download", "quota",
+                "upload [-f] [-r] local [remote]", "resume_upload", "download [-f] [-r] remote [local]", "mput", "mget", "resume_download", "quota",
                 "lcd", "lls", "lpwd", "quit").contains("Local folder: " + dir.resolve("files"));
     }
 
