@@ -24,9 +24,11 @@ import java.util.Properties;
  * @param protocols   {@code tls.protocols}: e.g. {@code TLSv1.3,TLSv1.2}; empty for the JDK's defaults
  * @param timeout     {@code timeout}: seconds to wait for the server before giving up
  * @param existing    {@code download.existing}: what a download does when its local file exists
+ * @param history     {@code history.file}: the command lines typed at the prompt, for Up and Down
+ * @param historySize {@code history.size}: how many of them are kept
  */
 record ClientSettings(String host, int port, Path downloadDir, boolean tls, String locale, Path knownHosts,
-                      List<String> protocols, Duration timeout, Existing existing) {
+                      List<String> protocols, Duration timeout, Existing existing, Path history, int historySize) {
     static final String FILE = "ftp.properties";
 
     /** What a download does when the local file already exists (unless {@code -f} says overwrite it). */
@@ -60,7 +62,9 @@ record ClientSettings(String host, int port, Path downloadDir, boolean tls, Stri
                 protocols.isEmpty() ? List.of()
                         : Arrays.stream(protocols.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList(),
                 Duration.ofSeconds(number(p, "timeout", 60, 1, 86_400)),
-                existing(value(p, "download.existing", "refuse")));
+                existing(value(p, "download.existing", "refuse")),
+                base.resolve(value(p, "history.file", "conf/history")).normalize(),
+                number(p, "history.size", 1000, 0, 100_000));
     }
 
     private static String value(Properties p, String key, String fallback) {

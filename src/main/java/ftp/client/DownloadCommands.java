@@ -17,9 +17,9 @@ final class DownloadCommands {
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("download", List.of("get"), "fr", 1, 2, DownloadCommands::download),
-                new ShellCommand("resume_download", List.of("reget"), 0, 1, DownloadCommands::resume),
-                new ShellCommand("mget", List.of(), "f", 1, Integer.MAX_VALUE,
+                new ShellCommand("download", List.of("get"), "fr", "rl", 1, 2, DownloadCommands::download),
+                new ShellCommand("resume_download", List.of("reget"), "", "r", 0, 1, DownloadCommands::resume),
+                new ShellCommand("mget", List.of(), "f", "r", 1, Integer.MAX_VALUE,
                         (s, args) -> BatchTransfer.mget(s, Flags.of(args).operands(), Flags.of(args).has('f'))));
     }
 

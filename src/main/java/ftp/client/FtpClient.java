@@ -45,6 +45,8 @@ final class FtpClient implements AutoCloseable {
     private volatile boolean abortRequested;
     /** The data connection of the running transfer, for a second {@link #abortTransfer} to cut at once. */
     private volatile Socket activeData;
+    /** The server took the size of the next upload (ALLO), so it keeps a shorter one as unfinished. */
+    private boolean announced;
 
     /** {@code tls} null for a plaintext session. */
     FtpClient(ControlChannel control, ClientTls tls, Duration timeout) {
@@ -228,6 +230,7 @@ final class FtpClient implements AutoCloseable {
         if (!reply.isCompletion() && !isUnknownCommand(reply)) {
             throw new FtpReplyException(reply);
         }
+        announced = reply.isCompletion();
     }
 
     QuotaReport quota() throws IOException {
@@ -253,7 +256,7 @@ final class FtpClient implements AutoCloseable {
         }
         List<RemoteEntry> entries = new ArrayList<>();
         try (ListingLines lines = new ListingLines(line -> RemoteEntry.parse(line).ifPresent(entries::add))) {
-            transfer("MLSD " + path, 0, socket -> copy(socket.in(), lines, 0, b -> { }));
+            transfer("MLSD " + path, 0, false, socket -> copy(socket.in(), lines, 0, b -> { }));
         }
         return Optional.of(entries);
     }
@@ -284,20 +287,20 @@ final class FtpClient implements AutoCloseable {
 
     /** {@code LIST}: the server's listing text into {@code sink}. */
     void list(String path, OutputStream sink) throws IOException {
-        transfer(path.isEmpty() ? "LIST" : "LIST " + path, 0, socket -> copy(socket.in(), sink, 0, b -> { }));
+        transfer(path.isEmpty() ? "LIST" : "LIST " + path, 0, false, socket -> copy(socket.in(), sink, 0, b -> { }));
     }
 
     /** {@code REST offset} when not 0, then {@code RETR}; returns the bytes received. */
     long retrieve(String path, long offset, OutputStream sink, LongConsumer progress) throws IOException {
         long[] got = new long[1];
-        transfer("RETR " + path, offset, socket -> got[0] = copy(socket.in(), sink, 0, progress));
+        transfer("RETR " + path, offset, false, socket -> got[0] = copy(socket.in(), sink, 0, progress));
         return got[0];
     }
 
     /** {@code REST offset} when not 0, then {@code STOR}; returns the bytes sent. */
     long store(String path, long offset, InputStream source, LongConsumer progress) throws IOException {
         long[] sent = new long[1];
-        transfer("STOR " + path, offset, socket -> sent[0] = copy(source, socket.out(), 1, progress));
+        transfer("STOR " + path, offset, true, socket -> sent[0] = copy(source, socket.out(), 1, progress));
         return sent[0];
     }
 
@@ -339,9 +342,19 @@ final class FtpClient implements AutoCloseable {
     /**
      * Opens a passive data connection, sends the command, runs {@code work} over the (maybe TLS) data streams,
      * closes the data connection and reads the final reply. When the data connection fails, the server's final
-     * reply, if negative, says why better than the socket error does.
+     * reply, if negative, says why better than the socket error does. {@code sending}: the data goes to the
+     * server.
      */
-    private void transfer(String command, long restartAt, DataWork work) throws IOException {
+    private void transfer(String command, long restartAt, boolean sending, DataWork work) throws IOException {
+        try {
+            transferOnce(command, restartAt, sending, work);
+        } finally {
+            announced = false;
+            abortRequested = false; // a Ctrl-C stops one transfer (or the one about to start), never a later one
+        }
+    }
+
+    private void transferOnce(String command, long restartAt, boolean sending, DataWork work) throws IOException {
         Socket socket = openPassive();
         Reply started;
         try {
@@ -362,11 +375,11 @@ final class FtpClient implements AutoCloseable {
             if (protectData) {
                 try (TlsDataSocket secure = new TlsDataSocket(socket, tls.dataEngine())) {
                     secure.handshake();
-                    runTold(work, new DataStreams(secure.input(), secure.output()));
+                    runTold(work, new DataStreams(secure.input(), secure.output()), sending);
                 }
             } else {
                 try (socket) {
-                    runTold(work, new DataStreams(socket.getInputStream(), socket.getOutputStream()));
+                    runTold(work, new DataStreams(socket.getInputStream(), socket.getOutputStream()), sending);
                 }
             }
         } catch (IOException e) {
@@ -405,17 +418,21 @@ final class FtpClient implements AutoCloseable {
     }
 
     /**
-     * Runs the transfer's work; when the user stops it, tells the server (ABOR) before the data connection closes,
-     * so that the server takes the end of the data for an abort, not for the end of the file.
+     * Runs the transfer's work. When the user stops it, the server must not take the end of the data for the end
+     * of the file: an upload whose size the server took (ALLO) just ends early, cleanly, and the server keeps it as
+     * unfinished (and, under TLS, sends the ticket the next data connection resumes with, which an ABOR's reset
+     * would lose); anything else is stopped with ABOR before the data connection closes.
      */
-    private void runTold(DataWork work, DataStreams streams) throws IOException {
+    private void runTold(DataWork work, DataStreams streams, boolean sending) throws IOException {
         try {
             if (abortRequested) {
                 throw new TransferAbortedException();
             }
             work.run(streams);
         } catch (TransferAbortedException e) {
-            send("ABOR");
+            if (!(sending && announced)) {
+                send("ABOR");
+            }
             throw e;
         }
     }

@@ -17,7 +17,10 @@ public final class FtpClientMain {
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        System.exit(run(args, env, Terminal.system(env)));
+        Terminal terminal = Terminal.system(env);
+        int exit = run(args, env, terminal);
+        terminal.restore();
+        System.exit(exit);
     }
 
     static int run(String[] args, Map<String, String> env, Terminal terminal) {

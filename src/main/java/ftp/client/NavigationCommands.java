@@ -10,9 +10,9 @@ final class NavigationCommands {
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("ls", List.of("dir"), 0, 1, NavigationCommands::list),
-                new ShellCommand("cd", 0, 1, NavigationCommands::changeDirectory),
-                new ShellCommand("pwd", 0, 0, NavigationCommands::printDirectory));
+                new ShellCommand("ls", List.of("dir"), "", "r", 0, 1, NavigationCommands::list),
+                new ShellCommand("cd", "r", 0, 1, NavigationCommands::changeDirectory),
+                new ShellCommand("pwd", "", 0, 0, NavigationCommands::printDirectory));
     }
 
     private static boolean list(ShellSession s, List<String> args) throws IOException {

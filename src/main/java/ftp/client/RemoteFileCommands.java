@@ -13,11 +13,11 @@ final class RemoteFileCommands {
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("mkdir", 1, 1, RemoteFileCommands::makeDirectory),
-                new ShellCommand("rmdir", 1, 1, RemoteFileCommands::removeDirectory),
-                new ShellCommand("remove", List.of("rm", "delete"), 1, 1, RemoteFileCommands::removeFile),
-                new ShellCommand("rename", List.of("mv"), 2, 2, RemoteFileCommands::rename),
-                new ShellCommand("quota", 0, 0, RemoteFileCommands::quota));
+                new ShellCommand("mkdir", "r", 1, 1, RemoteFileCommands::makeDirectory),
+                new ShellCommand("rmdir", "r", 1, 1, RemoteFileCommands::removeDirectory),
+                new ShellCommand("remove", List.of("rm", "delete"), "", "r", 1, 1, RemoteFileCommands::removeFile),
+                new ShellCommand("rename", List.of("mv"), "", "r", 2, 2, RemoteFileCommands::rename),
+                new ShellCommand("quota", "", 0, 0, RemoteFileCommands::quota));
     }
 
     /** Like {@code mkdir -p}: an existing directory is fine, missing parents are made first. */

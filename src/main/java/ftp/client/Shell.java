@@ -19,19 +19,21 @@ final class Shell {
     private final ShellSession session;
     private final Map<String, ShellCommand> byName = new LinkedHashMap<>();
     private final List<ShellCommand> commands = new ArrayList<>();
+    private final History history;
+    private final ShellCompletion completion;
     private boolean quit;
     private boolean anyFailed;
 
     Shell(ShellSession session) {
         this.session = session;
         List<ShellCommand> all = new ArrayList<>();
-        all.add(new ShellCommand("help", List.of("?"), 0, 1, (s, args) -> help(args)));
+        all.add(new ShellCommand("help", List.of("?"), "", "c", 0, 1, (s, args) -> help(args)));
         all.addAll(NavigationCommands.all());
         all.addAll(RemoteFileCommands.all());
         all.addAll(UploadCommands.all());
         all.addAll(DownloadCommands.all());
         all.addAll(LocalCommands.all());
-        all.add(new ShellCommand("quit", List.of("exit", "bye"), 0, 0, (s, args) -> {
+        all.add(new ShellCommand("quit", List.of("exit", "bye"), "", "", 0, 0, (s, args) -> {
             quit = true;
             return true;
         }));
@@ -40,6 +42,9 @@ final class Shell {
             byName.put(c.name(), c);
             c.aliases().forEach(a -> byName.put(a, c));
         }
+        ClientSettings settings = session.settings();
+        history = new History(settings.historySize() > 0 ? settings.history() : null, settings.historySize());
+        completion = new ShellCompletion(session, byName);
     }
 
     /** Runs the {@code -c} script's commands, or else every line of input; returns the exit code. */
@@ -53,14 +58,14 @@ final class Shell {
             }
         } else {
             while (!quit) {
-                String line = session.terminal().readLine(session.prompt());
+                String line = session.terminal().readCommand(session.prompt(), history, completion);
                 if (line == null) {
-                    if (session.terminal().interactive()) {
-                        session.terminal().out().println();
-                    }
                     break;
                 }
                 execute(line);
+            }
+            if (session.terminal().interactive()) {
+                session.say("goodbye");
             }
         }
         return anyFailed ? 1 : 0;
@@ -78,6 +83,9 @@ final class Shell {
     }
 
     private boolean dispatch(String line) {
+        if (line.strip().startsWith("!")) {
+            return perform((s, args) -> LocalCommands.runShell(s, line.strip().substring(1).strip()), List.of());
+        }
         List<String> words = ShellWords.split(line);
         if (words.isEmpty() || words.get(0).startsWith("#")) {
             return true;
@@ -166,6 +174,7 @@ final class Shell {
             String summary = m.get("help." + c.name() + ".text").lines().findFirst().orElse("");
             out.println("  " + DisplayWidth.pad(usage, 38) + " " + summary);
         }
+        out.println("  " + DisplayWidth.pad(m.get("help.shell.usage"), 38) + " " + m.get("help.shell.text"));
         out.println(m.get("local.folder", session.localDir()));
         return true;
     }

@@ -17,9 +17,9 @@ final class UploadCommands {
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("upload", List.of("put"), "fr", 1, 2, UploadCommands::upload),
-                new ShellCommand("resume_upload", List.of("reput"), 0, 2, UploadCommands::resume),
-                new ShellCommand("mput", List.of(), "f", 1, Integer.MAX_VALUE,
+                new ShellCommand("upload", List.of("put"), "fr", "lr", 1, 2, UploadCommands::upload),
+                new ShellCommand("resume_upload", List.of("reput"), "", "rl", 0, 2, UploadCommands::resume),
+                new ShellCommand("mput", List.of(), "f", "l", 1, Integer.MAX_VALUE,
                         (s, args) -> BatchTransfer.mput(s, Flags.of(args).operands(), Flags.of(args).has('f'))));
     }
 

@@ -87,7 +87,8 @@ class ShellTest {
         List<String> rows = out().lines().filter(l -> l.startsWith("  ")).toList();
         assertThat(rows).hasSizeGreaterThan(15);
         for (String row : rows) {
-            String command = row.trim().split(" ")[0];
+            String word = row.trim().split(" ")[0];
+            String command = word.startsWith("!") ? "shell" : word;
             String summary = m.get("help." + command + ".text").lines().findFirst().orElseThrow();
             assertThat(DisplayWidth.of(row.substring(0, row.lastIndexOf(summary)))).as(row).isEqualTo(41);
             assertThat(summary).as(command).doesNotEndWith(",").doesNotEndWith("，");
