@@ -78,10 +78,9 @@ final class TransferProgress {
         }
     }
 
-    /** Batch: the last line of the bar, full when every file completed. */
+    /** Batch: the last line of the bar, full when every file completed (and then without a file's name). */
     void finish(boolean complete) {
         if (batch != null) {
-            batch.label("");
             if (complete) {
                 batch.finish();
             } else {

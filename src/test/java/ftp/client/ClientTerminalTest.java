@@ -94,6 +94,33 @@ class ClientTerminalTest extends AgainstServer {
     }
 
     @Test
+    void ctrlCStopsAFolderUploadAndTheSameCommandGoesOnWhereItStopped() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Path tree = client.files().resolve("tty-tree");
+        ClientEndToEndTest.write(tree.resolve("1-small.bin"), 100_000, 43);
+        ClientEndToEndTest.write(tree.resolve("2-big.bin"), 96L * MB, 44);
+        ClientEndToEndTest.write(tree.resolve("3-after.bin"), 100_000, 45);
+        Path big = server.home("egon").resolve("tty-tree/2-big.bin");
+        try (PseudoTerminal tty = loggedIn(client)) {
+            tty.type("upload -r tty-tree\r");
+            assertThat(Eventually.holds(() -> ClientRun.sizeOf(big) > 4 * MB)).isTrue();
+            tty.type(CTRL_C);
+            assertThat(tty.waitFor("this one resumes.")).containsPattern(
+                    "Interrupted at \\d{1,2}% of ~/tty-tree/2-big.bin \\(file 2 of 3\\)\\. Run upload -r tty-tree again");
+            assertThat(server.home("egon").resolve("tty-tree/3-after.bin")).doesNotExist();
+            tty.waitFor(PROMPT);
+            tty.type("upload -r tty-tree\r");
+            tty.waitFor("2 sent, 1 already there, 0 failed");
+            tty.waitFor(PROMPT);
+            tty.type("quit\r");
+            tty.exit();
+        }
+        for (String name : List.of("1-small.bin", "2-big.bin", "3-after.bin")) {
+            assertThat(Files.mismatch(tree.resolve(name), server.home("egon").resolve("tty-tree/" + name))).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void theLineEditorsKeysHistoryAndTabDoWhatAShellsDo() throws Exception {
         ClientRun client = new ClientRun(clientDir, server.port());
         Files.writeString(server.home("egon").resolve("tab-remote-file.txt"), "remote");
