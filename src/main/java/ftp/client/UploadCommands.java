@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * {@code upload}, {@code resume_upload} and {@code mput}. A plain upload to a remote file whose earlier upload was
@@ -90,17 +89,6 @@ final class UploadCommands {
     private static boolean resume(ShellSession s, List<String> args) throws IOException {
         FtpClient client = s.remote();
         List<PendingUpload> pending = PendingUpload.list(s, client);
-        if (pending.isEmpty() && !args.isEmpty()) {
-            // A server that does not list unfinished uploads: the remote file's size is where to go on from.
-            String path = s.resolve(args.get(0));
-            try {
-                pending = List.of(new PendingUpload(path, client.size(path), OptionalLong.empty(),
-                        Optional.empty()));
-            } catch (FtpReplyException missing) {
-                s.refused("resume_upload.nomatch", missing, args.get(0));
-                return false;
-            }
-        }
         if (pending.isEmpty()) {
             s.say("resume_upload.none");
             return args.isEmpty();

@@ -52,6 +52,18 @@ class ClientResumeTest extends AgainstServer {
     }
 
     @Test
+    void aCompleteRemoteFileIsNotResumed() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Files.writeString(client.files().resolve("whole.txt"), "whole\n");
+        Files.writeString(server.home("egon").resolve("whole.txt"), "whole\n");
+        long logged = server.transfersLogged("/whole.txt");
+        ClientRun.Result r = client.run("egon", "resume_upload whole.txt\n");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("No unfinished uploads.").doesNotContain("Resuming");
+        assertThat(server.transfersLogged("/whole.txt")).isEqualTo(logged);
+    }
+
+    @Test
     void aPlainDownloadOfAnUnfinishedFileDoesNotStartOverButSaysHow() throws Exception {
         ClientRun client = new ClientRun(clientDir, server.port());
         Path remote = server.home("egon").resolve("part.bin");
