@@ -130,7 +130,8 @@ final class BatchTransfer {
         for (Path d : dirs) {
             Files.createDirectories(d);
         }
-        return downloadAll(s, client, files, force, "download -r " + String.join(" ", quoted(typed, localTyped)));
+        String operands = String.join(" ", quoted(typed, localTyped));
+        return downloadAll(s, client, files, force, "download -r " + operands, "download -rf " + operands);
     }
 
     /** {@code mget PATTERN...}: the remote files each glob matches, to the local folder. */
@@ -162,7 +163,8 @@ final class BatchTransfer {
                         s.localDir().resolve(e.name())));
             }
         }
-        return downloadAll(s, client, files, force, "mget " + String.join(" ", quoted(patterns)));
+        String operands = String.join(" ", quoted(patterns));
+        return downloadAll(s, client, files, force, "mget " + operands, "mget -f " + operands);
     }
 
     private static boolean uploadAll(ShellSession s, FtpClient client, List<String> dirs, List<Upload> files,
@@ -219,8 +221,9 @@ final class BatchTransfer {
         return summary(s, progress, tally, "batch.upload.summary", total);
     }
 
+    /** {@code again}: the command that goes on after an interruption; {@code forced}: the one that overwrites. */
     private static boolean downloadAll(ShellSession s, FtpClient client, List<Download> files, boolean force,
-                                       String again) throws IOException {
+                                       String again, String forced) throws IOException {
         long total = files.stream().mapToLong(Download::size).sum();
         s.say("batch.download.start", files.size(), SizeFormat.size(total));
         TransferProgress progress = TransferProgress.batch(s, total);
@@ -242,7 +245,7 @@ final class BatchTransfer {
             } else if (Files.exists(target) && !force
                     && s.settings().existing() == ClientSettings.Existing.REFUSE) {
                 progress.beforeMessage();
-                s.fail("download.exists", target, again.replaceFirst(" ", " -f "));
+                s.fail("download.exists", target, forced);
                 progress.skip(f.size());
                 outcome = TransferOutcome.FAILED;
             } else {

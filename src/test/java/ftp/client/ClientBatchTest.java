@@ -68,6 +68,30 @@ class ClientBatchTest extends AgainstServer {
     }
 
     @Test
+    void aFolderDownloadLeavesADifferentLocalFileAloneAndSaysHowToOverwriteIt() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Path remote = server.home("egon").resolve("mixed");
+        Files.createDirectories(remote);
+        Files.writeString(remote.resolve("same.txt"), "same\n");
+        Files.writeString(remote.resolve("theirs.txt"), "theirs\n");
+        Files.writeString(remote.resolve("new.txt"), "new\n");
+        Path local = Files.createDirectories(client.files().resolve("mixed"));
+        Files.writeString(local.resolve("same.txt"), "same\n");
+        Files.writeString(local.resolve("theirs.txt"), "mine\n");
+
+        ClientRun.Result r = client.run("egon", "download -r mixed\n");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).contains("1 received, 1 already there, 1 failed");
+        assertThat(r.err()).contains(local.resolve("theirs.txt") + " exists already").contains("download -rf mixed");
+        assertThat(local.resolve("theirs.txt")).hasContent("mine");
+        assertThat(local.resolve("new.txt")).hasContent("new");
+
+        ClientRun.Result forced = client.run("egon", "download -rf mixed\n");
+        assertThat(forced.exit()).as(forced.all()).isZero();
+        assertThat(local.resolve("theirs.txt")).hasContent("theirs");
+    }
+
+    @Test
     void globsPickTheFilesOnEachSide() throws Exception {
         ClientRun client = new ClientRun(clientDir, server.port());
         for (String name : List.of("one.txt", "two.txt", "three.csv")) {
