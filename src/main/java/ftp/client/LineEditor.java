@@ -14,7 +14,7 @@ import java.util.function.IntSupplier;
  * {@link History}, Tab for {@link Completer completion}, Ctrl-L to clear the screen, Ctrl-C to drop the line and
  * start a new one, Ctrl-D on an empty line for the end of input. The line is redrawn in place; when it is wider
  * than the terminal, the part around the cursor is shown. Columns are counted with {@link DisplayWidth}, so Chinese
- * names edit right. Main thread.
+ * names edit right. An answer to a question is edited the same way, but Ctrl-C gives no answer. Main thread.
  */
 final class LineEditor {
     /** Completes the word before the cursor. */
@@ -58,6 +58,16 @@ final class LineEditor {
      * line).
      */
     String readLine(String prompt, History history, Completer completer) throws IOException {
+        return read(prompt, history, completer, false);
+    }
+
+    /** An answer to a question: no history, no completion; null at the end of input and on Ctrl-C. */
+    String readAnswer(String prompt) throws IOException {
+        return read(prompt, new History(null, 0), before -> Completion.NONE, true);
+    }
+
+    private String read(String prompt, History history, Completer completer, boolean ctrlCCancels)
+            throws IOException {
         this.prompt = prompt;
         this.history = history;
         this.completer = completer;
@@ -94,6 +104,9 @@ final class LineEditor {
                     cursor = line.size();
                     redraw();
                     out.println("^C");
+                    if (ctrlCCancels) {
+                        return null;
+                    }
                     line.clear();
                     cursor = 0;
                     historyIndex = history.size();

@@ -22,9 +22,6 @@ import java.util.Optional;
  * would turn every Chinese message into question marks). Main thread.
  */
 final class Terminal {
-    /** No history and no completion: for answers to questions, and the user name. */
-    private static final History NO_HISTORY = new History(null, 0);
-
     private final Console console;
     private final BufferedReader in;
     private final PrintStream out;
@@ -85,17 +82,31 @@ final class Terminal {
         return err;
     }
 
-    /** A line, with the prompt shown when interactive; null at the end of input. */
+    /**
+     * An answer to a question (the user name, a number from a list, yes or no), with the prompt shown when
+     * interactive; null at the end of input, and for Ctrl-C on a terminal.
+     */
     String readLine(String prompt) throws IOException {
-        return readCommand(prompt, NO_HISTORY, before -> LineEditor.Completion.NONE);
+        if (editor != null && tty.raw()) {
+            err.flush();
+            return editor.readAnswer(prompt);
+        }
+        return plainLine(prompt);
     }
 
-    /** A command line: like {@link #readLine}, with {@code history} and {@code completer} when editing. */
+    /**
+     * A command line at the prompt; null at the end of input. When editing, Tab asks {@code completer}, Up and Down
+     * walk {@code history}, and Ctrl-C drops the line and starts a new one.
+     */
     String readCommand(String prompt, History history, LineEditor.Completer completer) throws IOException {
         if (editor != null && tty.raw()) {
             err.flush();
             return editor.readLine(prompt, history, completer);
         }
+        return plainLine(prompt);
+    }
+
+    private String plainLine(String prompt) throws IOException {
         if (console != null) {
             out.flush();
             return console.readLine("%s", prompt);

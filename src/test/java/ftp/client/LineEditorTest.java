@@ -84,6 +84,7 @@ class LineEditorTest {
         assertThat(screen()).contains("rubbish\033[K^C");
         assertThat(read(editor("\004", 80))).isNull();
         assertThat(read(editor("ab\001\004\r", 80))).isEqualTo("b");
+        assertThat(editor("1\003", 80).readAnswer("Number>>:")).as("no answer").isNull();
     }
 
     @Test
