@@ -148,7 +148,7 @@ final class UserAdmin {
     }
 
     private void list() throws IOException {
-        String row = "%-20s %-10s %-12s %-16s %s";
+        String row = "%-20s %-12s %-12s %-16s %s";
         System.out.println(String.format(Locale.ROOT, row, "name", "quota", "used", "files", "enabled"));
         for (Account a : accounts.all()) {
             Path home = settings.homeRoot().resolve(a.name());
@@ -156,9 +156,11 @@ final class UserAdmin {
             if (Files.isDirectory(home)) {
                 ledger.recompute(home);
             }
+            // Both columns in one convention (binary units labelled KiB, MiB ...), so 7M reads as 7.00 MiB.
+            String quota = a.quota().isPresent() ? ByteSize.human(a.quota().getAsLong()) : "none";
             String files = ledger.files() + (a.files().isPresent() ? "/" + a.files().getAsLong() : "");
-            System.out.println(String.format(Locale.ROOT, row, a.name(), ByteSize.canonical(a.quota()),
-                    ByteSize.human(ledger.used()), files, a.enabled() ? "yes" : "no"));
+            System.out.println(String.format(Locale.ROOT, row, a.name(), quota, ByteSize.human(ledger.used()), files,
+                    a.enabled() ? "yes" : "no"));
         }
     }
 

@@ -23,10 +23,21 @@ import java.util.Properties;
  * @param knownHosts  {@code known_hosts}: pinned server certificates
  * @param protocols   {@code tls.protocols}: e.g. {@code TLSv1.3,TLSv1.2}; empty for the JDK's defaults
  * @param timeout     {@code timeout}: seconds to wait for the server before giving up
+ * @param existing    {@code download.existing}: what a download does when its local file exists
+ * @param history     {@code history.file}: the command lines typed at the prompt, for Up and Down
+ * @param historySize {@code history.size}: how many of them are kept
  */
 record ClientSettings(String host, int port, Path downloadDir, boolean tls, String locale, Path knownHosts,
-                      List<String> protocols, Duration timeout) {
+                      List<String> protocols, Duration timeout, Existing existing, Path history, int historySize) {
     static final String FILE = "ftp.properties";
+
+    /** What a download does when the local file already exists (unless {@code -f} says overwrite it). */
+    enum Existing {
+        /** Refuse, saying how to overwrite it. */
+        REFUSE,
+        /** Write {@code name (1).ext}, the first free such name, beside it. */
+        RENAME
+    }
 
     static ClientSettings load(Path confDir) throws IOException {
         Properties p = new Properties();
@@ -50,7 +61,10 @@ record ClientSettings(String host, int port, Path downloadDir, boolean tls, Stri
                 base.resolve(value(p, "known_hosts", "conf/known_hosts")).normalize(),
                 protocols.isEmpty() ? List.of()
                         : Arrays.stream(protocols.split("[,\\s]+")).filter(s -> !s.isEmpty()).toList(),
-                Duration.ofSeconds(number(p, "timeout", 60, 1, 86_400)));
+                Duration.ofSeconds(number(p, "timeout", 60, 1, 86_400)),
+                existing(value(p, "download.existing", "refuse")),
+                base.resolve(value(p, "history.file", "conf/history")).normalize(),
+                number(p, "history.size", 1000, 0, 100_000));
     }
 
     private static String value(Properties p, String key, String fallback) {
@@ -71,6 +85,14 @@ record ClientSettings(String host, int port, Path downloadDir, boolean tls, Stri
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + " is not a number: " + v, e);
         }
+    }
+
+    private static Existing existing(String v) {
+        return switch (v.toLowerCase(Locale.ROOT)) {
+            case "refuse" -> Existing.REFUSE;
+            case "rename" -> Existing.RENAME;
+            default -> throw new IllegalArgumentException("download.existing must be refuse or rename: " + v);
+        };
     }
 
     private static boolean bool(Properties p, String key, boolean fallback) {

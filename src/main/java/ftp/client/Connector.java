@@ -2,6 +2,7 @@ package ftp.client;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.InetAddress;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
@@ -18,6 +19,7 @@ final class Connector {
     private final Messages messages;
     private final Terminal terminal;
     private final PrintStream trace;
+    private InetAddress peer;
 
     /** {@code trace} null unless the protocol dialog should be shown. */
     Connector(String host, int port, boolean tls, ClientSettings settings, Messages messages, Terminal terminal,
@@ -39,24 +41,50 @@ final class Connector {
         return port;
     }
 
+    /** The host as the prompt shows it: {@code localhost} on the server's own machine, as in the seed. */
+    String shownHost() {
+        return peer != null && peer.isLoopbackAddress() ? "localhost" : host;
+    }
+
     /** A logged-in client; a {@link FtpReplyException} when the server refused the login. */
     FtpClient open(String user, char[] password) throws IOException {
+        FtpClient client = connect();
+        try {
+            login(client, user, password);
+            return client;
+        } catch (IOException | RuntimeException e) {
+            client.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A connection ready for a login: the greeting read and, unless plaintext was asked for, TLS on with the
+     * server's certificate checked against its pin. Connecting comes first so that nobody types a password for a
+     * server that is not there.
+     */
+    FtpClient connect() throws IOException {
         ClientTls secure = tls
                 ? new ClientTls(new KnownHosts(settings.knownHosts()), host, port, settings.protocols()) : null;
         ControlChannel control = ControlChannel.connect(host, port, settings.timeout(), trace);
+        peer = control.peer();
         FtpClient client = new FtpClient(control, secure, settings.timeout());
         try {
             client.greeting();
             if (secure != null) {
                 startTls(client, secure);
             }
-            client.login(user, password);
-            client.prepare();
             return client;
         } catch (IOException | RuntimeException e) {
             client.close();
             throw e;
         }
+    }
+
+    /** Logs in on a connection from {@link #connect} and sets the session up; the caller closes it on failure. */
+    void login(FtpClient client, String user, char[] password) throws IOException {
+        client.login(user, password);
+        client.prepare();
     }
 
     private void startTls(FtpClient client, ClientTls secure) throws IOException {

@@ -7,6 +7,7 @@ import java.net.InetSocketAddress;
 import java.net.ProtocolException;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -19,10 +20,14 @@ import java.util.function.LongConsumer;
  * The protocol client for one server connection: login, the commands the shell needs, and passive data transfers
  * (EPSV, falling back to PASV), in TLS when the control connection is ({@code PROT P}). Each method sends its
  * commands and reads their replies; a refusal is a {@link FtpReplyException} carrying the server's words, anything
- * else thrown means the connection is no longer usable ({@link #isUsable}). Main thread.
+ * else thrown means the connection is no longer usable ({@link #isUsable}), except a
+ * {@link TransferAbortedException}: the user stopped a transfer ({@link #abortTransfer}, the one method another
+ * thread may call), the server was told with ABOR and the session goes on. Main thread.
  */
 final class FtpClient implements AutoCloseable {
     private static final int BUFFER = 256 * 1024;
+    /** Replies read at most after an ABOR while waiting for the NOOP that marks the end of its answers. */
+    private static final int REPLIES_AFTER_ABORT = 8;
 
     private final ControlChannel control;
     private final ClientTls tls;
@@ -36,6 +41,12 @@ final class FtpClient implements AutoCloseable {
     private boolean usable = true;
     private String home = "/";
     private long lastReply = System.nanoTime();
+    /** Set by {@link #abortTransfer} (another thread); the copy loop stops at its next chunk. */
+    private volatile boolean abortRequested;
+    /** The data connection of the running transfer, for a second {@link #abortTransfer} to cut at once. */
+    private volatile Socket activeData;
+    /** The server took the size of the next upload (ALLO), so it keeps a shorter one as unfinished. */
+    private boolean announced;
 
     /** {@code tls} null for a plaintext session. */
     FtpClient(ControlChannel control, ClientTls tls, Duration timeout) {
@@ -219,6 +230,7 @@ final class FtpClient implements AutoCloseable {
         if (!reply.isCompletion() && !isUnknownCommand(reply)) {
             throw new FtpReplyException(reply);
         }
+        announced = reply.isCompletion();
     }
 
     QuotaReport quota() throws IOException {
@@ -234,22 +246,61 @@ final class FtpClient implements AutoCloseable {
         return UnfinishedUpload.parse(ok(call("SITE UPLOADS"), 2));
     }
 
+    /**
+     * The files and folders in {@code path} ({@code MLSD}); empty when the server has no machine listings
+     * ({@link #supports} {@code MLST} is false).
+     */
+    Optional<List<RemoteEntry>> entries(String path) throws IOException {
+        if (!supports("MLST")) {
+            return Optional.empty();
+        }
+        List<RemoteEntry> entries = new ArrayList<>();
+        try (ListingLines lines = new ListingLines(line -> RemoteEntry.parse(line).ifPresent(entries::add))) {
+            transfer("MLSD " + path, 0, false, socket -> copy(socket.in(), lines, 0, b -> { }));
+        }
+        return Optional.of(entries);
+    }
+
+    /**
+     * From any thread (the keyboard's Ctrl-C): stops the transfer in progress, which then throws
+     * {@link TransferAbortedException}. The copy stops at its next chunk; a second call also cuts the data
+     * connection, for a server that stopped sending. {@link #allowTransfers} clears it.
+     */
+    void abortTransfer() {
+        if (abortRequested) {
+            Socket data = activeData;
+            if (data != null) {
+                try {
+                    data.close();
+                } catch (IOException e) {
+                    // Closed already: the transfer stops either way.
+                }
+            }
+        }
+        abortRequested = true;
+    }
+
+    /** Forgets an earlier {@link #abortTransfer}: called before each command that may be interrupted. */
+    void allowTransfers() {
+        abortRequested = false;
+    }
+
     /** {@code LIST}: the server's listing text into {@code sink}. */
     void list(String path, OutputStream sink) throws IOException {
-        transfer(path.isEmpty() ? "LIST" : "LIST " + path, 0, socket -> copy(socket.in(), sink, 0, b -> { }));
+        transfer(path.isEmpty() ? "LIST" : "LIST " + path, 0, false, socket -> copy(socket.in(), sink, 0, b -> { }));
     }
 
     /** {@code REST offset} when not 0, then {@code RETR}; returns the bytes received. */
     long retrieve(String path, long offset, OutputStream sink, LongConsumer progress) throws IOException {
         long[] got = new long[1];
-        transfer("RETR " + path, offset, socket -> got[0] = copy(socket.in(), sink, 0, progress));
+        transfer("RETR " + path, offset, false, socket -> got[0] = copy(socket.in(), sink, 0, progress));
         return got[0];
     }
 
     /** {@code REST offset} when not 0, then {@code STOR}; returns the bytes sent. */
     long store(String path, long offset, InputStream source, LongConsumer progress) throws IOException {
         long[] sent = new long[1];
-        transfer("STOR " + path, offset, socket -> sent[0] = copy(source, socket.out(), 1, progress));
+        transfer("STOR " + path, offset, true, socket -> sent[0] = copy(source, socket.out(), 1, progress));
         return sent[0];
     }
 
@@ -291,9 +342,19 @@ final class FtpClient implements AutoCloseable {
     /**
      * Opens a passive data connection, sends the command, runs {@code work} over the (maybe TLS) data streams,
      * closes the data connection and reads the final reply. When the data connection fails, the server's final
-     * reply, if negative, says why better than the socket error does.
+     * reply, if negative, says why better than the socket error does. {@code sending}: the data goes to the
+     * server.
      */
-    private void transfer(String command, long restartAt, DataWork work) throws IOException {
+    private void transfer(String command, long restartAt, boolean sending, DataWork work) throws IOException {
+        try {
+            transferOnce(command, restartAt, sending, work);
+        } finally {
+            announced = false;
+            abortRequested = false; // a Ctrl-C stops one transfer (or the one about to start), never a later one
+        }
+    }
+
+    private void transferOnce(String command, long restartAt, boolean sending, DataWork work) throws IOException {
         Socket socket = openPassive();
         Reply started;
         try {
@@ -309,20 +370,30 @@ final class FtpClient implements AutoCloseable {
             throw e;
         }
         IOException failure = null;
+        activeData = socket;
         try {
             if (protectData) {
                 try (TlsDataSocket secure = new TlsDataSocket(socket, tls.dataEngine())) {
                     secure.handshake();
-                    work.run(new DataStreams(secure.input(), secure.output()));
+                    runTold(work, new DataStreams(secure.input(), secure.output()), sending);
                 }
             } else {
                 try (socket) {
-                    work.run(new DataStreams(socket.getInputStream(), socket.getOutputStream()));
+                    runTold(work, new DataStreams(socket.getInputStream(), socket.getOutputStream()), sending);
                 }
             }
         } catch (IOException e) {
             failure = e;
             socket.close();
+        } finally {
+            activeData = null;
+        }
+        if (abortRequested && failure != null) {
+            if (!(failure instanceof TransferAbortedException)) {
+                send("ABOR"); // the data connection was cut before the server was told
+            }
+            settleAfterAbort();
+            throw new TransferAbortedException();
         }
         if (started.isPreliminary()) {
             Reply done;
@@ -344,6 +415,41 @@ final class FtpClient implements AutoCloseable {
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * Runs the transfer's work. When the user stops it, the server must not take the end of the data for the end
+     * of the file: an upload whose size the server took (ALLO) just ends early, cleanly, and the server keeps it as
+     * unfinished (and, under TLS, sends the ticket the next data connection resumes with, which an ABOR's reset
+     * would lose); anything else is stopped with ABOR before the data connection closes.
+     */
+    private void runTold(DataWork work, DataStreams streams, boolean sending) throws IOException {
+        try {
+            if (abortRequested) {
+                throw new TransferAbortedException();
+            }
+            work.run(streams);
+        } catch (TransferAbortedException e) {
+            if (!(sending && announced)) {
+                send("ABOR");
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * After ABOR a server answers the transfer (226 or 426) and then the ABOR (225 or 226), or sometimes only one
+     * of them: a NOOP after it marks where the answers end, so the next command reads its own reply.
+     */
+    private void settleAfterAbort() throws IOException {
+        send("NOOP");
+        for (int i = 0; i < REPLIES_AFTER_ABORT; i++) {
+            if (read().code() == 200) {
+                return;
+            }
+        }
+        usable = false;
+        throw new ProtocolException("no end to the replies after ABOR");
     }
 
     private Socket openPassive() throws IOException {
@@ -378,14 +484,17 @@ final class FtpClient implements AutoCloseable {
     }
 
     /**
-     * Copies until the end of {@code in}, reporting the running total. {@code localSide} 0: the sink is local,
-     * 1: the source is; a failure on that side becomes a {@link LocalFailure}.
+     * Copies until the end of {@code in}, reporting the running total, or until the user stops the transfer.
+     * {@code localSide} 0: the sink is local, 1: the source is; a failure on that side becomes a
+     * {@link LocalFailure}.
      */
-    private static long copy(InputStream in, OutputStream out, int localSide, LongConsumer progress)
-            throws IOException {
+    private long copy(InputStream in, OutputStream out, int localSide, LongConsumer progress) throws IOException {
         byte[] buffer = new byte[BUFFER];
         long total = 0;
         while (true) {
+            if (abortRequested) {
+                throw new TransferAbortedException();
+            }
             int n;
             try {
                 n = in.read(buffer);
@@ -412,13 +521,17 @@ final class FtpClient implements AutoCloseable {
     }
 
     private Reply call(String line) throws IOException {
+        send(line);
+        return read();
+    }
+
+    private void send(String line) throws IOException {
         try {
             control.send(line);
         } catch (IOException e) {
             usable = false;
             throw e;
         }
-        return read();
     }
 
     /** The next reply; {@code 421} (the server is closing the connection, e.g. after an idle timeout) ends it. */
@@ -434,7 +547,7 @@ final class FtpClient implements AutoCloseable {
         if (reply.code() == 421) {
             usable = false;
             control.close();
-            throw new IOException(reply.toString());
+            throw new ServerClosedException(reply);
         }
         return reply;
     }

@@ -6,8 +6,8 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * {@code bin/ftp}: reads the command line and {@code ftp.properties}, asks for the user name and password (or takes
- * {@code -u} and {@code FTP_PASSWORD}), logs in, offers the unfinished downloads, and runs the shell. Exits 0 when
+ * {@code bin/ftp}: reads the command line and {@code ftp.properties}, connects, then asks for the user name and
+ * password (or takes {@code -u} and {@code FTP_PASSWORD}), logs in, offers the unfinished transfers, and runs the shell. Exits 0 when
  * every command succeeded, 1 when one failed or the login did, 2 for a wrong command line or settings. Main thread.
  */
 public final class FtpClientMain {
@@ -17,7 +17,10 @@ public final class FtpClientMain {
 
     public static void main(String[] args) {
         Map<String, String> env = System.getenv();
-        System.exit(run(args, env, Terminal.system(env)));
+        Terminal terminal = Terminal.system(env);
+        int exit = run(args, env, terminal);
+        terminal.restore();
+        System.exit(exit);
     }
 
     static int run(String[] args, Map<String, String> env, Terminal terminal) {
@@ -52,47 +55,65 @@ public final class FtpClientMain {
     private static int session(LaunchOptions options, Map<String, String> env, Terminal terminal, Messages messages,
                                ClientSettings settings, Connector connector) throws IOException {
         String endpoint = KnownHosts.endpoint(connector.host(), connector.port());
-        boolean retry = terminal.interactive() && options.user().isEmpty() && env.get("FTP_PASSWORD") == null;
-        for (int attempt = 1; attempt <= LOGIN_ATTEMPTS; attempt++) {
-            String user = options.user().orElse(null);
-            if (user == null) {
-                user = terminal.readLine("username>>:");
-                if (user == null || user.isBlank()) {
-                    terminal.err().println(messages.get("login.no.user"));
+        FtpClient client;
+        try {
+            client = connector.connect();
+        } catch (IOException e) {
+            terminal.err().println(messages.get("connect.failed", endpoint, e.getMessage()));
+            return 1;
+        }
+        try {
+            boolean retry = terminal.interactive() && options.user().isEmpty() && env.get("FTP_PASSWORD") == null;
+            for (int attempt = 1; attempt <= LOGIN_ATTEMPTS; attempt++) {
+                String user = options.user().orElse(null);
+                if (user == null) {
+                    user = terminal.readLine("username>>:");
+                    if (user == null || user.isBlank()) {
+                        terminal.err().println(messages.get("login.no.user"));
+                        return 1;
+                    }
+                    user = user.trim();
+                }
+                char[] password = env.get("FTP_PASSWORD") != null ? env.get("FTP_PASSWORD").toCharArray()
+                        : terminal.readPassword("password>>:");
+                if (password == null) {
+                    terminal.err().println(messages.get("login.no.password"));
                     return 1;
                 }
-                user = user.trim();
-            }
-            char[] password = env.get("FTP_PASSWORD") != null ? env.get("FTP_PASSWORD").toCharArray()
-                    : terminal.readPassword("password>>:");
-            if (password == null) {
-                terminal.err().println(messages.get("login.no.password"));
-                return 1;
-            }
-            FtpClient client;
-            try {
-                client = connector.open(user, password);
-            } catch (FtpReplyException e) {
-                Arrays.fill(password, '\0');
-                terminal.err().println(messages.get("login.failed", e.reply().toString()));
-                if (retry && attempt < LOGIN_ATTEMPTS && e.reply().code() == 530) {
-                    continue;
+                try {
+                    if (!client.isUsable()) {
+                        client = connector.connect();
+                    }
+                    connector.login(client, user, password);
+                } catch (FtpReplyException e) {
+                    Arrays.fill(password, '\0');
+                    terminal.err().println(messages.get("login.failed", ServerReplies.describe(e.reply(), messages)));
+                    if (retry && attempt < LOGIN_ATTEMPTS && e.reply().code() == 530) {
+                        continue;
+                    }
+                    return 1;
+                } catch (IOException e) {
+                    Arrays.fill(password, '\0');
+                    terminal.err().println(messages.get("connect.failed", endpoint, e.getMessage()));
+                    return 1;
                 }
-                return 1;
-            } catch (IOException e) {
-                Arrays.fill(password, '\0');
-                terminal.err().println(messages.get("connect.failed", endpoint, e.getMessage()));
-                return 1;
+                terminal.out().println(messages.get("login.ok"));
+                FtpClient loggedIn = client;
+                client = null; // the session owns it now
+                try (ShellSession session = new ShellSession(messages, terminal, settings, connector, user, password,
+                        loggedIn)) {
+                    Arrays.fill(password, '\0');
+                    session.announceLocalFolder();
+                    Shell shell = new Shell(session);
+                    shell.offerUnfinishedTransfers();
+                    return shell.run(options.commands().orElse(null));
+                }
             }
-            terminal.out().println(messages.get("login.ok"));
-            try (ShellSession session = new ShellSession(messages, terminal, settings, connector, user, password,
-                    client)) {
-                Arrays.fill(password, '\0');
-                Shell shell = new Shell(session);
-                shell.offerUnfinishedDownloads();
-                return shell.run(options.commands().orElse(null));
+            return 1;
+        } finally {
+            if (client != null) {
+                client.close();
             }
         }
-        return 1;
     }
 }

@@ -1,24 +1,68 @@
 package ftp.client;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** The shell's commands on the local side: {@code lcd}, {@code lls}, {@code lpwd}. Main thread. */
+/**
+ * The shell's commands on the local side: {@code lcd}, {@code lls}, {@code lpwd}, and {@code !cmd}, a command of the
+ * local shell run in the local folder. Main thread.
+ */
 final class LocalCommands {
     private LocalCommands() {}
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("lcd", 0, 1, LocalCommands::changeDirectory),
-                new ShellCommand("lls", 0, 1, LocalCommands::list),
-                new ShellCommand("lpwd", 0, 0, (s, args) -> {
+                new ShellCommand("lcd", "l", 0, 1, LocalCommands::changeDirectory),
+                new ShellCommand("lls", "l", 0, 1, LocalCommands::list),
+                new ShellCommand("lpwd", "", 0, 0, (s, args) -> {
                     s.terminal().out().println(s.localDir());
                     return true;
                 }));
+    }
+
+    /**
+     * {@code !cmd}: runs {@code cmd} with {@code sh -c} in the local folder; {@code !} alone starts the user's shell.
+     * On a terminal the program gets the terminal, as the user had it before raw mode; in a script its output joins
+     * ours and it reads nothing of the script. Fails when the program does.
+     */
+    static boolean runShell(ShellSession s, String command) throws IOException {
+        boolean terminal = s.terminal().interactive();
+        if (command.isEmpty() && !terminal) {
+            s.fail("usage", "!command");
+            return false;
+        }
+        List<String> argv = command.isEmpty() ? List.of(System.getenv().getOrDefault("SHELL", "/bin/sh"))
+                : List.of("/bin/sh", "-c", command);
+        ProcessBuilder builder = new ProcessBuilder(argv).directory(s.localDir().toFile());
+        if (terminal) {
+            builder.inheritIO();
+            s.terminal().restore();
+        } else {
+            builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).redirectErrorStream(true);
+        }
+        s.terminal().out().flush();
+        int status;
+        try {
+            Process p = builder.start();
+            if (!terminal) {
+                p.getInputStream().transferTo(s.terminal().out());
+            }
+            status = p.waitFor();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while " + command + " ran");
+        }
+        if (status != 0) {
+            s.fail("shell.status", command.isEmpty() ? argv.get(0) : command, status);
+            return false;
+        }
+        return true;
     }
 
     private static boolean changeDirectory(ShellSession s, List<String> args) throws IOException {
@@ -41,11 +85,13 @@ final class LocalCommands {
             return true;
         }
         if (!Files.isDirectory(dir)) {
-            s.fail("local.notfound", dir);
+            s.localNotFound(args.get(0), dir);
             return false;
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            entries.sorted().forEach(p -> out.println(line(p)));
+            // Hidden like ls hides them: among them the client's own records of unfinished transfers.
+            entries.filter(p -> !p.getFileName().toString().startsWith(".")).sorted()
+                    .forEach(p -> out.println(line(p)));
         }
         return true;
     }

@@ -22,6 +22,12 @@ final class Messages {
                 ResourceBundle.Control.getNoFallbackControl(ResourceBundle.Control.FORMAT_PROPERTIES));
     }
 
+    /** True when the messages are the English ones (the base bundle): the language servers reply in. */
+    boolean isEnglish() {
+        String language = bundle.getLocale().getLanguage();
+        return language.isEmpty() || language.equals(Locale.ENGLISH.getLanguage());
+    }
+
     String get(String key, Object... args) {
         String pattern;
         try {

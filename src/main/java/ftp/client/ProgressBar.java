@@ -6,13 +6,13 @@ import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * The transfer progress line {@code [#########.........]  37.20%  12.3 MB/s  ETA 00:05}.
+ * The transfer progress line {@code [#########.........]  37.20%  12.3 MiB/s  ETA 00:05}.
  *
  * <p>On a terminal it is redrawn in place ({@code \r}) at most ten times a second, fits the terminal's width, and is
  * finished by a 100% line. Anywhere else (a pipe, a log) it prints no control characters and only one line, when
  * the transfer ends or fails. A zero-byte file is complete at once; an unknown size shows bytes instead of a
- * percentage. Rendering is a pure function ({@link #render}) so every case is testable. Owned by the thread running
- * the transfer.
+ * percentage. Several files can share one bar, which then names the current one after the figures. Rendering is a
+ * pure function ({@link #render}) so every case is testable. Owned by the thread running the transfer.
  */
 final class ProgressBar implements LongConsumer {
     static final int MAX_BAR = 50;
@@ -22,13 +22,14 @@ final class ProgressBar implements LongConsumer {
     private final boolean terminal;
     private final int width;
     private final long total;
-    private final long base;
+    private long base;
     private final LongSupplier clock;
     private final long start;
     private long lastDraw = Long.MIN_VALUE;
     private long done;
     private int drawnLength;
     private boolean ended;
+    private String label = "";
 
     /**
      * {@code total} is the size of the whole file (-1 when unknown) and {@code base} the bytes already there from an
@@ -55,7 +56,27 @@ final class ProgressBar implements LongConsumer {
         long now = clock.getAsLong();
         if (lastDraw == Long.MIN_VALUE || now - lastDraw >= REDRAW_NANOS) {
             lastDraw = now;
-            draw(render(done, total, base, now - start, width, false));
+            draw(render(done, total, base, now - start, width, false, label));
+        }
+    }
+
+    /** Names what is moving now (a file of several), after the figures. */
+    void label(String text) {
+        label = text;
+    }
+
+    /** Counts {@code bytes} as done without having been moved now (a file found complete, or resumed). */
+    void alreadyThere(long bytes) {
+        base += bytes;
+        done += bytes;
+    }
+
+    /** Ends the line drawn so far, so that a message can be printed; the bar goes on below it. */
+    void pause() {
+        if (terminal && drawnLength > 0 && !ended) {
+            out.println();
+            drawnLength = 0;
+            lastDraw = Long.MIN_VALUE;
         }
     }
 
@@ -74,7 +95,7 @@ final class ProgressBar implements LongConsumer {
             return;
         }
         ended = true;
-        String line = render(done, total, base, clock.getAsLong() - start, width, complete);
+        String line = render(done, total, base, clock.getAsLong() - start, width, complete, complete ? "" : label);
         if (terminal) {
             draw(line);
             out.println();
@@ -85,10 +106,38 @@ final class ProgressBar implements LongConsumer {
     }
 
     private void draw(String line) {
-        int pad = Math.max(0, drawnLength - line.length());
+        int length = DisplayWidth.of(line);
+        int pad = Math.max(0, drawnLength - length);
         out.print("\r" + line + " ".repeat(pad));
         out.flush();
-        drawnLength = line.length();
+        drawnLength = length;
+    }
+
+    /**
+     * {@link #render(long, long, long, long, int, boolean)} followed by {@code label}, given at most two fifths of
+     * the width and shortened from the front (the end of a path says most).
+     */
+    static String render(long done, long total, long base, long elapsedNanos, int width, boolean complete,
+                         String label) {
+        if (label.isEmpty()) {
+            return render(done, total, base, elapsedNanos, width, complete);
+        }
+        int labelRoom = Math.min(DisplayWidth.of(label) + 2, width * 2 / 5);
+        String figures = render(done, total, base, elapsedNanos, width - labelRoom, complete);
+        return labelRoom < 6 ? figures : figures + "  " + shortened(label, labelRoom - 2);
+    }
+
+    private static String shortened(String text, int columns) {
+        if (DisplayWidth.of(text) <= columns) {
+            return text;
+        }
+        int[] codePoints = text.codePoints().toArray();
+        int used = 3;
+        int from = codePoints.length;
+        while (from > 0 && used + DisplayWidth.of(codePoints[from - 1]) <= columns) {
+            used += DisplayWidth.of(codePoints[--from]);
+        }
+        return "..." + new String(codePoints, from, codePoints.length - from);
     }
 
     /**

@@ -13,11 +13,11 @@ final class RemoteFileCommands {
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("mkdir", 1, 1, RemoteFileCommands::makeDirectory),
-                new ShellCommand("rmdir", 1, 1, RemoteFileCommands::removeDirectory),
-                new ShellCommand("remove", List.of("rm", "delete"), 1, 1, RemoteFileCommands::removeFile),
-                new ShellCommand("rename", List.of("mv"), 2, 2, RemoteFileCommands::rename),
-                new ShellCommand("quota", 0, 0, RemoteFileCommands::quota));
+                new ShellCommand("mkdir", "r", 1, 1, RemoteFileCommands::makeDirectory),
+                new ShellCommand("rmdir", "r", 1, 1, RemoteFileCommands::removeDirectory),
+                new ShellCommand("remove", List.of("rm", "delete"), "", "r", 1, 1, RemoteFileCommands::removeFile),
+                new ShellCommand("rename", List.of("mv"), "", "r", 2, 2, RemoteFileCommands::rename),
+                new ShellCommand("quota", "", 0, 0, RemoteFileCommands::quota));
     }
 
     /** Like {@code mkdir -p}: an existing directory is fine, missing parents are made first. */
@@ -29,7 +29,7 @@ final class RemoteFileCommands {
             s.say("mkdir.ok");
             return true;
         } catch (FtpReplyException first) {
-            if (isDirectory(s, client, path)) {
+            if (s.isRemoteDirectory(client, path)) {
                 s.say("mkdir.exists", RemotePath.display(s.home(), path));
                 return true;
             }
@@ -37,7 +37,7 @@ final class RemoteFileCommands {
             for (String part : path.substring(1).split("/")) {
                 prefix.append('/').append(part);
                 String dir = prefix.toString();
-                if (!isDirectory(s, client, dir)) {
+                if (!s.isRemoteDirectory(client, dir)) {
                     try {
                         client.mkd(dir);
                     } catch (FtpReplyException e) {
@@ -49,17 +49,6 @@ final class RemoteFileCommands {
             s.say("mkdir.ok");
             return true;
         }
-    }
-
-    /** Whether {@code path} is a directory we may enter (CWD there and back). */
-    private static boolean isDirectory(ShellSession s, FtpClient client, String path) throws IOException {
-        try {
-            client.cwd(path);
-        } catch (FtpReplyException e) {
-            return false;
-        }
-        client.cwd(s.cwd());
-        return true;
     }
 
     private static boolean removeDirectory(ShellSession s, List<String> args) throws IOException {
@@ -74,10 +63,16 @@ final class RemoteFileCommands {
     }
 
     private static boolean removeFile(ShellSession s, List<String> args) throws IOException {
+        FtpClient client = s.remote();
+        String path = s.resolve(args.get(0));
         try {
-            s.remote().dele(s.resolve(args.get(0)));
+            client.dele(path);
         } catch (FtpReplyException e) {
-            s.refused("remove.failed", e, args.get(0));
+            if (e.reply().code() == 550 && s.isRemoteDirectory(client, path)) {
+                s.fail("remove.folder", args.get(0));
+            } else {
+                s.refused("remove.failed", e, args.get(0));
+            }
             return false;
         }
         s.say("remove.ok");
@@ -106,13 +101,13 @@ final class RemoteFileCommands {
                     q.free().isPresent() ? SizeFormat.size(q.free().getAsLong()) : unlimited);
             if (q.files().isPresent()) {
                 s.say("quota.files", Long.toString(q.files().getAsLong()),
-                        q.fileLimit().isPresent() ? Long.toString(q.fileLimit().getAsLong()) : unlimited);
+                        q.filesLimit().isPresent() ? Long.toString(q.filesLimit().getAsLong()) : unlimited);
             }
             return true;
         } catch (FtpReplyException e) {
             OptionalLong free = client.available("");
             if (free.isPresent()) {
-                s.say("quota.free", SizeFormat.size(free.getAsLong()));
+                s.say("quota.free", s.space(free.getAsLong()));
                 return true;
             }
             s.refused("quota.unsupported", e);

@@ -19,19 +19,21 @@ final class Shell {
     private final ShellSession session;
     private final Map<String, ShellCommand> byName = new LinkedHashMap<>();
     private final List<ShellCommand> commands = new ArrayList<>();
+    private final History history;
+    private final ShellCompletion completion;
     private boolean quit;
     private boolean anyFailed;
 
     Shell(ShellSession session) {
         this.session = session;
         List<ShellCommand> all = new ArrayList<>();
-        all.add(new ShellCommand("help", List.of("?"), 0, 1, (s, args) -> help(args)));
+        all.add(new ShellCommand("help", List.of("?"), "", "c", 0, 1, (s, args) -> help(args)));
         all.addAll(NavigationCommands.all());
         all.addAll(RemoteFileCommands.all());
         all.addAll(UploadCommands.all());
         all.addAll(DownloadCommands.all());
         all.addAll(LocalCommands.all());
-        all.add(new ShellCommand("quit", List.of("exit", "bye"), 0, 0, (s, args) -> {
+        all.add(new ShellCommand("quit", List.of("exit", "bye"), "", "", 0, 0, (s, args) -> {
             quit = true;
             return true;
         }));
@@ -40,6 +42,9 @@ final class Shell {
             byName.put(c.name(), c);
             c.aliases().forEach(a -> byName.put(a, c));
         }
+        ClientSettings settings = session.settings();
+        history = new History(settings.historySize() > 0 ? settings.history() : null, settings.historySize());
+        completion = new ShellCompletion(session, byName);
     }
 
     /** Runs the {@code -c} script's commands, or else every line of input; returns the exit code. */
@@ -53,14 +58,14 @@ final class Shell {
             }
         } else {
             while (!quit) {
-                String line = session.terminal().readLine(session.prompt());
+                String line = session.terminal().readCommand(session.prompt(), history, completion);
                 if (line == null) {
-                    if (session.terminal().interactive()) {
-                        session.terminal().out().println();
-                    }
                     break;
                 }
                 execute(line);
+            }
+            if (session.terminal().interactive()) {
+                session.say("goodbye");
             }
         }
         return anyFailed ? 1 : 0;
@@ -78,6 +83,9 @@ final class Shell {
     }
 
     private boolean dispatch(String line) {
+        if (line.strip().startsWith("!")) {
+            return perform((s, args) -> LocalCommands.runShell(s, line.strip().substring(1).strip()), List.of());
+        }
         List<String> words = ShellWords.split(line);
         if (words.isEmpty() || words.get(0).startsWith("#")) {
             return true;
@@ -93,16 +101,28 @@ final class Shell {
             printHelp(command, session.terminal().out());
             return true;
         }
-        if (args.size() < command.minArgs() || args.size() > command.maxArgs()) {
+        List<String> operands = args;
+        if (!command.flags().isEmpty()) {
+            Flags flags = Flags.of(args);
+            for (char flag : flags.set()) {
+                if (command.flags().indexOf(flag) < 0) {
+                    session.fail("unknown.flag", command.name(), "-" + flag);
+                    session.fail("usage", session.messages().get("help." + command.name() + ".usage"));
+                    return false;
+                }
+            }
+            operands = flags.operands();
+        }
+        if (operands.size() < command.minArgs() || operands.size() > command.maxArgs()) {
             session.fail("usage", session.messages().get("help." + command.name() + ".usage"));
             return false;
         }
         return perform(command.action(), List.copyOf(args));
     }
 
-    /** At login: the unfinished downloads, offered for resuming; counts as a command for the exit code. */
-    boolean offerUnfinishedDownloads() {
-        boolean ok = perform((s, args) -> DownloadCommands.offerAtLogin(s), List.of());
+    /** At login: the unfinished transfers, offered for resuming; counts as a command for the exit code. */
+    boolean offerUnfinishedTransfers() {
+        boolean ok = perform((s, args) -> UnfinishedTransfers.offerAtLogin(s), List.of());
         anyFailed |= !ok;
         return ok;
     }
@@ -121,9 +141,9 @@ final class Shell {
         } catch (IOException e) {
             if (session.connectionLost()) {
                 session.dropConnection();
-                session.fail("connection.lost", describe(e));
+                session.fail("connection.lost", describe(e, session.messages()));
             } else {
-                session.fail("local.error", describe(e));
+                session.fail("local.error", describe(e, session.messages()));
             }
             return false;
         } catch (IllegalArgumentException e) {
@@ -152,8 +172,10 @@ final class Shell {
         for (ShellCommand c : commands) {
             String usage = m.get("help." + c.name() + ".usage");
             String summary = m.get("help." + c.name() + ".text").lines().findFirst().orElse("");
-            out.println("  " + pad(usage, 38) + " " + summary);
+            out.println("  " + DisplayWidth.pad(usage, 38) + " " + summary);
         }
+        out.println("  " + DisplayWidth.pad(m.get("help.shell.usage"), 38) + " " + m.get("help.shell.text"));
+        out.println(m.get("local.folder", session.localDir()));
         return true;
     }
 
@@ -166,11 +188,10 @@ final class Shell {
         m.get("help." + command.name() + ".text").lines().forEach(l -> out.println("    " + l));
     }
 
-    private static String pad(String s, int width) {
-        return s.length() >= width ? s : s + " ".repeat(width - s.length());
-    }
-
-    private static String describe(IOException e) {
+    private static String describe(IOException e, Messages messages) {
+        if (e instanceof ServerClosedException closed) {
+            return ServerReplies.describe(closed.reply(), messages);
+        }
         String message = e.getMessage();
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }

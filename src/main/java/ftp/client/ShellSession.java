@@ -1,13 +1,16 @@
 package ftp.client;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * What the shell's commands act on: the connection (reopened and logged in again after it was lost), the remote
- * home and working directory, the local directory, the download journal, and the user's terminal and language.
+ * home and working directory, the local folder, the records of unfinished downloads and uploads, and the user's
+ * terminal and language.
  * Normal output goes to standard output, failures to standard error. Main thread.
  */
 final class ShellSession implements AutoCloseable {
@@ -15,7 +18,9 @@ final class ShellSession implements AutoCloseable {
 
     private final Messages messages;
     private final Terminal terminal;
-    private final DownloadJournal journal;
+    private final DownloadJournal downloads;
+    private final UploadJournal uploads;
+    private final ClientSettings settings;
     private final Path downloadDir;
     private final Connector connector;
     private final String user;
@@ -31,7 +36,9 @@ final class ShellSession implements AutoCloseable {
         this.messages = messages;
         this.terminal = terminal;
         this.downloadDir = settings.downloadDir();
-        this.journal = new DownloadJournal(downloadDir);
+        this.downloads = new DownloadJournal(downloadDir);
+        this.uploads = new UploadJournal(downloadDir);
+        this.settings = settings;
         this.connector = connector;
         this.user = user;
         this.password = password.clone();
@@ -49,8 +56,25 @@ final class ShellSession implements AutoCloseable {
         return terminal;
     }
 
-    DownloadJournal journal() {
-        return journal;
+    DownloadJournal downloads() {
+        return downloads;
+    }
+
+    UploadJournal uploads() {
+        return uploads;
+    }
+
+    ClientSettings settings() {
+        return settings;
+    }
+
+    /**
+     * Lets Ctrl-C stop the transfers {@code client} runs until the result is closed (on a terminal; elsewhere
+     * Ctrl-C ends the client as usual).
+     */
+    Terminal.Watch interruptible(FtpClient client) {
+        client.allowTransfers();
+        return terminal.onInterrupt(client::abortTransfer);
     }
 
     String user() {
@@ -134,6 +158,29 @@ final class ShellSession implements AutoCloseable {
         localDir = dir;
     }
 
+    /**
+     * The local folder, created if it does not exist yet (a fresh install has none), told to the user with how to
+     * change it.
+     */
+    void announceLocalFolder() throws IOException {
+        Files.createDirectories(downloadDir);
+        say("local.folder", localDir);
+    }
+
+    /**
+     * Says that {@code typed} names no local file, and, when a relative name is not in the local folder but in the
+     * directory {@code ftp} was started from, where it is and how to reach it.
+     */
+    void localNotFound(String typed, Path resolved) {
+        fail("local.notfound", resolved);
+        Path started = Path.of("").toAbsolutePath();
+        Path there = started.resolve(typed).normalize();
+        if (!Path.of(typed).isAbsolute() && !typed.startsWith("~") && !there.equals(resolved)
+                && Files.exists(there)) {
+            fail("local.notfound.started", typed, started, ShellWords.quote(there.toString()));
+        }
+    }
+
     /** A local path typed by the user: {@code ~} is the user's home, relative paths start at the local dir. */
     Path local(String typed) {
         if (typed.equals("~") || typed.startsWith("~/")) {
@@ -145,7 +192,12 @@ final class ShellSession implements AutoCloseable {
 
     /** {@code [user@host ~/sub]# } */
     String prompt() {
-        return "[" + user + "@" + connector.host() + " " + RemotePath.display(home, cwd) + "]# ";
+        return "[" + user + "@" + connector.shownHost() + " " + RemotePath.display(home, cwd) + "]# ";
+    }
+
+    /** Free space as the user reads it: a size, or "unlimited" for the largest number (AVBL without a quota). */
+    String space(long bytes) {
+        return bytes == Long.MAX_VALUE ? messages.get("quota.unlimited") : SizeFormat.size(bytes);
     }
 
     void say(String key, Object... args) {
@@ -160,7 +212,7 @@ final class ShellSession implements AutoCloseable {
     /** A refusal: the message for {@code key} with the server's reply as its last argument. */
     void refused(String key, FtpReplyException e, Object... args) {
         Object[] all = Arrays.copyOf(args, args.length + 1);
-        all[args.length] = e.reply().toString();
+        all[args.length] = ServerReplies.describe(e.reply(), messages);
         fail(key, all);
     }
 
@@ -169,8 +221,29 @@ final class ShellSession implements AutoCloseable {
     }
 
     /** A line from the user (a choice in a list); null at the end of input. */
-    String ask(String key) throws IOException {
-        return terminal.readLine(messages.get(key));
+    String ask(String key, Object... args) throws IOException {
+        return terminal.readLine(messages.get(key, args));
+    }
+
+    /** A yes-or-no question, yes unless the user answers no ({@code n}, {@code no}, {@code 否}). */
+    boolean confirm(String key, Object... args) throws IOException {
+        String answer = ask(key, args);
+        if (answer == null) {
+            return false;
+        }
+        String a = answer.trim().toLowerCase(Locale.ROOT);
+        return !(a.equals("n") || a.equals("no") || a.equals("否"));
+    }
+
+    /** Whether {@code path} is a remote folder we may enter (CWD there and back). */
+    boolean isRemoteDirectory(FtpClient client, String path) throws IOException {
+        try {
+            client.cwd(path);
+        } catch (FtpReplyException e) {
+            return false;
+        }
+        client.cwd(cwd);
+        return true;
     }
 
     @Override

@@ -3,18 +3,19 @@ package ftp.client;
 import java.util.Locale;
 
 /**
- * How the client writes sizes, rates and durations for people: binary units, {@code 68.97MB} for sizes as the seed
- * shows them, {@code 12.3 MB/s} for rates, {@code 01:05} for times. Stateless; any thread.
+ * How the client writes sizes, rates and durations for people: binary multiples labelled as such ({@code 68.97 MiB},
+ * {@code 12.3 MiB/s}; the seed's {@code 68.97MB} meant MiB too, and so do quotas like {@code 100M}), {@code 01:05} for
+ * times. Stateless; any thread.
  */
 final class SizeFormat {
     private static final String UNITS = "KMGTPE";
 
     private SizeFormat() {}
 
-    /** {@code 512B}, {@code 1.00KB}, {@code 68.97MB}. */
+    /** {@code 512 B}, {@code 1.00 KiB}, {@code 68.97 MiB}. */
     static String size(long bytes) {
         if (bytes < 1024) {
-            return bytes + "B";
+            return bytes + " B";
         }
         double v = bytes;
         int unit = -1;
@@ -22,10 +23,10 @@ final class SizeFormat {
             v /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, "%.2f%sB", v, UNITS.charAt(unit));
+        return String.format(Locale.ROOT, "%.2f %siB", v, UNITS.charAt(unit));
     }
 
-    /** {@code 0.0 B/s}, {@code 512.0 KB/s}, {@code 12.3 MB/s}. */
+    /** {@code 0.0 B/s}, {@code 512.0 KiB/s}, {@code 12.3 MiB/s}. */
     static String rate(double bytesPerSecond) {
         double v = Math.max(0, bytesPerSecond);
         int unit = -1;
@@ -33,8 +34,13 @@ final class SizeFormat {
             v /= 1024;
             unit++;
         }
-        String suffix = unit < 0 ? "B/s" : UNITS.charAt(unit) + "B/s";
+        String suffix = unit < 0 ? "B/s" : UNITS.charAt(unit) + "iB/s";
         return String.format(Locale.ROOT, "%.1f %s", v, suffix);
+    }
+
+    /** How far {@code done} of {@code total} is, in whole percent rounded down: {@code 38%}. */
+    static String percent(long done, long total) {
+        return total <= 0 ? "100%" : (done * 100 / total) + "%";
     }
 
     /** {@code mm:ss}, or {@code h:mm:ss} from an hour on. */

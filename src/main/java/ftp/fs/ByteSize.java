@@ -56,10 +56,10 @@ public final class ByteSize {
         return unit < 0 ? Long.toString(v) : v + String.valueOf(UNITS.charAt(unit));
     }
 
-    /** Human form with two decimals, e.g. {@code 68.97MB}, as the client shows space left. */
+    /** Human form with two decimals and binary units labelled as such, e.g. {@code 68.97 MiB}, as the client shows. */
     public static String human(long bytes) {
         if (bytes < 1024) {
-            return bytes + "B";
+            return bytes + " B";
         }
         double v = bytes;
         int unit = -1;
@@ -67,6 +67,6 @@ public final class ByteSize {
             v /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, "%.2f%sB", v, UNITS.charAt(unit));
+        return String.format(Locale.ROOT, "%.2f %siB", v, UNITS.charAt(unit));
     }
 }

@@ -2,28 +2,30 @@ package ftp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ftp.testing.Eventually;
-
+import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.RandomAccessFile;
+import java.io.StringReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -32,27 +34,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * required: every command, MD5 both ways, the quota refusal, interrupted transfers resumed to identical files, the
  * unfinished-download list at login, the certificate pin, Chinese messages, and the progress bar on a terminal.
  */
-class ClientEndToEndTest {
+class ClientEndToEndTest extends AgainstServer {
     private static final int MB = 1 << 20;
-
-    @TempDir
-    static Path serverDir;
-    private static TestServer server;
-
-    @TempDir
-    Path clientDir;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = TestServer.start(serverDir, "egon", "1G", "alex", "1M");
-    }
-
-    @AfterAll
-    static void stopServer() throws Exception {
-        if (server != null) {
-            server.close();
-        }
-    }
 
     @Test
     void everyCommandWorksAgainstTheServer() throws Exception {
@@ -71,9 +54,9 @@ class ClientEndToEndTest {
                 .contains("Directory created!").contains("Directory already exists: ~/d1/d2")
                 .contains("\n/d1\n").contains("You may upload. Space available before the upload: ")
                 .contains("upload succeed!").contains("Upload complete. Space left after the upload: ")
-                .contains("download succeed!").contains("Used: ").contains("limit: 1.00GB")
+                .contains("download succeed!").contains("Used: ").contains("limit: 1.00 GiB")
                 .contains("File removed!").contains("Directory removed!").contains("Renamed!")
-                .contains(" a.bin").contains(" d2").contains(" 数据 1.txt").contains("292.97KB  a.bin")
+                .contains(" a.bin").contains(" d2").contains(" 数据 1.txt").contains("292.97 KiB  a.bin")
                 .contains(client.files().toString());
         assertThat(r.out().split("MD5 verified: ", -1)).hasSize(5);
         assertThat(mismatch(client.files().resolve("a.bin"), client.files().resolve("copy.bin"))).isEqualTo(-1);
@@ -90,11 +73,44 @@ class ClientEndToEndTest {
         write(client.files().resolve(protocol + ".bin"), 100_000, 8);
         String name = protocol + ".bin";
         ClientRun.Result r = client.run("egon", "", "-c", String.join("; ", "ls", "upload " + name, "ls", "ls",
-                "download " + name + " back.bin", "upload " + name, "ls", "download " + name + " back.bin",
+                "download " + name + " back.bin", "upload " + name, "ls", "download -f " + name + " back.bin",
                 "remove " + name, "ls"));
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out().split("MD5 verified", -1)).hasSize(5);
         assertThat(mismatch(client.files().resolve(name), client.files().resolve("back.bin"))).isEqualTo(-1);
+    }
+
+    @Test
+    void theClientConnectsBeforeAskingForTheUserAndPassword() throws Exception {
+        Path conf = Files.createDirectories(clientDir.resolve("conf"));
+        int closedPort;
+        try (ServerSocket nobody = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = nobody.getLocalPort();
+        }
+        BufferedReader typed = new BufferedReader(new StringReader("egon\n123\n"));
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        Terminal terminal = new Terminal(null, typed, new PrintStream(new ByteArrayOutputStream(), true,
+                StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), Map.of());
+        int exit = FtpClientMain.run(new String[] {"--conf", conf.toString(), "127.0.0.1",
+            Integer.toString(closedPort)}, Map.of(), terminal);
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Cannot connect to 127.0.0.1:" + closedPort);
+        assertThat(typed.readLine()).as("nothing was asked").isEqualTo("egon");
+    }
+
+    @Test
+    void thePromptNamesTheServersOwnMachineLocalhostAsTheSeedDoes() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        ClientSettings settings = ClientSettings.load(client.conf());
+        Messages messages = new Messages(Locale.ENGLISH);
+        Terminal terminal = new Terminal(null, new BufferedReader(new StringReader("")),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8), Map.of());
+        Connector connector = new Connector("127.0.0.1", server.port(), true, settings, messages, terminal, null);
+        try (ShellSession session = new ShellSession(messages, terminal, settings, connector, "egon",
+                "123".toCharArray(), connector.open("egon", "123".toCharArray()))) {
+            assertThat(session.prompt()).isEqualTo("[egon@localhost ~]# ");
+        }
     }
 
     @Test
@@ -130,8 +146,8 @@ class ClientEndToEndTest {
         write(client.files().resolve("big.bin"), 2 * MB, 2);
         ClientRun.Result r = client.run("alex", "quota\nupload big.bin\n");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("limit: 1.00MB").containsPattern("Files and folders: \\d+, limit: 100000");
-        assertThat(r.err()).contains("Not enough space: the file needs 2.00MB").contains("Nothing was sent.");
+        assertThat(r.out()).contains("limit: 1.00 MiB").containsPattern("Files and folders: \\d+, limit: 100000");
+        assertThat(r.err()).contains("Not enough space: the file needs 2.00 MiB").contains("Nothing was sent.");
         assertThat(r.out()).doesNotContain("upload running");
         assertThat(server.home("alex").resolve("big.bin")).doesNotExist();
     }
@@ -143,23 +159,27 @@ class ClientEndToEndTest {
         long size = 48L * MB;
         write(local, size, 3);
         Path remote = server.home("egon").resolve("up.bin");
-        interruptWhen(client.start("egon", "upload up.bin\n"), () -> sizeOf(remote), 5 * MB, "/up.bin");
-        long partial = sizeOf(remote);
+        ClientRun.killMidTransfer(server, client.start("egon", "upload up.bin\n"), () -> ClientRun.sizeOf(remote), 5 * MB, "/up.bin");
+        long partial = ClientRun.sizeOf(remote);
         assertThat(partial).isBetween(1L, size - 1);
 
-        try (RandomAccessFile changed = new RandomAccessFile(local.toFile(), "rw")) {
-            changed.write(0xff ^ firstByte(local));
-            ClientRun.Result refused = client.run("egon", "resume_upload up.bin\n");
-            assertThat(refused.exit()).as(refused.all()).isEqualTo(1);
-            assertThat(refused.err()).contains("does not start with the");
-            changed.seek(0);
-            changed.write(0xff ^ firstByte(local));
-        }
+        flipFirstByte(remote);
+        ClientRun.Result corrupted = client.run("egon", "resume_upload up.bin\n");
+        assertThat(corrupted.exit()).as(corrupted.all()).isEqualTo(1);
+        assertThat(corrupted.err()).contains("does not start with the").contains("upload -f ");
+        flipFirstByte(remote);
+
+        FileTime recorded = Files.getLastModifiedTime(local);
+        Files.setLastModifiedTime(local, FileTime.fromMillis(recorded.toMillis() + 60_000));
+        ClientRun.Result touched = client.run("egon", "resume_upload up.bin\n");
+        assertThat(touched.exit()).as(touched.all()).isEqualTo(1);
+        assertThat(touched.err()).contains(local + " changed since the upload started");
+        Files.setLastModifiedTime(local, recorded);
 
         ClientRun.Result r = client.run("egon", "resume_upload\nresume_upload\n");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("1) ~/up.bin").contains("Resuming ~/up.bin from ").contains("MD5 verified")
-                .contains("No unfinished uploads.");
+        assertThat(r.out()).contains("1) ~/up.bin ").contains(" <- " + local).contains("Resuming ~/up.bin from ")
+                .contains("MD5 verified").contains("No unfinished uploads.");
         assertThat(mismatch(local, remote)).isEqualTo(-1);
     }
 
@@ -169,12 +189,12 @@ class ClientEndToEndTest {
         Path remote = server.home("egon").resolve("down.bin");
         write(remote, 48L * MB, 4);
         Path journal = client.files().resolve(".download");
-        interruptWhen(client.start("egon", "download down.bin\n"), () -> partSize(journal), 5 * MB, "/down.bin");
-        assertThat(partSize(journal)).isBetween(1L, 48L * MB - 1);
+        ClientRun.killMidTransfer(server, client.start("egon", "download down.bin\n"), () -> ClientRun.partSize(journal), 5 * MB, "/down.bin");
+        assertThat(ClientRun.partSize(journal)).isBetween(1L, 48L * MB - 1);
 
         ClientRun.Result r = client.run("egon", "resume_download 1\nresume_download\n");
         assertThat(r.exit()).as(r.all()).isZero();
-        assertThat(r.out()).contains("Unfinished downloads:\n1) ~/down.bin").contains("resume_download NUMBER")
+        assertThat(r.out()).contains("Unfinished transfers:\n1) download  ~/down.bin").contains("resume_download NAME")
                 .contains("Resuming ~/down.bin from ").contains("MD5 verified").contains("No unfinished downloads.");
         assertThat(mismatch(remote, client.files().resolve("down.bin"))).isEqualTo(-1);
         try (Stream<Path> left = Files.list(journal)) {
@@ -224,6 +244,41 @@ class ClientEndToEndTest {
     }
 
     @Test
+    void messagesSayWhatToDoInsteadOfStayingSilentOrQuotingTheProtocol() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Files.writeString(client.files().resolve("s.txt"), "s");
+        ClientRun.Result r = client.run("shx", String.join("\n", "mkdir empty", "ls empty", "remove empty",
+                "upload s.txt", "quota", "remove s.txt", "rmdir empty", ""));
+        assertThat(r.out()).contains("The folder empty is empty.")
+                .contains("Space available before the upload: unlimited!")
+                .contains("Space left after the upload: unlimited!").contains("limit: unlimited, free: unlimited");
+        assertThat(r.err()).contains("empty is a folder: remove it with rmdir").doesNotContain("RMD");
+    }
+
+    @Test
+    void theLocalFolderIsCreatedShownAndAFileBesideItIsPointedTo() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port());
+        Files.delete(client.files());
+        Files.writeString(clientDir.resolve("five.bin"), "five");
+        ClientRun.Result r = client.run("egon", "lls\nupload five.bin\n");
+        assertThat(client.files()).isDirectory();
+        assertThat(r.out()).contains("Local folder: " + client.files() + " (change it with lcd)");
+        assertThat(r.err()).contains("No such local file or directory: " + client.files().resolve("five.bin"))
+                .contains("five.bin is in the folder ftp was started from, " + clientDir + ": give its full path ("
+                        + clientDir.resolve("five.bin") + "), or lcd there first.");
+        assertThat(r.exit()).isEqualTo(1);
+    }
+
+    @Test
+    void serverRefusalsAreTranslatedWithTheirCodeInChinese() throws Exception {
+        ClientRun client = new ClientRun(clientDir, server.port(), "locale=zh_CN");
+        ClientRun.Result r = client.run("egon", "cd /nope\n");
+        assertThat(r.err()).contains("切换目录 /nope 失败: 550 没有这个文件或目录。");
+        ClientRun.Result wrong = ClientRun.finish(client.start("egon", "pwd\n", Map.of("FTP_PASSWORD", "wrong")));
+        assertThat(wrong.err()).contains("登录失败: 530 用户名或密码错误。");
+    }
+
+    @Test
     void messagesAreInChineseUnderAChineseLocale() throws Exception {
         ClientRun client = new ClientRun(clientDir, server.port(), "locale=");
         Files.writeString(client.files().resolve("a.txt"), "a".repeat(1000));
@@ -268,45 +323,13 @@ class ClientEndToEndTest {
         return "'" + word.replace("'", "'\\''") + "'";
     }
 
-    /**
-     * Kills the client once {@code progress} passes {@code threshold} bytes: a connection cut mid-transfer of
-     * {@code path}. Returns once the server has seen the cut and ended the transfer.
-     */
-    private static void interruptWhen(Process client, LongSupplier progress, long threshold, String path)
-            throws Exception {
-        long logged = server.transfersLogged(path);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (progress.getAsLong() < threshold && client.isAlive() && System.nanoTime() < deadline) {
-            Thread.sleep(2);
-        }
-        client.destroyForcibly();
-        client.waitFor(10, TimeUnit.SECONDS);
-        // An upload is recorded as unfinished before the transfer is logged.
-        assertThat(Eventually.holds(() -> server.transfersLogged(path) > logged)).as("%s logged", path).isTrue();
-    }
 
-    private static long sizeOf(Path file) {
-        try {
-            return Files.exists(file) ? Files.size(file) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static long partSize(Path journal) {
-        if (!Files.isDirectory(journal)) {
-            return 0;
-        }
-        try (Stream<Path> files = Files.list(journal)) {
-            return files.filter(f -> f.toString().endsWith(".part")).mapToLong(ClientEndToEndTest::sizeOf).sum();
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private static int firstByte(Path file) throws IOException {
-        try (var in = Files.newInputStream(file)) {
-            return in.read();
+    /** Flips the bits of the first byte, as damage would. */
+    private static void flipFirstByte(Path file) throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(file.toFile(), "rw")) {
+            int first = f.read();
+            f.seek(0);
+            f.write(0xff ^ first);
         }
     }
 

@@ -1,5 +1,9 @@
 package ftp.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ftp.testing.Eventually;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.stream.Stream;
 
 /**
  * One {@code bin/ftp} install for a test (its {@code conf/ftp.properties} pointing at the test server, its
@@ -71,6 +77,43 @@ final class ClientRun {
 
     Result run(String user, String stdin, String... args) throws IOException, InterruptedException {
         return finish(start(user, stdin, Map.of(), args));
+    }
+
+    /**
+     * Kills the client once {@code progress} passes {@code threshold} bytes: a connection cut mid-transfer of
+     * {@code path}. Returns once the server has seen the cut and ended the transfer.
+     */
+    static void killMidTransfer(TestServer server, Process client, LongSupplier progress, long threshold, String path)
+            throws Exception {
+        long logged = server.transfersLogged(path);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (progress.getAsLong() < threshold && client.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(2);
+        }
+        client.destroyForcibly();
+        client.waitFor(10, TimeUnit.SECONDS);
+        // An upload is recorded as unfinished before the transfer is logged.
+        assertThat(Eventually.holds(() -> server.transfersLogged(path) > logged)).as("%s logged", path).isTrue();
+    }
+
+    static long sizeOf(Path file) {
+        try {
+            return Files.exists(file) ? Files.size(file) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** The bytes of the partial downloads in a download journal. */
+    static long partSize(Path journal) {
+        if (!Files.isDirectory(journal)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(journal)) {
+            return files.filter(f -> f.toString().endsWith(".part")).mapToLong(ClientRun::sizeOf).sum();
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     static Result finish(Process p) throws IOException, InterruptedException {

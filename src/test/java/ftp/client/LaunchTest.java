@@ -47,9 +47,13 @@ class LaunchTest {
         assertThat(defaults.downloadDir()).isEqualTo(dir.resolve("files").toAbsolutePath());
         assertThat(defaults.knownHosts()).isEqualTo(dir.resolve("conf/known_hosts").toAbsolutePath());
         assertThat(defaults.protocols()).isEmpty();
+        assertThat(defaults.existing()).isEqualTo(ClientSettings.Existing.REFUSE);
+        assertThat(defaults.history()).isEqualTo(dir.resolve("conf/history").toAbsolutePath());
+        assertThat(defaults.historySize()).isEqualTo(1000);
 
         Files.writeString(conf.resolve("ftp.properties"), "server.host=ftp.example\nserver.port=21\n"
-                + "download.dir=/srv/dl\ntls=false\nlocale=zh_CN\ntls.protocols=TLSv1.3, TLSv1.2\ntimeout=5\n");
+                + "download.dir=/srv/dl\ntls=false\nlocale=zh_CN\ntls.protocols=TLSv1.3, TLSv1.2\ntimeout=5\n"
+                + "download.existing=rename\nhistory.file=/tmp/h\nhistory.size=0\n");
         ClientSettings s = ClientSettings.load(conf);
         assertThat(s.host()).isEqualTo("ftp.example");
         assertThat(s.port()).isEqualTo(21);
@@ -58,6 +62,9 @@ class LaunchTest {
         assertThat(s.locale()).isEqualTo("zh_CN");
         assertThat(s.protocols()).isEqualTo(List.of("TLSv1.3", "TLSv1.2"));
         assertThat(s.timeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(s.existing()).isEqualTo(ClientSettings.Existing.RENAME);
+        assertThat(s.history()).isEqualTo(Path.of("/tmp/h"));
+        assertThat(s.historySize()).isZero();
     }
 
     @Test
@@ -67,5 +74,7 @@ class LaunchTest {
         assertThatThrownBy(() -> ClientSettings.load(conf)).hasMessageContaining("server.port");
         Files.writeString(conf.resolve("ftp.properties"), "tls=maybe\n");
         assertThatThrownBy(() -> ClientSettings.load(conf)).hasMessageContaining("tls");
+        Files.writeString(conf.resolve("ftp.properties"), "download.existing=overwrite\n");
+        assertThatThrownBy(() -> ClientSettings.load(conf)).hasMessageContaining("download.existing");
     }
 }

@@ -51,10 +51,10 @@ class MessagesTest {
         assertThat(zh.get("mkdir.ok")).isEqualTo("创建目录成功!");
         assertThat(zh.get("rmdir.ok")).isEqualTo("删除目录成功!");
         assertThat(zh.get("remove.ok")).isEqualTo("删除文件成功!");
-        assertThat(zh.get("upload.space.before", "68.97MB"))
-                .isEqualTo("你可以上传文件, 在您上传之前, 您的目前空间:68.97MB!");
-        assertThat(zh.get("upload.space.after", "66.07MB"))
-                .isEqualTo("上传文件成功, 您上传完后的剩余空间:66.07MB!");
+        assertThat(zh.get("upload.space.before", "68.97 MiB"))
+                .isEqualTo("你可以上传文件, 在您上传之前, 您的目前空间:68.97 MiB!");
+        assertThat(zh.get("upload.space.after", "66.07 MiB"))
+                .isEqualTo("上传文件成功, 您上传完后的剩余空间:66.07 MiB!");
         assertThat(zh.get("upload.running")).isEqualTo("upload running...");
         assertThat(zh.get("download.succeed")).isEqualTo("download succeed!");
     }
@@ -85,8 +85,8 @@ class MessagesTest {
     @Test
     void argumentsAreFilledInWithoutRegrouping() {
         Messages en = new Messages(Locale.ENGLISH);
-        assertThat(en.get("resume_upload.item", 12345, "/a", "1.00KB", "?"))
-                .isEqualTo("12345) /a  1.00KB received of ?");
+        assertThat(en.get("resume_upload.item", 12345, en.get("resume_upload.describe.unknown", "/a", "1.00 KiB", "?")))
+                .isEqualTo("12345) /a  1.00 KiB received of ?");
     }
 
     private static Set<Integer> arguments(String pattern) {

@@ -35,7 +35,7 @@ class ProgressBarTest {
         assertThat(ProgressBar.render(1, 3, 0, SECOND / 1000, 80, false)).contains(" 33.33%");
         long huge = 5L << 40;
         String line = ProgressBar.render(huge / 2, huge, 0, 100 * SECOND, 80, false);
-        assertThat(line).contains(" 50.00%").contains("25.6 GB/s").contains("ETA 01:40");
+        assertThat(line).contains(" 50.00%").contains("25.6 GiB/s").contains("ETA 01:40");
         assertThat(ProgressBar.render(huge - 1, huge, 0, SECOND, 80, false)).contains(" 99.99%").contains("#.]");
     }
 
@@ -47,7 +47,7 @@ class ProgressBarTest {
 
     @Test
     void unknownSizesShowBytes() {
-        assertThat(ProgressBar.render(3 << 20, -1, 0, SECOND, 80, false)).contains("3.00MB").contains("ETA --:--");
+        assertThat(ProgressBar.render(3 << 20, -1, 0, SECOND, 80, false)).contains("3.00 MiB").contains("ETA --:--");
     }
 
     @Test

@@ -69,11 +69,26 @@ class ReplyParsingTest {
         assertThat(older.files()).as("a server that does not count files").isEmpty();
         QuotaReport noFileLimit = QuotaReport.parse(reply("211-Quota", "used: 5", "files: 2", "211 End"));
         assertThat(noFileLimit.files()).hasValue(2);
-        assertThat(noFileLimit.fileLimit()).isEmpty();
+        assertThat(noFileLimit.filesLimit()).isEmpty();
         QuotaReport unlimited = QuotaReport.parse(reply("213-Quota", "used: 5", "limit: none", "213 End"));
         assertThat(unlimited.limit()).isEmpty();
         assertThat(unlimited.free()).isEmpty();
         QuotaReport derived = QuotaReport.parse(reply("213 used: 5 limit: 20"));
         assertThat(derived.free()).hasValue(15);
+    }
+
+    @Test
+    void aFileCountInTheQuotaReplyIsReadAndNeverTakenForBytes() {
+        QuotaReport counted = QuotaReport.parse(reply("211-Quota", " used: 100", " limit: 1000", " free: 900",
+                " files used: 12", " files limit: 500", "211 End"));
+        assertThat(counted.used()).isEqualTo(100);
+        assertThat(counted.limit()).hasValue(1000);
+        assertThat(counted.files()).hasValue(12);
+        assertThat(counted.filesLimit()).hasValue(500);
+        assertThat(QuotaReport.parse(reply("211-Quota", "used: 7", "files: 3/none", "211 End")).filesLimit()).isEmpty();
+        QuotaReport oneLine = QuotaReport.parse(reply("213 used: 5 limit: 20 files: 3 of 10"));
+        assertThat(oneLine.used()).isEqualTo(5);
+        assertThat(oneLine.files()).hasValue(3);
+        assertThat(oneLine.filesLimit()).hasValue(10);
     }
 }

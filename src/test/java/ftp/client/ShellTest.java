@@ -9,10 +9,13 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The shell without a server: help, argument checks, local commands, exit codes. */
 class ShellTest {
@@ -63,8 +66,8 @@ class ShellTest {
         Shell shell = shell("", Locale.ENGLISH);
         assertThat(shell.execute("help")).isTrue();
         assertThat(out()).contains("ls [path]", "cd [path]", "mkdir path", "rmdir path", "remove path",
-                "upload local [remote]", "resume_upload", "download remote [local]", "resume_download", "quota",
-                "lcd", "lls", "lpwd", "quit");
+                "upload [-f] [-r] local [remote]", "resume_upload", "download [-f] [-r] remote [local]", "mput", "mget", "resume_download", "quota",
+                "lcd", "lls", "lpwd", "quit").contains("Local folder: " + dir.resolve("files"));
     }
 
     @Test
@@ -72,6 +75,24 @@ class ShellTest {
         Shell shell = shell("", Locale.SIMPLIFIED_CHINESE);
         shell.execute("ls /?");
         assertThat(out()).contains("用法: ls [路径]").contains("只能查看到自己家目录的范围");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"en", "zh-CN"})
+    void helpSummariesLineUpByDisplayWidthAndEndAsSentences(String language) throws Exception {
+        Locale locale = Locale.forLanguageTag(language);
+        Shell shell = shell("", locale);
+        assertThat(shell.execute("help")).isTrue();
+        Messages m = new Messages(locale);
+        List<String> rows = out().lines().filter(l -> l.startsWith("  ")).toList();
+        assertThat(rows).hasSizeGreaterThan(15);
+        for (String row : rows) {
+            String word = row.trim().split(" ")[0];
+            String command = word.startsWith("!") ? "shell" : word;
+            String summary = m.get("help." + command + ".text").lines().findFirst().orElseThrow();
+            assertThat(DisplayWidth.of(row.substring(0, row.lastIndexOf(summary)))).as(row).isEqualTo(41);
+            assertThat(summary).as(command).doesNotEndWith(",").doesNotEndWith("，");
+        }
     }
 
     @Test
@@ -94,7 +115,7 @@ class ShellTest {
         Files.write(dir.resolve("files/a.bin"), new byte[2048]);
         Shell shell = shell("lpwd\nlls\nlcd sub\nlpwd\nlcd\nlpwd\n# a comment\n\nquit\nls\n", Locale.ENGLISH);
         assertThat(shell.run(null)).isZero();
-        assertThat(out()).contains("2.00KB  a.bin").contains("sub/");
+        assertThat(out()).contains("2.00 KiB  a.bin").contains("sub/");
         assertThat(out().lines().filter(l -> l.equals(dir.resolve("files/sub").toString()))).hasSize(1);
         assertThat(out().lines().filter(l -> l.equals(dir.resolve("files").toString()))).hasSize(2);
     }

@@ -108,14 +108,14 @@ class AdminCliTest {
 
         Result list = ftpd(null, "user", "list");
         assertThat(list.exit()).as(list.err()).isZero();
-        assertThat(list.out().lines()).anyMatch(l -> l.matches("carol\\s+5M\\s+.*"));
+        assertThat(list.out().lines()).anyMatch(l -> l.matches("carol\\s+5\\.00 MiB\\s+.*"));
 
         assertThat(ftpd(null, "user", "quota", "carol", "7M").exit()).isZero();
-        assertThat(ftpd(null, "user", "list").out().lines()).anyMatch(l -> l.matches("carol\\s+7M\\s+.*"));
+        assertThat(ftpd(null, "user", "list").out().lines()).anyMatch(l -> l.matches("carol\\s+7\\.00 MiB\\s+.*"));
         assertThat(ftpd(null, "user", "quota", "carol", "--files", "250").exit()).isZero();
         assertThat(Files.readString(accounts)).contains("files = 250");
         assertThat(ftpd(null, "user", "list").out().lines())
-                .anyMatch(l -> l.matches("carol\\s+7M\\s+0B\\s+0/250\\s+yes"));
+                .anyMatch(l -> l.matches("carol\\s+7\\.00 MiB\\s+0 B\\s+0/250\\s+yes"));
         assertThat(ftpd(null, "user", "quota", "carol").exit()).as("a size or --files is needed").isNotZero();
 
         Result passwd = ftpd("second-pw\n", "user", "passwd", "carol", "--password-stdin");
