@@ -1,5 +1,6 @@
 package ftp.server;
 
+import ftp.log.LogField;
 import ftp.server.CommandSpec.LoopHandler;
 import ftp.server.CommandSpec.TransferHandler;
 import ftp.server.CommandSpec.WorkerHandler;
@@ -157,13 +158,13 @@ public final class Session {
         cwd = "/";
         state = State.LOGGED_IN;
         server.throttle().recordSuccess(peer.getAddress());
-        ServerContext.LOG.info(() -> "login ok user=" + context.name() + " from=" + peer.getAddress().getHostAddress()
-                + " session=" + id);
+        ServerContext.LOG.info(() -> "login ok user=" + LogField.quote(context.name()) + " from="
+                + peer.getAddress().getHostAddress() + " session=" + id);
     }
 
     /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
     public void loginFailed() {
-        ServerContext.LOG.warning("login failed user=" + printable(pendingUser) + " from="
+        ServerContext.LOG.warning("login failed user=" + LogField.quote(pendingUser) + " from="
                 + peer.getAddress().getHostAddress() + " session=" + id);
         pendingUser = null;
         state = State.NEED_USER;

@@ -1,5 +1,7 @@
 package ftp.server;
 
+import ftp.log.LogField;
+
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -57,10 +59,10 @@ public final class TransferLog implements AutoCloseable {
                 .append(Math.max(1, (millis + 999) / 1000)).append(' ')
                 .append(remoteHost).append(' ')
                 .append(bytes).append(' ')
-                .append(field(path)).append(' ')
+                .append(LogField.token(path)).append(' ')
                 .append(binary ? 'b' : 'a').append(" _ ")
                 .append(direction == Direction.INCOMING ? 'i' : 'o').append(" r ")
-                .append(field(user)).append(" ftp 0 * ")
+                .append(LogField.token(user)).append(" ftp 0 * ")
                 .append(complete ? 'c' : 'i').append('\n').toString();
         byte[] bytesOfLine = line.getBytes(StandardCharsets.UTF_8);
         synchronized (this) {
@@ -90,16 +92,6 @@ public final class TransferLog implements AutoCloseable {
         } finally {
             open(); // even when the move failed, keep logging
         }
-    }
-
-    /** Fields are separated by spaces and lines by newlines: neither may appear inside one. */
-    private static String field(String s) {
-        StringBuilder b = new StringBuilder(s.length());
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            b.append(Character.isWhitespace(c) || Character.isISOControl(c) ? '_' : c);
-        }
-        return b.toString();
     }
 
     @Override

@@ -11,6 +11,7 @@ import ftp.fs.UploadJournal;
 import ftp.fs.UploadRecord;
 import ftp.fs.UserFileSystem;
 import ftp.fs.VirtualPaths;
+import ftp.log.LogField;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -121,7 +122,8 @@ final class Upload {
                 log(false);
                 return Outcome.of(452, "Insufficient storage space on the server.");
             }
-            ServerContext.LOG.log(Level.WARNING, "upload of " + path + " by " + v.user().name() + " failed", e);
+            ServerContext.LOG.log(Level.WARNING, "upload of " + LogField.quote(path) + " by "
+                    + LogField.quote(v.user().name()) + " failed", e);
             throw new FtpReplyException(451, "Local error while writing the file.");
         } finally {
             if (reserved > 0) {
@@ -203,7 +205,8 @@ final class Upload {
             keepUnfinished();
             log(false);
             if (endOfData && !d.endedCleanly()) {
-                ServerContext.LOG.warning("TLS upload of " + path + " by " + v.user().name()
+                ServerContext.LOG.warning("TLS upload of " + LogField.quote(path) + " by "
+                        + LogField.quote(v.user().name())
                         + " ended without close_notify: possibly truncated; kept as unfinished");
                 return Outcome.of(426, "Upload ended without TLS close_notify; kept as unfinished (" + position
                         + " bytes).");
@@ -217,7 +220,7 @@ final class Upload {
         try {
             journal.markFinished(path);
         } catch (IOException e) {
-            ServerContext.LOG.log(Level.WARNING, "cannot clear the upload record of " + path, e);
+            ServerContext.LOG.log(Level.WARNING, "cannot clear the upload record of " + LogField.quote(path), e);
         }
         try {
             FileEntry entry = files.stat(path);
@@ -234,7 +237,8 @@ final class Upload {
             // only the digest goes uncached.
         }
         log(true);
-        ServerContext.LOG.info(() -> "upload user=" + v.user().name() + " path=" + path + " bytes=" + received);
+        ServerContext.LOG.info(() -> "upload user=" + LogField.quote(v.user().name()) + " path=" + LogField.quote(path)
+                + " bytes=" + received);
         String name = mode == UploadMode.UNIQUE ? " FILE: " + VirtualPaths.name(path) : "";
         return Outcome.of(226, "Transfer complete (" + received + " bytes received)." + name);
     }
@@ -250,7 +254,7 @@ final class Upload {
             try {
                 n = d.read(in);
             } catch (IOException e) {
-                ServerContext.LOG.fine(() -> "upload of " + path + " stopped: " + e);
+                ServerContext.LOG.fine(() -> "upload of " + LogField.quote(path) + " stopped: " + e);
                 return false;
             }
             if (n < 0) {
@@ -329,11 +333,13 @@ final class Upload {
             try {
                 file.truncate(position);
             } catch (IOException again) {
-                ServerContext.LOG.log(Level.WARNING, "cannot trim " + path + " after a full disk", again);
+                ServerContext.LOG.log(Level.WARNING, "cannot trim " + LogField.quote(path) + " after a full disk",
+                        again);
             }
             keepUnfinished();
             log(false);
-            ServerContext.LOG.warning("disk full while " + v.user().name() + " uploaded " + path + "; kept "
+            ServerContext.LOG.warning("disk full while " + LogField.quote(v.user().name()) + " uploaded "
+                    + LogField.quote(path) + "; kept "
                     + position + " bytes as unfinished");
             return Outcome.of(452, "Insufficient storage space on the server; " + position
                     + " bytes kept, resume later.");
@@ -411,7 +417,7 @@ final class Upload {
         try {
             journal.markUnfinished(path, position, expectedSize);
         } catch (IOException e) {
-            ServerContext.LOG.log(Level.WARNING, "cannot update the upload record of " + path
+            ServerContext.LOG.log(Level.WARNING, "cannot update the upload record of " + LogField.quote(path)
                     + " (the earlier record stands)", e);
         }
     }
@@ -439,7 +445,7 @@ final class Upload {
             try {
                 files.delete(path);
             } catch (FsException e) {
-                ServerContext.LOG.log(Level.WARNING, "cannot remove the empty file " + path, e);
+                ServerContext.LOG.log(Level.WARNING, "cannot remove the empty file " + LogField.quote(path), e);
             }
         }
     }
