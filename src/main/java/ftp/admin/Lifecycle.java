@@ -1,6 +1,8 @@
 package ftp.admin;
 
+import ftp.log.AsyncLogHandler;
 import ftp.server.FtpServer;
+import ftp.server.ServerContext;
 import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
 
@@ -40,8 +42,15 @@ final class Lifecycle {
         if (runningPid().isPresent()) {
             throw new IllegalStateException("already running (pid " + runningPid().get().pid() + ")");
         }
-        ServerLogging.toFile(settings.logDir());
-        FtpServer server = FtpServer.start(settings);
+        AsyncLogHandler log = ServerLogging.toFile(settings);
+        FtpServer server;
+        try {
+            server = FtpServer.start(settings);
+        } catch (IOException | RuntimeException e) {
+            ServerContext.LOG.severe("ftpd failed to start: " + e.getMessage());
+            log.close();
+            throw e;
+        }
         long pid = ProcessHandle.current().pid();
         Files.createDirectories(settings.pidFile().getParent());
         writeAtomically(settings.pidFile(), pid + "\n");
@@ -49,7 +58,7 @@ final class Lifecycle {
         Thread status = new Thread(() -> {
             while (stopped.getCount() > 0) {
                 try {
-                    writeAtomically(statusFile(), "address=" + address(server) + " clients="
+                    writeAtomically(statusFile(), "address=" + hostAndPort(server.address()) + " clients="
                             + server.activeSessions() + "\n");
                     Thread.sleep(1000);
                 } catch (IOException | InterruptedException e) {
@@ -68,8 +77,9 @@ final class Lifecycle {
             } catch (IOException ignored) {
                 // exiting anyway
             }
+            log.close(); // last: writes what is still queued, "ftpd stopped" included
         }, "ftpd-shutdown"));
-        System.out.println("ftpd listening on " + address(server) + " (pid " + pid + ")");
+        System.out.println("ftpd listening on " + hostAndPort(server.address()) + " (pid " + pid + ")");
         System.out.flush();
         try {
             stopped.await();
@@ -199,8 +209,8 @@ final class Lifecycle {
         }
     }
 
-    private static String address(FtpServer server) {
-        return server.address().getAddress().getHostAddress() + ":" + server.address().getPort();
+    private static String hostAndPort(InetSocketAddress address) {
+        return address.getAddress().getHostAddress() + ":" + address.getPort();
     }
 
     private static void writeAtomically(Path file, String content) throws IOException {

@@ -4,6 +4,7 @@ import ftp.auth.Account;
 import ftp.auth.AccountStore;
 import ftp.fs.ByteSize;
 import ftp.fs.QuotaLedger;
+import ftp.log.LogField;
 import ftp.server.ServerSettings;
 
 import java.io.BufferedReader;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.logging.Level;
 
 /**
  * {@code user add|passwd|quota|del|list}: edits {@code accounts.ini} (atomically, through
@@ -75,6 +77,8 @@ final class UserAdmin {
             Arrays.fill(password, '\0');
         }
         Files.createDirectories(settings.homeRoot().resolve(name));
+        logChange("user add name=" + LogField.quote(name) + " quota="
+                + ByteSize.canonical(accounts.find(name).orElseThrow().quota()));
         System.out.println("added " + name + " (quota " + ByteSize.canonical(accounts.find(name).orElseThrow().quota())
                 + ")");
     }
@@ -91,6 +95,7 @@ final class UserAdmin {
         } finally {
             Arrays.fill(password, '\0');
         }
+        logChange("user passwd name=" + LogField.quote(names.get(0)));
         System.out.println("password changed for " + names.get(0));
     }
 
@@ -100,6 +105,7 @@ final class UserAdmin {
         }
         OptionalLong quota = ByteSize.parse(args.get(1));
         accounts.setQuota(args.get(0), quota);
+        logChange("user quota name=" + LogField.quote(args.get(0)) + " quota=" + ByteSize.canonical(quota));
         System.out.println("quota of " + args.get(0) + " is now " + ByteSize.canonical(quota));
     }
 
@@ -108,6 +114,7 @@ final class UserAdmin {
             throw new IllegalArgumentException("user del NAME");
         }
         accounts.delete(args.get(0));
+        logChange("user del name=" + LogField.quote(args.get(0)));
         System.out.println("deleted " + args.get(0) + " (the home directory was kept)");
     }
 
@@ -123,6 +130,19 @@ final class UserAdmin {
             }
             System.out.println(String.format(Locale.ROOT, "%-20s %-10s %-12s %s", a.name(),
                     ByteSize.canonical(a.quota()), ByteSize.human(used), a.enabled() ? "yes" : "no"));
+        }
+    }
+
+    /**
+     * One line in {@code ftpd.log} for a change that was made, with the system user who made it. The change
+     * stands even when the line cannot be written; the admin is told.
+     */
+    private void logChange(String change) {
+        try {
+            ServerLogging.append(settings, Level.INFO, "admin " + change + " by="
+                    + LogField.quote(System.getProperty("user.name")));
+        } catch (IOException e) {
+            System.err.println("ftpd: warning: the change is made but not logged: " + e.getMessage());
         }
     }
 

@@ -50,7 +50,8 @@ public final class FtpServer implements AutoCloseable {
         // Digests run at idle priority: on a busy machine the wire gets the CPU first and the digest catches up.
         this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
                 settings.digestPriority());
-        this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
+        this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
+                settings.logKeep());
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());

@@ -54,7 +54,9 @@ public record ServerSettings(
         int maxLoginFailures,
         Duration loginBanTime,
         int maxConcurrentHashes,
-        int maxLineLength) {
+        int maxLineLength,
+        long logMaxSize,
+        int logKeep) {
 
     public enum FullPolicy { REJECT, QUEUE }
 
@@ -118,7 +120,9 @@ public record ServerSettings(
                 s.integer("auth.max_failures", 5, 1, 1000),
                 s.duration("auth.ban_time", "300s"),
                 s.integer("auth.max_concurrent_hashes", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 64),
-                s.integer("limits.line_length", 8192, 512, 1 << 20));
+                s.integer("limits.line_length", 8192, 512, 1 << 20),
+                s.size("log.max_size", "10M", 4096),
+                s.integer("log.keep", 5, 0, 1000));
     }
 
     public boolean passiveEnabled() {
@@ -158,6 +162,21 @@ public record ServerSettings(
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
             }
+        }
+
+        /** A bounded size: at least {@code min} bytes, never {@code none}. */
+        long size(String key, String def, long min) {
+            String raw = string(key, def);
+            OptionalLong v;
+            try {
+                v = ByteSize.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " is not a size (e.g. 10M)", e);
+            }
+            if (v.isEmpty() || v.getAsLong() < min) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be a size of at least " + min + " bytes");
+            }
+            return v.getAsLong();
         }
 
         ThreadPriority priority(String key, ThreadPriority def) {

@@ -2,15 +2,13 @@ package ftp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftp.server.FtpdCli.Result;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -24,31 +22,12 @@ class AdminCliTest {
     @TempDir
     Path base;
 
-    private record Result(int exit, String out, String err) {}
-
     private Path conf() {
         return base.resolve("conf");
     }
 
     private Result ftpd(String stdin, String... args) throws Exception {
-        Path script = Path.of(System.getProperty("user.dir")).resolve("bin/ftpd");
-        if (!Files.isExecutable(script)) {
-            throw new AssertionError("bin/ftpd not found or not executable at " + script);
-        }
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--conf", conf().toString()));
-        command.addAll(List.of(args));
-        Path out = base.resolve("cli.out");
-        Path err = base.resolve("cli.err");
-        Path in = base.resolve("cli.in");
-        Files.writeString(in, stdin == null ? "" : stdin);
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(in.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("ftpd " + String.join(" ", args) + " did not finish");
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).trim(),
-                Files.readString(err, StandardCharsets.UTF_8).trim());
+        return new FtpdCli(base).run(stdin, args);
     }
 
     private static String login(int port, String user, String password) {
@@ -136,15 +115,7 @@ class AdminCliTest {
                 }
             }
         } finally {
-            killLeftover();
-        }
-    }
-
-    /** If an assertion failed while the server ran, do not leave it behind. */
-    private void killLeftover() throws IOException {
-        Path pid = base.resolve("run/ftpd.pid");
-        if (Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroy);
+            new FtpdCli(base).killLeftover();
         }
     }
 }
