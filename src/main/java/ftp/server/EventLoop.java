@@ -1,5 +1,8 @@
 package ftp.server;
 
+import ftp.server.ServerEvents.Refusal;
+import ftp.server.command.Login;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -48,6 +51,8 @@ public final class EventLoop implements Runnable {
     private final PassivePorts passivePorts;
     private final TlsControlFactory tls;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Prefixes session ids, so that they differ from those of earlier runs. */
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private volatile int activeCount;
     private volatile boolean stopping;
     private long nextSweep;
@@ -97,6 +102,11 @@ public final class EventLoop implements Runnable {
 
     boolean stopping() {
         return stopping;
+    }
+
+    /** This run's id, the prefix of its session ids; any thread. */
+    String runId() {
+        return runId;
     }
 
     /** Number of admitted sessions (not counting the waiting room); any thread. */
@@ -197,6 +207,7 @@ public final class EventLoop implements Runnable {
             return;
         }
         nextSweep = now + SWEEP_INTERVAL_NANOS;
+        server.events().sweep();
         for (Session s : new ArrayList<>(sessions)) {
             s.checkTimeouts(now);
         }
@@ -242,22 +253,26 @@ public final class EventLoop implements Runnable {
             refuse(ch, "421 Server shutting down.\r\n");
             return;
         }
-        if (server.throttle().isBanned(from)) {
-            refuse(ch, "421 Too many failed logins from your address; try again later.\r\n");
+        Duration banned = server.throttle().banRemaining(from);
+        if (!banned.isZero()) {
+            server.events().refused(from, Refusal.BANNED, "remaining=" + banned.toSeconds() + "s");
+            refuse(ch, Login.bannedReply(banned).render());
             return;
         }
         boolean full = activeCount >= s.maxClients();
         if (full && (s.fullPolicy() != ServerSettings.FullPolicy.QUEUE || waitingRoom.size() >= s.waitingRoom())) {
+            server.events().refused(from, Refusal.CLIENTS_MAX, "limit=" + s.maxClients());
             refuse(ch, "421 Too many users (limit " + s.maxClients() + "); try again later.\r\n");
             return;
         }
         if (perAddress.getOrDefault(from, 0) >= s.maxClientsPerIp()) {
+            server.events().refused(from, Refusal.PER_ADDRESS, "limit=" + s.maxClientsPerIp());
             refuse(ch, "421 Too many connections from your address (limit " + s.maxClientsPerIp() + ").\r\n");
             return;
         }
         Session session;
         try {
-            session = new Session(this, server, ch, nextSessionId++);
+            session = new Session(this, server, ch, runId + "-" + nextSessionId++);
             session.attach(ch.register(selector, SelectionKey.OP_READ, session));
         } catch (IOException e) {
             closeQuietly(ch);
@@ -265,7 +280,7 @@ public final class EventLoop implements Runnable {
         }
         perAddress.merge(from, 1, Integer::sum);
         sessions.add(session);
-        ServerContext.LOG.info(() -> "connect from=" + from.getHostAddress() + " session=" + session.id());
+        server.events().connected(session);
         if (full) {
             waitingRoom.add(session);
             session.enterWaitingRoom(waitingRoom.size());

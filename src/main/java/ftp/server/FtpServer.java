@@ -6,6 +6,7 @@ import ftp.auth.LoginThrottle;
 import ftp.auth.VerifiedLoginCache;
 import ftp.fs.HashCache;
 import ftp.fs.QuotaRegistry;
+import ftp.log.AddressLogLimit;
 import ftp.server.pool.WorkerPool;
 import ftp.tls.KeyMaterial;
 import ftp.tls.TlsContexts;
@@ -37,6 +38,7 @@ public final class FtpServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final InetSocketAddress implicitAddress; // null without an implicit-FTPS listener
     private final TransferLog transferLog;
+    private final ServerContext context;
     private final TlsContexts tls;
 
     private FtpServer(ServerSettings settings) throws IOException {
@@ -56,10 +58,12 @@ public final class FtpServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);
-        ServerContext context = new ServerContext(settings, accounts, authenticator,
+        ServerEvents events = new ServerEvents(new AddressLogLimit(settings.logLinesPerAddress(),
+                Duration.ofMinutes(1), 4096, Clock.systemUTC(), ServerContext.LOG::info));
+        this.context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
                 new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog,
-                tls);
+                events, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());
@@ -102,8 +106,9 @@ public final class FtpServer implements AutoCloseable {
         FtpServer server = new FtpServer(settings);
         server.loopThread.start();
         ServerContext.LOG.info(() -> "ftpd started on " + server.address.getAddress().getHostAddress() + ":"
-                + server.address.getPort() + " (clients.max=" + settings.maxClients() + ", workers="
-                + settings.workerThreads() + ", tls=" + settings.tlsMode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                + server.address.getPort() + " run=" + server.loop.runId() + " (clients.max=" + settings.maxClients()
+                + ", workers=" + settings.workerThreads() + ", tls="
+                + settings.tlsMode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         return server;
     }
 
@@ -142,6 +147,7 @@ public final class FtpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // stopping anyway
         }
+        context.events().flush();
         ServerContext.LOG.info("ftpd stopped");
     }
 

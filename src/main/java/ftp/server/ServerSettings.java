@@ -56,7 +56,8 @@ public record ServerSettings(
         int maxConcurrentHashes,
         int maxLineLength,
         long logMaxSize,
-        int logKeep) {
+        int logKeep,
+        int logLinesPerAddress) {
 
     public enum FullPolicy { REJECT, QUEUE }
 
@@ -122,7 +123,8 @@ public record ServerSettings(
                 s.integer("auth.max_concurrent_hashes", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 64),
                 s.integer("limits.line_length", 8192, 512, 1 << 20),
                 s.size("log.max_size", "10M", 4096),
-                s.integer("log.keep", 5, 0, 1000));
+                s.integer("log.keep", 5, 0, 1000),
+                s.integer("log.lines_per_address", 30, 0, 1_000_000));
     }
 
     public boolean passiveEnabled() {

@@ -1,6 +1,5 @@
 package ftp.server;
 
-import ftp.log.LogField;
 import ftp.server.CommandSpec.LoopHandler;
 import ftp.server.CommandSpec.TransferHandler;
 import ftp.server.CommandSpec.WorkerHandler;
@@ -49,7 +48,7 @@ public final class Session {
     private final ServerContext server;
     private final SocketChannel channel;
     private final InetSocketAddress peer;
-    private final long id;
+    private final String id;
     private final CommandInput input;
     private final TransferOptions options = new TransferOptions();
     private SelectionKey key;
@@ -72,8 +71,10 @@ public final class Session {
     private TransferHandle transfer;
     private boolean abortRequested;
     private boolean quitAfterTransfer;
+    private String endReason; // the first reason given for closing
+    private boolean ended;
 
-    Session(EventLoop loop, ServerContext server, SocketChannel channel, long id) throws IOException {
+    Session(EventLoop loop, ServerContext server, SocketChannel channel, String id) throws IOException {
         this.loop = loop;
         this.server = server;
         this.channel = channel;
@@ -109,7 +110,8 @@ public final class Session {
         return (InetSocketAddress) channel.getLocalAddress();
     }
 
-    public long id() {
+    /** Unique across restarts: the server run's id, a dash, and a count. */
+    public String id() {
         return id;
     }
 
@@ -158,14 +160,12 @@ public final class Session {
         cwd = "/";
         state = State.LOGGED_IN;
         server.throttle().recordSuccess(peer.getAddress());
-        ServerContext.LOG.info(() -> "login ok user=" + LogField.quote(context.name()) + " from="
-                + peer.getAddress().getHostAddress() + " session=" + id);
+        server.events().loginOk(this);
     }
 
     /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
     public void loginFailed() {
-        ServerContext.LOG.warning("login failed user=" + LogField.quote(pendingUser) + " from="
-                + peer.getAddress().getHostAddress() + " session=" + id);
+        server.events().loginFailed(this);
         pendingUser = null;
         state = State.NEED_USER;
     }
@@ -184,7 +184,8 @@ public final class Session {
         if (ch == null) {
             return null;
         }
-        PassiveListener listener = new PassiveListener(ch, peer.getAddress(), server.settings().dataTimeout());
+        PassiveListener listener = new PassiveListener(ch, peer.getAddress(), server.settings().dataTimeout(),
+                server.events());
         loop.register(listener);
         dataLink = listener;
         passive = listener;
@@ -593,9 +594,7 @@ public final class Session {
     public void closeAfterFlush(String why) {
         if (state != State.CLOSING) {
             state = State.CLOSING;
-            if (why != null) {
-                ServerContext.LOG.fine(() -> "session=" + id + " closing: " + why);
-            }
+            endReason = why;
         }
         if (!io.hasPendingOutput()) {
             close(null);
@@ -606,8 +605,10 @@ public final class Session {
 
     /** Closes at once and releases everything the session holds. Idempotent. */
     public void close(String why) {
-        if (why != null) {
-            ServerContext.LOG.fine(() -> "session=" + id + " closed: " + why);
+        boolean first = !ended;
+        ended = true;
+        if (endReason == null) {
+            endReason = why;
         }
         state = State.CLOSING;
         if (transfer != null) {
@@ -619,6 +620,9 @@ public final class Session {
         }
         io.close();
         loop.sessionClosed(this);
+        if (first) {
+            server.events().sessionEnded(this, endReason, Duration.ofNanos(System.nanoTime() - connectedNanos));
+        }
     }
 
     boolean isOpen() {

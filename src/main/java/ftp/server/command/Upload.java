@@ -151,6 +151,7 @@ final class Upload {
         }
         if (announced > 0 && !quota.tryReserve(announced)) {
             discardCreated(opened);
+            v.server().events().quotaRefused(v, path, "announced=" + announced + " available=" + quota.available());
             throw new FtpReplyException(552, "Exceeded storage allocation: " + announced + " bytes announced, "
                     + quota.available() + " available.");
         }
@@ -315,6 +316,7 @@ final class Upload {
         if (!reserve(n)) {
             restoreAfterRefusal(file);
             log(false);
+            v.server().events().quotaRefused(v, path, "received=" + received + " limit=" + quota.limit().orElse(0));
             return Outcome.of(552, "Exceeded storage allocation: the upload would pass your quota of "
                     + ByteSize.human(quota.limit().orElse(0)) + "; nothing of it was kept.");
         }
@@ -451,7 +453,7 @@ final class Upload {
     }
 
     private void log(boolean complete) {
-        v.server().transferLog().record(v.peer().getHostAddress(), received, path, v.options().binary(),
-                TransferLog.Direction.INCOMING, v.user().name(), System.currentTimeMillis() - startedMillis, complete);
+        v.server().transferEnded(v, path, received, TransferLog.Direction.INCOMING,
+                System.currentTimeMillis() - startedMillis, complete);
     }
 }

@@ -1,0 +1,117 @@
+package ftp.server;
+
+import ftp.log.AddressLogLimit;
+import ftp.log.LogField;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.Supplier;
+import java.util.logging.Level;
+
+/**
+ * What happens to connections and sessions, told once: each event becomes a line of {@code ftpd.log}. Lines about one client address (connect, refusal, login, end) pass through
+ * an {@link AddressLogLimit}, so a client in a loop cannot flood the log; a ban always gets its line. Every
+ * value a client chose is written through {@link LogField#quote}. Logging only queues (see the server's log
+ * handler), so the selector thread may call any of these. Thread-safe.
+ */
+public final class ServerEvents {
+    /** Why a control connection was turned away at accept. */
+    public enum Refusal { CLIENTS_MAX, PER_ADDRESS, BANNED }
+
+    private final AddressLogLimit limit;
+
+    public ServerEvents(AddressLogLimit limit) {
+        this.limit = limit;
+    }
+
+    void connected(Session s) {
+        log(s.peerAddress(), Level.INFO, () -> "connect from=" + address(s.peerAddress()) + " session=" + s.id());
+    }
+
+    /** A connection turned away before it became a session; {@code detail} says by which limit. */
+    void refused(InetAddress from, Refusal why, String detail) {
+        log(from, Level.WARNING, () -> "refused from=" + address(from) + " reason="
+                + why.name().toLowerCase(Locale.ROOT) + " " + detail);
+    }
+
+    void loginOk(Session s) {
+        log(s.peerAddress(), Level.INFO, () -> "login ok user=" + LogField.quote(s.user().name()) + " from="
+                + address(s.peerAddress()) + " session=" + s.id());
+    }
+
+    void loginFailed(Session s) {
+        log(s.peerAddress(), Level.WARNING, () -> "login failed user=" + LogField.quote(s.pendingUser()) + " from="
+                + address(s.peerAddress()) + " session=" + s.id());
+    }
+
+    /** Selector thread: a data connection to a passive port from another address than the session's. */
+    public void strangerRefused(InetAddress from, int port, InetAddress expected) {
+        log(from, Level.WARNING, () -> "data connection refused from=" + address(from) + " port=" + port
+                + " expected=" + address(expected));
+    }
+
+    /** Failed logins from {@code from} reached {@code auth.max_failures}: it is banned for {@code length}. */
+    public void banned(InetAddress from, Duration length) {
+        ServerContext.LOG.warning(() -> "ban from=" + address(from) + " for=" + length.toSeconds() + "s");
+    }
+
+    /** A session closed; {@code why} is the first reason given for closing it. */
+    void sessionEnded(Session s, String why, Duration lasted) {
+        UserContext user = s.user();
+        SessionTraffic traffic = user == null ? new SessionTraffic() : user.traffic();
+        log(s.peerAddress(), Level.INFO, () -> "end session=" + s.id() + " user="
+                + LogField.quote(user == null ? null : user.name()) + " from=" + address(s.peerAddress())
+                + " duration=" + String.format(Locale.ROOT, "%.1fs", lasted.toMillis() / 1000.0)
+                + " in=" + traffic.in() + " out=" + traffic.out() + " reason=" + reasonOf(why)
+                + " detail=" + LogField.quote(why));
+    }
+
+    /** An upload refused with 552: it would pass the user's quota. */
+    public void quotaRefused(SessionView v, String path, String detail) {
+        ServerContext.LOG.info(() -> "quota refused user=" + LogField.quote(v.user().name()) + " from="
+                + address(v.peer()) + " path=" + LogField.quote(path) + " " + detail);
+    }
+
+    /** Selector thread, once a second: the summaries of address windows that are over. */
+    void sweep() {
+        limit.sweep();
+    }
+
+    /** The server stops: the summaries of every address window, so no count is lost. */
+    void flush() {
+        limit.flush();
+    }
+
+    private void log(InetAddress from, Level level, Supplier<String> line) {
+        if (ServerContext.LOG.isLoggable(level) && limit.allow(from)) {
+            ServerContext.LOG.log(level, line);
+        }
+    }
+
+    /**
+     * quit (the client said QUIT or closed the connection), timeout (idle, login or waiting room), error (a
+     * failed read, write, TLS set-up or a bug), or kicked: the server ended it (stop, ban, refused login,
+     * over-long line...).
+     */
+    static String reasonOf(String why) {
+        if (why == null) {
+            return "error";
+        }
+        if (why.startsWith("quit") || why.equals("client closed the connection")) {
+            return "quit";
+        }
+        if (why.contains("timeout")) {
+            return "timeout";
+        }
+        if (why.startsWith("read failed") || why.startsWith("write failed") || why.startsWith("TLS setup failed")
+                || why.equals("internal error")) {
+            return "error";
+        }
+        return "kicked";
+    }
+
+    private static String address(InetAddress a) {
+        return LogField.quote(a.getHostAddress());
+    }
+}
