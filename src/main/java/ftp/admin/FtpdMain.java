@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code bin/ftpd} runs: {@code [--conf DIR] start|stop|restart|status|run} and
- * {@code user add|passwd|quota|del|list}. Errors are one readable line on stderr and a non-zero exit.
+ * What {@code bin/ftpd} runs: {@code [--conf DIR] start|stop|restart|status|run},
+ * {@code user add|passwd|quota|del|list}, {@code who} and {@code ban list|clear}. Errors are one readable
+ * line on stderr and a non-zero exit.
  * Main thread only.
  */
 public final class FtpdMain {
@@ -49,6 +50,8 @@ public final class FtpdMain {
                 case "restart" -> lifecycle.restart();
                 case "status" -> lifecycle.status();
                 case "user" -> new UserAdmin(confDir).run(rest.subList(1, rest.size()));
+                case "who" -> lifecycle.admin().who(rest.subList(1, rest.size()));
+                case "ban" -> lifecycle.admin().ban(rest.subList(1, rest.size()));
                 case "-h", "--help", "help" -> usage(null);
                 default -> usage("unknown command: " + rest.get(0));
             };
@@ -71,7 +74,9 @@ public final class FtpdMain {
                 "       ftpd [--conf DIR] user passwd NAME [--password-stdin]",
                 "       ftpd [--conf DIR] user quota NAME SIZE      (SIZE like 500K, 100M, 2G, or none)",
                 "       ftpd [--conf DIR] user del NAME",
-                "       ftpd [--conf DIR] user list"));
+                "       ftpd [--conf DIR] user list",
+                "       ftpd [--conf DIR] who",
+                "       ftpd [--conf DIR] ban list | ban clear ADDRESS"));
         return problem == null ? 0 : 2;
     }
 }

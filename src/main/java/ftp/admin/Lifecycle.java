@@ -42,14 +42,20 @@ final class Lifecycle {
             throw new IllegalStateException("already running (pid " + runningPid().get().pid() + ")");
         }
         AsyncLogHandler log = ServerLogging.toFile(settings);
-        FtpServer server;
+        FtpServer server = null;
+        AdminEndpoints endpoints;
         try {
             server = FtpServer.start(settings);
+            endpoints = AdminEndpoints.start(server, settings);
         } catch (IOException | RuntimeException e) {
             ServerContext.LOG.severe("ftpd failed to start: " + e.getMessage());
+            if (server != null) {
+                server.close();
+            }
             log.close();
             throw e;
         }
+        FtpServer running = server;
         long pid = ProcessHandle.current().pid();
         Files.createDirectories(settings.pidFile().getParent());
         writeAtomically(settings.pidFile(), pid + "\n");
@@ -57,8 +63,8 @@ final class Lifecycle {
         Thread status = new Thread(() -> {
             while (stopped.getCount() > 0) {
                 try {
-                    writeAtomically(statusFile(), "address=" + hostAndPort(server.address()) + " clients="
-                            + server.activeSessions() + "\n");
+                    writeAtomically(statusFile(), "address=" + hostAndPort(running.address()) + " clients="
+                            + running.activeSessions() + "\n");
                     Thread.sleep(1000);
                 } catch (IOException | InterruptedException e) {
                     return;
@@ -68,7 +74,8 @@ final class Lifecycle {
         status.setDaemon(true);
         status.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
+            endpoints.close();
+            running.close();
             stopped.countDown();
             try {
                 Files.deleteIfExists(settings.pidFile());
@@ -78,7 +85,7 @@ final class Lifecycle {
             }
             log.close(); // last: writes what is still queued, "ftpd stopped" included
         }, "ftpd-shutdown"));
-        System.out.println("ftpd listening on " + hostAndPort(server.address()) + " (pid " + pid + ")");
+        System.out.println("ftpd listening on " + hostAndPort(running.address()) + " (pid " + pid + ")");
         System.out.flush();
         try {
             stopped.await();
@@ -86,6 +93,11 @@ final class Lifecycle {
             Thread.currentThread().interrupt();
         }
         return 0;
+    }
+
+    /** {@code who} and {@code ban}, answered by the running server. */
+    AdminClient admin() {
+        return new AdminClient(AdminEndpoints.socket(settings));
     }
 
     int start() throws IOException {

@@ -4,6 +4,9 @@ import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -88,6 +91,30 @@ public final class LoginThrottle {
         Instant now = clock.instant();
         Failures f = live(address, now);
         return f == null || f.bannedUntil == null ? Duration.ZERO : Duration.between(now, f.bannedUntil);
+    }
+
+    /** A banned address, until when, and the failures that led to it. */
+    public record Ban(InetAddress address, Instant until, int failures) {}
+
+    /** The bans in force now, soonest over first. */
+    public synchronized List<Ban> bans() {
+        Instant now = clock.instant();
+        List<Ban> bans = new ArrayList<>();
+        for (InetAddress a : new ArrayList<>(table.keySet())) {
+            Failures f = live(a, now);
+            if (f != null && f.bannedUntil != null) {
+                bans.add(new Ban(a, f.bannedUntil, f.count));
+            }
+        }
+        bans.sort(Comparator.comparing(Ban::until));
+        return bans;
+    }
+
+    /** Lifts the ban on {@code address} and forgets its failures; false when it was not banned. */
+    public synchronized boolean clear(InetAddress address) {
+        Failures f = live(address, clock.instant());
+        table.remove(address);
+        return f != null && f.bannedUntil != null;
     }
 
     /** Number of addresses currently remembered (for status output and tests). */

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -107,6 +108,16 @@ public final class EventLoop implements Runnable {
     /** This run's id, the prefix of its session ids; any thread. */
     String runId() {
         return runId;
+    }
+
+    /** Any thread: a copy of every session, taken on the selector thread (never completed once it stopped). */
+    CompletableFuture<List<SessionSummary>> summaries() {
+        CompletableFuture<List<SessionSummary>> result = new CompletableFuture<>();
+        post(() -> {
+            long now = System.nanoTime();
+            result.complete(sessions.stream().map(s -> s.summary(now)).toList());
+        });
+        return result;
     }
 
     /** Number of admitted sessions (not counting the waiting room); any thread. */

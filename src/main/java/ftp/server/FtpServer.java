@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * Wires the server together and owns its lifecycle: binds the control port(s), builds the shared services,
@@ -127,6 +128,15 @@ public final class FtpServer implements AutoCloseable {
 
     public ServerSettings settings() {
         return settings;
+    }
+
+    /** A copy of every session, taken on the selector thread; never completes once the server stopped. */
+    public CompletableFuture<List<SessionSummary>> sessions() {
+        return loop.summaries();
+    }
+
+    public LoginThrottle throttle() {
+        return context.throttle();
     }
 
     /** Graceful stop: no new sessions, 421 to idle ones, running transfers get {@code timeouts.shutdown}. */

@@ -71,6 +71,7 @@ public final class Session {
     private TransferHandle transfer;
     private boolean abortRequested;
     private boolean quitAfterTransfer;
+    private String lastVerb = "";
     private String endReason; // the first reason given for closing
     private boolean ended;
 
@@ -370,6 +371,7 @@ public final class Session {
             return;
         }
         options.beforeCommand(verb);
+        lastVerb = verb;
         try {
             CommandSpec.Handler handler = spec.handler();
             if (handler instanceof LoopHandler h) {
@@ -653,6 +655,14 @@ public final class Session {
             send(new Reply(421, "Idle timeout (" + s.idleTimeout().toSeconds() + " s); closing control connection."));
             closeAfterFlush("idle timeout");
         }
+    }
+
+    SessionSummary summary(long nowNanos) {
+        TransferHandle t = transfer;
+        String doing = t != null ? t.description() : busy ? lastVerb : "idle";
+        return new SessionSummary(id, state, user == null ? null : user.name(), peer.getAddress(),
+                Duration.ofNanos(nowNanos - connectedNanos), Duration.ofNanos(nowNanos - lastActivityNanos), doing,
+                t == null ? 0 : t.bytes(), t == null ? 0 : t.bytesPerSecond(nowNanos));
     }
 
     long waitingSinceNanos() {

@@ -6,14 +6,17 @@ import ftp.server.FtpdCli.Result;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What an operator finds in {@code ftpd.log} of a server started with {@code bin/ftpd start}: the lines for
- * admin changes, sessions, bans and a start that fails.
+ * What an operator runs against a server started with {@code bin/ftpd start}: {@code who}, {@code ban list}
+ * and {@code ban clear}, and the lines {@code ftpd.log} gets for admin changes, sessions, bans and a start
+ * that fails.
  */
 class OperatorCliTest {
     private static final Pattern STARTED = Pattern.compile("address=127\\.0\\.0\\.1:(\\d+)");
@@ -40,7 +43,7 @@ class OperatorCliTest {
     }
 
     @Test
-    void theLogOfARunningServer() throws Exception {
+    void whoBansAndTheLogOfARunningServer() throws Exception {
         FtpdCli ftpd = new FtpdCli(base.resolve("server"));
         ftpd.configure("listen.port=0", "tls.mode=off", "auth.pbkdf2_iterations=1000", "auth.max_failures=2",
                 "passive.ports=45000-45999", "timeouts.shutdown=2s");
@@ -50,15 +53,36 @@ class OperatorCliTest {
         try {
             assertThat(started.find()).isTrue();
             int port = Integer.parseInt(started.group(1));
+            Path socket = base.resolve("server/run/ftpd.sock");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(socket))).isEqualTo("rw-------");
+
+            assertThat(ok(ftpd.run(null, "who"))).isEqualTo("no sessions");
             try (ControlClient carol = ControlClient.loggedIn(port, "carol", "carol-pw")) {
                 assertThat(carol.upload("STOR notes.txt", new byte[1234])).startsWith("226");
+                List<String> who = ok(ftpd.run(null, "who")).lines().toList();
+                assertThat(who.get(0)).matches("SESSION +STATE +USER +FROM +SINCE +IDLE +DOING");
+                assertThat(who.get(1)).matches("[0-9a-z]+-1 +logged_in +carol +127\\.0\\.0\\.1 +"
+                        + "\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+s +idle");
             }
 
             assertThat(failLogin(port)).startsWith("530");
             assertThat(failLogin(port)).startsWith("421 Too many failed logins from your address; try again in");
+            assertThat(ok(ftpd.run(null, "ban", "list")).lines().toList()).hasSize(2).last().asString()
+                    .matches("127\\.0\\.0\\.1 +\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d +\\d+m\\d\\ds +2");
             try (ControlClient refused = new ControlClient(port)) {
                 assertThat(refused.reply()).startsWith("421 Too many failed logins");
             }
+
+            assertThat(ok(ftpd.run(null, "ban", "clear", "127.0.0.1"))).isEqualTo("ban on 127.0.0.1 lifted");
+            try (ControlClient again = ControlClient.loggedIn(port, "carol", "carol-pw")) {
+                assertThat(again.command("NOOP")).startsWith("200");
+            }
+            Result twice = ftpd.run(null, "ban", "clear", "127.0.0.1");
+            assertThat(twice.exit()).isEqualTo(1);
+            assertThat(twice.err()).isEqualTo("ftpd: no ban on 127.0.0.1");
+            Result name = ftpd.run(null, "ban", "clear", "example.org");
+            assertThat(name.exit()).isEqualTo(1);
+            assertThat(name.err()).isEqualTo("ftpd: not an IP address: example.org");
 
             ok(ftpd.run(null, "user", "quota", "carol", "7M"));
             ok(ftpd.run(null, "user", "del", "carol"));
@@ -72,9 +96,13 @@ class OperatorCliTest {
                     .containsPattern(" SEVERE ftpd failed to start: cannot listen on 127\\.0\\.0\\.1:" + port + ": .+");
 
             ok(ftpd.run(null, "stop"));
+            assertThat(socket).doesNotExist();
+            Result who = ftpd.run(null, "who");
+            assertThat(who.exit()).isEqualTo(3);
+            assertThat(who.err()).startsWith("ftpd: not running");
             // Stopped, the server has written all it had queued.
             assertThat(log()).endsWith(" INFO ftpd stopped\n").contains(" WARNING ban from=127.0.0.1 for=300s",
-                    " WARNING refused from=127.0.0.1 reason=banned",
+                    " WARNING refused from=127.0.0.1 reason=banned", " WARNING ban cleared from=127.0.0.1 by=admin",
                     " INFO admin user quota name=carol quota=7M by=", " INFO admin user del name=carol by=");
             assertThat(log()).as("the first session is carol's: start made no test connection").containsPattern(
                     " INFO connect from=127\\.0\\.0\\.1 session=[0-9a-z]+-1\n.*login ok user=carol").containsPattern(
