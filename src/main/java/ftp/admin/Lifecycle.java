@@ -7,6 +7,7 @@ import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
 
 import java.io.IOException;
+import java.net.Inet6Address;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,7 +47,7 @@ final class Lifecycle {
         AdminEndpoints endpoints;
         try {
             server = FtpServer.start(settings);
-            endpoints = AdminEndpoints.start(server, settings);
+            endpoints = AdminEndpoints.start(server, settings, log);
         } catch (IOException | RuntimeException e) {
             ServerContext.LOG.severe("ftpd failed to start: " + e.getMessage());
             if (server != null) {
@@ -55,6 +56,8 @@ final class Lifecycle {
             log.close();
             throw e;
         }
+        String metrics = endpoints.metricsAddress().map(a -> " metrics=" + (a.getAddress() instanceof Inet6Address
+                ? "[" + a.getAddress().getHostAddress() + "]:" + a.getPort() : hostAndPort(a))).orElse("");
         FtpServer running = server;
         long pid = ProcessHandle.current().pid();
         Files.createDirectories(settings.pidFile().getParent());
@@ -64,7 +67,7 @@ final class Lifecycle {
             while (stopped.getCount() > 0) {
                 try {
                     writeAtomically(statusFile(), "address=" + hostAndPort(running.address()) + " clients="
-                            + running.activeSessions() + "\n");
+                            + running.activeSessions() + metrics + "\n");
                     Thread.sleep(1000);
                 } catch (IOException | InterruptedException e) {
                     return;
@@ -178,6 +181,10 @@ final class Lifecycle {
         }
         System.out.println("running pid=" + running.get().pid() + " address=" + readStatus("address")
                 + " clients=" + readStatus("clients"));
+        String metrics = readStatus("metrics");
+        if (metrics != null) {
+            System.out.println("metrics http://" + metrics + "/metrics");
+        }
         if (settings.tlsMode() != ServerSettings.TlsMode.OFF && Files.exists(settings.tlsKeystore())) {
             System.out.println("tls certificate sha256=" + KeyMaterial.sha256Fingerprint(settings.tlsKeystore(),
                     settings.tlsKeystorePassword().toCharArray()));

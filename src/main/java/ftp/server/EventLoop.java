@@ -131,10 +131,12 @@ public final class EventLoop implements Runnable {
         try {
             while (!stopping || !sessions.isEmpty() || !waitingRoom.isEmpty()) {
                 selector.select(selectTimeoutMillis());
+                long passStart = System.nanoTime();
                 drainEvents();
                 handleReadyKeys();
                 runTimers();
                 sweepTimeouts();
+                server.events().metrics().loopPass(System.nanoTime() - passStart);
             }
         } catch (IOException | ClosedSelectorException e) {
             ServerContext.LOG.log(Level.SEVERE, "event loop stopped", e);

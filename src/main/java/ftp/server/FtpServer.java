@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
@@ -59,7 +60,7 @@ public final class FtpServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);
-        ServerEvents events = new ServerEvents(new AddressLogLimit(settings.logLinesPerAddress(),
+        ServerEvents events = new ServerEvents(new ServerMetrics(), new AddressLogLimit(settings.logLinesPerAddress(),
                 Duration.ofMinutes(1), 4096, Clock.systemUTC(), ServerContext.LOG::info));
         this.context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
@@ -137,6 +138,15 @@ public final class FtpServer implements AutoCloseable {
 
     public LoginThrottle throttle() {
         return context.throttle();
+    }
+
+    public ServerEvents events() {
+        return context.events();
+    }
+
+    /** The worker pools by what they run: commands, logins, transfers, digests. */
+    public Map<String, WorkerPool> pools() {
+        return Map.of("commands", workers, "logins", passwordChecks, "transfers", transfers, "digests", digests);
     }
 
     /** Graceful stop: no new sessions, 421 to idle ones, running transfers get {@code timeouts.shutdown}. */

@@ -110,6 +110,7 @@ public final class ServerContext {
         transferLog.record(v.peer().getHostAddress(), bytes, path, v.options().binary(), direction, v.user().name(),
                 millis, complete);
         v.user().traffic().add(direction, bytes);
+        events.metrics().transfer(direction, bytes, complete);
     }
 
     /** The certificate and per-session TLS contexts, or null when TLS is off. */

@@ -10,7 +10,8 @@ import java.util.function.Supplier;
 import java.util.logging.Level;
 
 /**
- * What happens to connections and sessions, told once: each event becomes a line of {@code ftpd.log}. Lines about one client address (connect, refusal, login, end) pass through
+ * What happens to connections and sessions, told once: each event becomes a line of {@code ftpd.log} and a
+ * count in {@link ServerMetrics}. Lines about one client address (connect, refusal, login, end) pass through
  * an {@link AddressLogLimit}, so a client in a loop cannot flood the log; a ban always gets its line. Every
  * value a client chose is written through {@link LogField#quote}. Logging only queues (see the server's log
  * handler), so the selector thread may call any of these. Thread-safe.
@@ -19,28 +20,38 @@ public final class ServerEvents {
     /** Why a control connection was turned away at accept. */
     public enum Refusal { CLIENTS_MAX, PER_ADDRESS, BANNED }
 
+    private final ServerMetrics metrics;
     private final AddressLogLimit limit;
 
-    public ServerEvents(AddressLogLimit limit) {
+    public ServerEvents(ServerMetrics metrics, AddressLogLimit limit) {
+        this.metrics = metrics;
         this.limit = limit;
     }
 
+    public ServerMetrics metrics() {
+        return metrics;
+    }
+
     void connected(Session s) {
+        metrics.connected();
         log(s.peerAddress(), Level.INFO, () -> "connect from=" + address(s.peerAddress()) + " session=" + s.id());
     }
 
     /** A connection turned away before it became a session; {@code detail} says by which limit. */
     void refused(InetAddress from, Refusal why, String detail) {
+        metrics.refused(why);
         log(from, Level.WARNING, () -> "refused from=" + address(from) + " reason="
                 + why.name().toLowerCase(Locale.ROOT) + " " + detail);
     }
 
     void loginOk(Session s) {
+        metrics.login(true);
         log(s.peerAddress(), Level.INFO, () -> "login ok user=" + LogField.quote(s.user().name()) + " from="
                 + address(s.peerAddress()) + " session=" + s.id());
     }
 
     void loginFailed(Session s) {
+        metrics.login(false);
         log(s.peerAddress(), Level.WARNING, () -> "login failed user=" + LogField.quote(s.pendingUser()) + " from="
                 + address(s.peerAddress()) + " session=" + s.id());
     }
@@ -53,6 +64,7 @@ public final class ServerEvents {
 
     /** Failed logins from {@code from} reached {@code auth.max_failures}: it is banned for {@code length}. */
     public void banned(InetAddress from, Duration length) {
+        metrics.banned();
         ServerContext.LOG.warning(() -> "ban from=" + address(from) + " for=" + length.toSeconds() + "s");
     }
 
@@ -69,6 +81,7 @@ public final class ServerEvents {
 
     /** An upload refused with 552: it would pass the user's quota. */
     public void quotaRefused(SessionView v, String path, String detail) {
+        metrics.quotaRefused();
         ServerContext.LOG.info(() -> "quota refused user=" + LogField.quote(v.user().name()) + " from="
                 + address(v.peer()) + " path=" + LogField.quote(path) + " " + detail);
     }

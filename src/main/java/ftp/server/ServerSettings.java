@@ -6,6 +6,7 @@ import ftp.server.pool.ThreadPriority;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -57,7 +58,8 @@ public record ServerSettings(
         int maxLineLength,
         long logMaxSize,
         int logKeep,
-        int logLinesPerAddress) {
+        int logLinesPerAddress,
+        Optional<InetSocketAddress> metricsListen) {
 
     public enum FullPolicy { REJECT, QUEUE }
 
@@ -124,7 +126,8 @@ public record ServerSettings(
                 s.integer("limits.line_length", 8192, 512, 1 << 20),
                 s.size("log.max_size", "10M", 4096),
                 s.integer("log.keep", 5, 0, 1000),
-                s.integer("log.lines_per_address", 30, 0, 1_000_000));
+                s.integer("log.lines_per_address", 30, 0, 1_000_000),
+                s.hostAndPort("metrics.listen"));
     }
 
     public boolean passiveEnabled() {
@@ -179,6 +182,27 @@ public record ServerSettings(
                 throw new IllegalArgumentException(key + "=" + raw + " must be a size of at least " + min + " bytes");
             }
             return v.getAsLong();
+        }
+
+        /** {@code HOST:PORT} ({@code [V6]:PORT} for IPv6), resolved now; empty when unset. */
+        Optional<InetSocketAddress> hostAndPort(String key) {
+            String raw = string(key, "");
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            int colon = raw.lastIndexOf(':');
+            String host = colon < 0 ? "" : raw.substring(0, colon).replaceAll("^\\[|\\]$", "");
+            try {
+                int port = Integer.parseInt(raw.substring(colon + 1));
+                if (host.isEmpty() || port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be HOST:PORT, e.g. 127.0.0.1:9121", e);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
+            }
         }
 
         ThreadPriority priority(String key, ThreadPriority def) {

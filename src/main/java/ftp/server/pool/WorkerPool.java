@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -27,6 +28,7 @@ public final class WorkerPool implements Executor {
     private final int capacity;
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicInteger busy = new AtomicInteger();
+    private final LongAdder rejected = new LongAdder();
     private final ThreadPriority priority;
     private volatile boolean shuttingDown;
 
@@ -56,10 +58,11 @@ public final class WorkerPool implements Executor {
 
     /** Queues a task; false when the queue is full or the pool is shutting down. Never blocks. */
     public boolean trySubmit(Runnable task) {
-        if (shuttingDown || queue.size() >= capacity) {
+        if (shuttingDown || queue.size() >= capacity || !queue.offer(task)) {
+            rejected.increment();
             return false;
         }
-        return queue.offer(task);
+        return true;
     }
 
     /** For code that must not lose the task (e.g. TLS handshake steps): rejects loudly instead of returning false. */
@@ -80,6 +83,11 @@ public final class WorkerPool implements Executor {
 
     public int queued() {
         return queue.size();
+    }
+
+    /** Tasks refused because the queue was full (or the pool stopping), since the start. */
+    public long rejected() {
+        return rejected.sum();
     }
 
     private void work() {
