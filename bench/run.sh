@@ -14,7 +14,8 @@
 #                        passed to the load generator (bench/run.sh --help-generator lists them all)
 #   Only for the server this script starts:
 #   --jfr FILE           record it with Java Flight Recorder (profile settings) into FILE, written when it stops
-#   --server-opts "..."  extra JVM options for it, after those of FTPD_JAVA_OPTS or else conf/jvm.options
+#   --server-opts "..."  extra JVM options for it, after those bin/ftpd would give it for the temporary conf
+#                        (FTPD_JAVA_OPTS, else conf/jvm.options, and a heap limit sized from clients.max)
 #   --set KEY=VALUE      extra ftpd.properties line (repeatable), e.g. --set workers.threads=16
 #   --big-file FILE      hard-link (or copy) FILE as the download instead of writing random data
 #   --server-classes DIR server classes to run (default build/classes)
@@ -30,11 +31,7 @@ set -- ${ARGS:-} "$@"
 
 GEN=()          # passed to the load generator
 SETS=()
-# The server's JVM options as bin/ftpd gives them: FTPD_JAVA_OPTS, else conf/jvm.options.
-if [ -z "${FTPD_JAVA_OPTS+set}" ] && [ -f conf/jvm.options ]; then
-    FTPD_JAVA_OPTS=$(sed 's/#.*//' conf/jvm.options | xargs)
-fi
-JFR="" SERVER_OPTS=${FTPD_JAVA_OPTS:-} BIG="" KEEP=0 REMOTE=0 SIZE=1024 SESSIONS=10000
+JFR="" SERVER_OPTS="" BIG="" KEEP=0 REMOTE=0 SIZE=1024 SESSIONS=10000
 SERVER_CLASSES=$ROOT/build/classes
 for a in "$@"; do [ "$a" = --quick ] && SIZE=64 SESSIONS=1000; done
 while [ $# -gt 0 ]; do
@@ -106,6 +103,8 @@ if [ "$REMOTE" = 0 ]; then
         echo "listen.port=0"
         echo "clients.max=10000"
         echo "clients.max_per_ip=10000"
+        echo "clients.max_unauthenticated=10000"
+        echo "clients.max_unauthenticated_per_ip=10000"
         echo "passive.ports=24000-25999"
         echo "tls.mode=optional"
         echo "timeouts.idle=600s"
@@ -120,10 +119,10 @@ if [ "$REMOTE" = 0 ]; then
         head -c $((SIZE * 1048576)) /dev/urandom > "$TMP/home/bench/big.bin"
     fi
     cat "$TMP/home/bench/big.bin" > /dev/null   # into the page cache, as a served file would be
-    opts=$SERVER_OPTS
+    opts="$(bin/ftpd --conf "$TMP/conf" jvm-options) $SERVER_OPTS"
     [ -n "$JFR" ] && opts="$opts -XX:StartFlightRecording=filename=$JFR,settings=profile,dumponexit=true"
     # shellcheck disable=SC2086
-    java $opts -cp "$SERVER_CLASSES" ftp.admin.FtpdMain --home-dir "$TMP" --conf "$TMP/conf" run \
+    MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} java $opts -cp "$SERVER_CLASSES" ftp.admin.FtpdMain --home-dir "$TMP" --conf "$TMP/conf" run \
         > "$TMP/log/ftpd.out" 2>&1 &
     SERVER_PID=$!
     PORT=""

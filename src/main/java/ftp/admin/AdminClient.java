@@ -1,5 +1,7 @@
 package ftp.admin;
 
+import ftp.server.ServerSettings;
+
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -21,8 +23,8 @@ final class AdminClient {
 
     private final Path socket;
 
-    AdminClient(Path socket) {
-        this.socket = socket;
+    AdminClient(Path confDir) throws IOException {
+        this.socket = AdminEndpoints.socket(ServerSettings.load(confDir));
     }
 
     int who(List<String> args) throws IOException {

@@ -7,6 +7,7 @@ import ftp.server.FtpServer;
 import ftp.server.ServerContext;
 import ftp.server.SessionSummary;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
@@ -85,7 +86,7 @@ final class AdminRequests implements Function<String, AdminReply> {
         Instant now = Instant.now();
         StringBuilder b = new StringBuilder(String.format(Locale.ROOT, BANS, "ADDRESS", "UNTIL", "LEFT", "FAILURES"));
         for (Ban ban : bans) {
-            b.append(String.format(Locale.ROOT, BANS, ban.address().getHostAddress(),
+            b.append(String.format(Locale.ROOT, BANS, client(ban.client()),
                     TIME.format(ban.until().atZone(zone)), duration(Duration.between(now, ban.until())),
                     ban.failures()));
         }
@@ -106,8 +107,17 @@ final class AdminRequests implements Function<String, AdminReply> {
         return AdminReply.ok("ban on " + address.getHostAddress() + " lifted\n");
     }
 
-    /** An IPv4 or IPv6 literal; never a host name, so no name lookup. */
+    /** A banned client as the admin reads it: an IPv4 address, or an IPv6 /64 network. */
+    private static String client(InetAddress client) {
+        return client instanceof Inet6Address ? client.getHostAddress().replaceFirst("(:0)+$", "::") + "/64"
+                : client.getHostAddress();
+    }
+
+    /** An IPv4 or IPv6 literal (an IPv6 one may end in /64); never a host name, so no name lookup. */
     private static InetAddress literal(String text) throws UnknownHostException {
+        if (text.endsWith("/64") && text.indexOf(':') >= 0) {
+            text = text.substring(0, text.length() - 3);
+        }
         if (text.isEmpty() || !text.chars().allMatch(c -> c == '.' || c == ':' || Character.digit(c, 16) >= 0)
                 || (text.indexOf('.') < 0 && text.indexOf(':') < 0)) {
             throw new IllegalArgumentException(text);

@@ -1,27 +1,36 @@
 package ftp.admin;
 
+import ftp.auth.AccountStore;
 import ftp.log.AsyncLogHandler;
+import ftp.log.LogFiles;
 import ftp.server.FtpServer;
 import ftp.server.ServerContext;
 import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
+import ftp.tls.TlsContexts;
 
 import java.io.IOException;
 import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
 
 /**
  * start, stop, restart, status and run (foreground). {@code start} launches {@code run} as a detached
- * process and returns once the port accepts connections. The running server keeps its pid in
- * {@code pid.file} and its address and client count in a status file beside it. Main thread only.
+ * process and returns once the port accepts connections, or relays why it did not. The running server keeps its
+ * pid in {@code pid.file} and its address and client count in a status file beside it. Both refuse to serve
+ * without accounts or with a key store they cannot read. Main thread only.
  */
 final class Lifecycle {
     private final Path installDir;
@@ -38,11 +47,16 @@ final class Lifecycle {
         return settings.pidFile().resolveSibling("ftpd.status");
     }
 
+    /**
+     * Serves until SIGTERM (or SIGINT), then stops gracefully and exits 0: a service manager reads any other
+     * code as a failure. The log goes to standard output as well as to {@code ftpd.log}.
+     */
     int runForeground() throws IOException {
         if (runningPid().isPresent()) {
             throw new IllegalStateException("already running (pid " + runningPid().get().pid() + ")");
         }
-        AsyncLogHandler log = ServerLogging.toFile(settings);
+        refuseUnservable();
+        AsyncLogHandler log = ServerLogging.toFileAndStandardOutput(settings);
         FtpServer server = null;
         AdminEndpoints endpoints;
         try {
@@ -56,29 +70,21 @@ final class Lifecycle {
             log.close();
             throw e;
         }
-        String metrics = endpoints.metricsAddress().map(a -> " metrics=" + (a.getAddress() instanceof Inet6Address
-                ? "[" + a.getAddress().getHostAddress() + "]:" + a.getPort() : hostAndPort(a))).orElse("");
         FtpServer running = server;
+        String metrics = endpoints.metricsAddress().map(a -> " metrics=" + address(a)).orElse("");
         long pid = ProcessHandle.current().pid();
         Files.createDirectories(settings.pidFile().getParent());
         writeAtomically(settings.pidFile(), pid + "\n");
         CountDownLatch stopped = new CountDownLatch(1);
-        Thread status = new Thread(() -> {
-            while (stopped.getCount() > 0) {
-                try {
-                    writeAtomically(statusFile(), "address=" + hostAndPort(running.address()) + " clients="
-                            + running.activeSessions() + metrics + "\n");
-                    Thread.sleep(1000);
-                } catch (IOException | InterruptedException e) {
-                    return;
-                }
-            }
-        }, "ftpd-status");
-        status.setDaemon(true);
-        status.start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            endpoints.close();
-            running.close();
+            int exitCode = 0;
+            try {
+                endpoints.close();
+                running.close();
+            } catch (RuntimeException e) {
+                ServerContext.LOG.log(Level.SEVERE, "graceful stop failed", e);
+                exitCode = 1;
+            }
             stopped.countDown();
             try {
                 Files.deleteIfExists(settings.pidFile());
@@ -86,21 +92,31 @@ final class Lifecycle {
             } catch (IOException ignored) {
                 // exiting anyway
             }
-            log.close(); // last: writes what is still queued, "ftpd stopped" included
+            log.close(); // writes what is still queued, "ftpd stopped" included
+            // A JVM stopped by a signal exits 128+signal (143 for SIGTERM) whatever happens after; this stop was
+            // the expected one and went well, so say so.
+            Runtime.getRuntime().halt(exitCode);
         }, "ftpd-shutdown"));
-        System.out.println("ftpd listening on " + hostAndPort(running.address()) + " (pid " + pid + ")");
+        System.out.println("ftpd listening on " + address(running.address()) + " (pid " + pid + ")");
         System.out.flush();
+        // The main thread has nothing else to do: it keeps the status file current (no thread of its own).
+        boolean warned = false;
         try {
-            stopped.await();
+            do {
+                try {
+                    writeAtomically(statusFile(), "address=" + address(running.address()) + " clients="
+                            + running.activeSessions() + metrics + "\n");
+                } catch (IOException e) {
+                    if (!warned) {
+                        warned = true;
+                        System.err.println("ftpd: cannot write " + statusFile() + ": " + e.getMessage());
+                    }
+                }
+            } while (!stopped.await(1, TimeUnit.SECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
         return 0;
-    }
-
-    /** {@code who} and {@code ban}, answered by the running server. */
-    AdminClient admin() {
-        return new AdminClient(AdminEndpoints.socket(settings));
     }
 
     int start() throws IOException {
@@ -109,9 +125,12 @@ final class Lifecycle {
             System.out.println("already running pid=" + running.get().pid() + " address=" + readStatus("address"));
             return 0;
         }
+        refuseUnservable();
         Files.deleteIfExists(statusFile());
-        Files.createDirectories(settings.logDir());
-        Path out = settings.logDir().resolve("ftpd.out");
+        // The detached server's log lines go to ftpd.log; ftpd.out keeps what it says on stderr (why it could not
+        // start, a JVM crash), and what this start adds to it is shown if the server dies before it serves.
+        Path out = LogFiles.createIfMissing(settings.logDir().resolve("ftpd.out"));
+        long before = Files.size(out);
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> cmd = new ArrayList<>(List.of("setsid", java));
         String extra = System.getenv("FTPD_JAVA_OPTS");
@@ -121,16 +140,18 @@ final class Lifecycle {
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FtpdMain.class.getName(),
                 "--home-dir", installDir.toString(), "--conf", confDir.toString(), "run"));
         Process p = new ProcessBuilder(cmd)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()))
-                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .start();
         long deadline = System.nanoTime() + 60_000_000_000L;
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
-                System.err.println("ftpd: the server exited at start; last lines of " + out + ":");
-                List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-                lines.subList(Math.max(0, lines.size() - 10), lines.size()).forEach(System.err::println);
+                List<String> said = linesAddedSince(out, before);
+                if (said.isEmpty()) {
+                    System.err.println("ftpd: the server exited at start (exit " + p.exitValue() + ")");
+                }
+                said.subList(Math.max(0, said.size() - 20), said.size()).forEach(System.err::println);
                 return 1;
             }
             // The server writes its status once it listens: no test connection, which it would log as a session.
@@ -180,7 +201,7 @@ final class Lifecycle {
             return 3;
         }
         System.out.println("running pid=" + running.get().pid() + " address=" + readStatus("address")
-                + " clients=" + readStatus("clients"));
+                + " clients=" + readStatus("clients") + processFootprint(running.get().pid()));
         String metrics = readStatus("metrics");
         if (metrics != null) {
             System.out.println("metrics http://" + metrics + "/metrics");
@@ -190,6 +211,59 @@ final class Lifecycle {
                     settings.tlsKeystorePassword().toCharArray()));
         }
         return 0;
+    }
+
+    /** " rss=…MiB threads=N" of a process, from Linux's /proc; empty where that cannot be read. */
+    static String processFootprint(long pid) {
+        try {
+            String rss = null;
+            String threads = null;
+            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    rss = String.format(java.util.Locale.ROOT, "%.1fMiB",
+                            Long.parseLong(line.replaceAll("\\D", "")) / 1024.0);
+                } else if (line.startsWith("Threads:")) {
+                    threads = line.substring("Threads:".length()).trim();
+                }
+            }
+            return rss == null || threads == null ? "" : " rss=" + rss + " threads=" + threads;
+        } catch (IOException | NumberFormatException e) {
+            return "";
+        }
+    }
+
+    /**
+     * Refuses, with the reason, what would start a server nobody can use: no accounts file or none in it, or a
+     * key store that exists but cannot be read with the configured password (a missing one is created at start).
+     */
+    private void refuseUnservable() throws IOException {
+        Path accounts = settings.accountsFile();
+        int count = new AccountStore(accounts, settings.defaultQuota(), settings.defaultFiles()).countStrictly();
+        if (count == 0) {
+            throw new IOException(accounts + " has no accounts: nobody could log in; add one with"
+                    + " bin/ftpd --conf " + confDir + " user add NAME");
+        }
+        Path keystore = settings.tlsKeystore();
+        if (settings.tlsMode() != ServerSettings.TlsMode.OFF && Files.exists(keystore)) {
+            try {
+                TlsContexts.load(keystore, settings.tlsKeystorePassword().toCharArray());
+            } catch (IOException e) {
+                String reason = e.getMessage() != null ? e.getMessage() : "not a PKCS12 key store";
+                throw new IOException("cannot read the TLS key store " + keystore + " (tls.keystore,"
+                        + " tls.keystore_password): " + reason, e);
+            }
+        }
+    }
+
+    private static List<String> linesAddedSince(Path file, long offset) throws IOException {
+        if (!Files.exists(file)) {
+            return List.of();
+        }
+        try (var channel = Files.newByteChannel(file)) {
+            channel.position(offset);
+            String added = new String(Channels.newInputStream(channel).readAllBytes(), StandardCharsets.UTF_8);
+            return added.lines().filter(l -> !l.isBlank()).toList();
+        }
     }
 
     private Optional<ProcessHandle> runningPid() throws IOException {
@@ -217,8 +291,34 @@ final class Lifecycle {
         return null;
     }
 
-    private static String hostAndPort(InetSocketAddress address) {
-        return address.getAddress().getHostAddress() + ":" + address.getPort();
+    /** {@code HOST:PORT}, an IPv6 host in brackets and in its short form ({@code [::1]:2121}). */
+    private static String address(InetSocketAddress address) {
+        InetAddress host = address.getAddress();
+        String name = host instanceof Inet6Address ? "[" + shortForm(host.getHostAddress()) + "]"
+                : host.getHostAddress();
+        return name + ":" + address.getPort();
+    }
+
+    /** RFC 5952's text: the longest run of two or more zero groups becomes {@code ::} (the JDK writes them all). */
+    static String shortForm(String ipv6) {
+        String[] groups = ipv6.replaceFirst("%.*", "").split(":");
+        int bestStart = -1;
+        int bestLength = 1;
+        for (int i = 0; i < groups.length; i++) {
+            int j = i;
+            while (j < groups.length && groups[j].equals("0")) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+        }
+        if (bestStart < 0) {
+            return String.join(":", groups);
+        }
+        return String.join(":", Arrays.copyOfRange(groups, 0, bestStart)) + "::"
+                + String.join(":", Arrays.copyOfRange(groups, bestStart + bestLength, groups.length));
     }
 
     private static void writeAtomically(Path file, String content) throws IOException {

@@ -94,7 +94,7 @@ final class MetricsPage {
 
     private void pools(StringBuilder b) {
         Map<String, WorkerPool> pools = new TreeMap<>(server.pools());
-        family(b, "ftpd_pool_threads", "gauge", "Threads of each worker pool.");
+        family(b, "ftpd_pool_threads", "gauge", "Threads alive in each worker pool now.");
         pools.forEach((name, p) -> sample(b, "ftpd_pool_threads", label("pool", name), p.threadCount()));
         family(b, "ftpd_pool_busy_threads", "gauge", "Threads running a task now.");
         pools.forEach((name, p) -> sample(b, "ftpd_pool_busy_threads", label("pool", name), p.busyThreads()));

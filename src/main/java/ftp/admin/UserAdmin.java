@@ -22,7 +22,8 @@ import java.util.logging.Level;
 
 /**
  * {@code user add|passwd|quota|del|list}: edits {@code accounts.ini} (atomically, through
- * {@link AccountStore}); a running server notices the change without a restart. Passwords come from a
+ * {@link AccountStore}); a running server notices the change without a restart, and ends the sessions of a
+ * deleted user (a new password leaves logged-in sessions alone, and says so). Passwords come from a
  * no-echo prompt or one line of standard input, never from the command line. Main thread only.
  */
 final class UserAdmin {
@@ -31,7 +32,7 @@ final class UserAdmin {
 
     UserAdmin(Path confDir) throws IOException {
         this.settings = ServerSettings.load(confDir);
-        this.accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
+        this.accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(), settings.defaultFiles());
     }
 
     int run(List<String> args) throws IOException {
@@ -54,6 +55,7 @@ final class UserAdmin {
     private void add(List<String> args) throws IOException {
         String name = null;
         OptionalLong quota = null;
+        OptionalLong files = null;
         boolean stdin = false;
         for (int i = 0; i < args.size(); i++) {
             switch (args.get(i)) {
@@ -63,12 +65,13 @@ final class UserAdmin {
                     }
                     quota = ByteSize.parse(args.get(++i));
                 }
+                case "--files" -> files = fileLimit(args, ++i);
                 case "--password-stdin" -> stdin = true;
                 default -> name = requireNew(name, args.get(i));
             }
         }
         if (name == null) {
-            throw new IllegalArgumentException("user add NAME [--quota SIZE] [--password-stdin]");
+            throw new IllegalArgumentException("user add NAME [--quota SIZE] [--files N] [--password-stdin]");
         }
         char[] password = readPassword(stdin, true);
         try {
@@ -76,9 +79,13 @@ final class UserAdmin {
         } finally {
             Arrays.fill(password, '\0');
         }
-        Files.createDirectories(settings.homeRoot().resolve(name));
+        if (files != null) {
+            accounts.setFiles(name, files);
+        }
+        Files.createDirectories(settings.homeRoot().resolve(name), settings.filesUmask().forDirectories());
         logChange("user add name=" + LogField.quote(name) + " quota="
-                + ByteSize.canonical(accounts.find(name).orElseThrow().quota()));
+                + ByteSize.canonical(accounts.find(name).orElseThrow().quota())
+                + (files == null ? "" : " files=" + QuotaLedger.fileLimitText(files)));
         System.out.println("added " + name + " (quota " + ByteSize.canonical(accounts.find(name).orElseThrow().quota())
                 + ")");
     }
@@ -96,17 +103,48 @@ final class UserAdmin {
             Arrays.fill(password, '\0');
         }
         logChange("user passwd name=" + LogField.quote(names.get(0)));
-        System.out.println("password changed for " + names.get(0));
+        System.out.println("password changed for " + names.get(0) + " (sessions already logged in continue;"
+                + " user del ends them)");
     }
 
+    /** {@code user quota NAME [SIZE] [--files N]}: bytes, files and folders, or both; at least one. */
     private void quota(List<String> args) {
-        if (args.size() != 2) {
-            throw new IllegalArgumentException("user quota NAME SIZE   (SIZE like 500K, 100M, 2G, or none)");
+        String name = null;
+        OptionalLong quota = null;
+        OptionalLong files = null;
+        for (int i = 0; i < args.size(); i++) {
+            if (args.get(i).equals("--files")) {
+                files = fileLimit(args, ++i);
+            } else if (name == null) {
+                name = args.get(i);
+            } else if (quota == null) {
+                quota = ByteSize.parse(args.get(i));
+            } else {
+                throw new IllegalArgumentException("unexpected argument: " + args.get(i));
+            }
         }
-        OptionalLong quota = ByteSize.parse(args.get(1));
-        accounts.setQuota(args.get(0), quota);
-        logChange("user quota name=" + LogField.quote(args.get(0)) + " quota=" + ByteSize.canonical(quota));
-        System.out.println("quota of " + args.get(0) + " is now " + ByteSize.canonical(quota));
+        if (name == null || quota == null && files == null) {
+            throw new IllegalArgumentException("user quota NAME [SIZE] [--files N]   (SIZE like 500K, 100M, 2G, or"
+                    + " none; N files and folders, or none)");
+        }
+        if (quota != null) {
+            accounts.setQuota(name, quota);
+            System.out.println("quota of " + name + " is now " + ByteSize.canonical(quota));
+        }
+        if (files != null) {
+            accounts.setFiles(name, files);
+            System.out.println("file limit of " + name + " is now " + QuotaLedger.fileLimitText(files));
+        }
+        logChange("user quota name=" + LogField.quote(name)
+                + (quota == null ? "" : " quota=" + ByteSize.canonical(quota))
+                + (files == null ? "" : " files=" + QuotaLedger.fileLimitText(files)));
+    }
+
+    private static OptionalLong fileLimit(List<String> args, int i) {
+        if (i >= args.size()) {
+            throw new IllegalArgumentException("--files needs a number of files and folders, or none");
+        }
+        return QuotaLedger.parseFileLimit(args.get(i));
     }
 
     private void del(List<String> args) {
@@ -115,21 +153,22 @@ final class UserAdmin {
         }
         accounts.delete(args.get(0));
         logChange("user del name=" + LogField.quote(args.get(0)));
-        System.out.println("deleted " + args.get(0) + " (the home directory was kept)");
+        System.out.println("deleted " + args.get(0) + " (the home directory was kept; a running server ends the user's"
+                + " sessions)");
     }
 
     private void list() throws IOException {
-        System.out.println(String.format(Locale.ROOT, "%-20s %-10s %-12s %s", "name", "quota", "used", "enabled"));
+        String row = "%-20s %-10s %-12s %-16s %s";
+        System.out.println(String.format(Locale.ROOT, row, "name", "quota", "used", "files", "enabled"));
         for (Account a : accounts.all()) {
             Path home = settings.homeRoot().resolve(a.name());
-            long used = 0;
+            QuotaLedger ledger = new QuotaLedger(a.name(), a.quota(), a.files());
             if (Files.isDirectory(home)) {
-                QuotaLedger ledger = new QuotaLedger(a.name(), a.quota());
                 ledger.recompute(home);
-                used = ledger.used();
             }
-            System.out.println(String.format(Locale.ROOT, "%-20s %-10s %-12s %s", a.name(),
-                    ByteSize.canonical(a.quota()), ByteSize.human(used), a.enabled() ? "yes" : "no"));
+            String files = ledger.files() + (a.files().isPresent() ? "/" + a.files().getAsLong() : "");
+            System.out.println(String.format(Locale.ROOT, row, a.name(), ByteSize.canonical(a.quota()),
+                    ByteSize.human(ledger.used()), files, a.enabled() ? "yes" : "no"));
         }
     }
 

@@ -53,15 +53,21 @@ public final class AccountStore {
     private final Path file;
     private final Path lockFile;
     private final OptionalLong defaultQuota;
+    private final OptionalLong defaultFiles;
     private final Object readLock = new Object();
     private Stamp loaded; // guarded by readLock; null = read on next lookup
     private Map<String, Account> accounts = Map.of(); // guarded by readLock; immutable, in file order
+    private List<Integer> iterationCounts = List.of(); // guarded by readLock; immutable, of accounts
 
-    /** {@code defaultQuota} applies to users without a quota line; empty = unlimited. */
-    public AccountStore(Path file, OptionalLong defaultQuota) {
+    /**
+     * {@code defaultQuota} (bytes) applies to users without a quota line, {@code defaultFiles} (files and
+     * folders) to users without a files line; empty = unlimited.
+     */
+    public AccountStore(Path file, OptionalLong defaultQuota, OptionalLong defaultFiles) {
         this.file = file.toAbsolutePath();
         this.lockFile = this.file.resolveSibling(this.file.getFileName() + ".lock");
         this.defaultQuota = Objects.requireNonNull(defaultQuota, "defaultQuota");
+        this.defaultFiles = Objects.requireNonNull(defaultFiles, "defaultFiles");
     }
 
     public static boolean isValidName(String name) {
@@ -72,9 +78,25 @@ public final class AccountStore {
         return Optional.ofNullable(current().get(name));
     }
 
+    /** Every account by name, as the file says now. Immutable. */
+    public Map<String, Account> byName() {
+        return current();
+    }
+
     /** Every account in file order. */
     public List<Account> all() {
         return List.copyOf(current().values());
+    }
+
+    /**
+     * The PBKDF2 iteration count of each enabled account's hash, in ascending order: what checking a real
+     * user's password costs, so a name that does not exist can be made to cost the same. Immutable.
+     */
+    public List<Integer> iterationCounts() {
+        synchronized (readLock) {
+            current();
+            return iterationCounts;
+        }
     }
 
     /**
@@ -109,12 +131,49 @@ public final class AccountStore {
         rewrite(doc -> doc.setQuota(name, quota));
     }
 
+    /** Sets an explicit limit on files and folders; empty = unlimited. */
+    public void setFiles(String name, OptionalLong files) {
+        Objects.requireNonNull(files, "files");
+        rewrite(doc -> doc.setFiles(name, files));
+    }
+
     public void setEnabled(String name, boolean enabled) {
         rewrite(doc -> doc.setEnabled(name, enabled));
     }
 
     public void delete(String name) {
         rewrite(doc -> doc.delete(name));
+    }
+
+    /**
+     * How many accounts the file holds now, read afresh; unlike lookups, which keep the last good accounts, a
+     * missing, unreadable or malformed file throws, with the reason. For a server about to start.
+     */
+    public int countStrictly() throws IOException {
+        if (!Files.exists(file)) {
+            throw new NoSuchFileException(file.toString(), null, "no accounts file");
+        }
+        try {
+            return read().entries().size();
+        } catch (AccountsFile.MalformedException e) {
+            throw new IOException(file + " " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Replaces the user's password hash (the same password hashed at another cost) only while the stored hash
+     * is still {@code verifiedHash}: a password the admin changed meanwhile, or a deleted user, stays as the
+     * admin left it. True when replaced.
+     */
+    public boolean replaceHash(String name, String verifiedHash, String newHash) {
+        boolean[] replaced = {false};
+        rewrite(doc -> {
+            if (doc.contains(name) && doc.passwordHash(name).equals(verifiedHash)) {
+                doc.setPassword(name, newHash);
+                replaced[0] = true;
+            }
+        });
+        return replaced[0];
     }
 
     private static void requireUser(AccountsFile doc, String name) {
@@ -149,15 +208,19 @@ public final class AccountStore {
         loaded = now;
         if (now == Stamp.MISSING) {
             accounts = Map.of();
+            iterationCounts = List.of();
             LOG.warning(() -> "no accounts file " + file + ": nobody can log in");
             return;
         }
         try {
             Map<String, Account> fresh = new LinkedHashMap<>();
             for (AccountsFile.Entry e : read().entries()) {
-                fresh.put(e.name(), e.toAccount(defaultQuota));
+                fresh.put(e.name(), e.toAccount(defaultQuota, defaultFiles));
             }
             accounts = Collections.unmodifiableMap(fresh);
+            iterationCounts = fresh.values().stream().filter(Account::enabled)
+                    .flatMapToInt(a -> PasswordHasher.iterationsOf(a.passwordHash()).stream())
+                    .sorted().boxed().toList();
             LOG.fine(() -> "loaded " + fresh.size() + " accounts from " + file);
         } catch (AccountsFile.MalformedException | IOException e) {
             int kept = accounts.size();
@@ -181,8 +244,12 @@ public final class AccountStore {
                         Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE), ownerOnly())) {
                     lock.lock(); // released when the channel closes
                     AccountsFile doc = readForUpdate();
+                    String before = doc.render();
                     edit.accept(doc);
-                    replaceFile(doc.render());
+                    String after = doc.render();
+                    if (!after.equals(before)) { // a hash replaced meanwhile changes nothing: no write
+                        replaceFile(after);
+                    }
                 }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot update " + file + ": " + e.getMessage(), e);

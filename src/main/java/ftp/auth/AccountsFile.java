@@ -1,6 +1,7 @@
 package ftp.auth;
 
 import ftp.fs.ByteSize;
+import ftp.fs.QuotaLedger;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import java.util.Set;
  * [egon]
  * password = pbkdf2-sha256:600000:SALT:HASH
  * quota = 100M            # or none; no quota line means the server's default
+ * files = 100000          # files and folders, or none; no files line means the server's default
  * enabled = true          # optional, true when missing
  * </pre>
  * Keys are case-insensitive, names case-sensitive. A comment runs from {@code #} or {@code ;} to the end of
@@ -27,12 +29,26 @@ import java.util.Set;
 final class AccountsFile {
     private static final String PASSWORD = "password";
     private static final String QUOTA = "quota";
+    private static final String FILES = "files";
     private static final String ENABLED = "enabled";
 
-    /** What one section says, with {@code quotaIsDefault} kept so a missing quota line stays missing. */
-    record Entry(String name, String passwordHash, OptionalLong quota, boolean quotaIsDefault, boolean enabled) {
-        Account toAccount(OptionalLong defaultQuota) {
-            return new Account(name, passwordHash, quotaIsDefault ? defaultQuota : quota, enabled);
+    /**
+     * What one section says, with {@code quotaIsDefault} and {@code filesIsDefault} kept so a missing quota or
+     * files line stays missing.
+     */
+    record Entry(String name, String passwordHash, OptionalLong quota, boolean quotaIsDefault, OptionalLong files,
+                 boolean filesIsDefault, boolean enabled) {
+        Account toAccount(OptionalLong defaultQuota, OptionalLong defaultFiles) {
+            return new Account(name, passwordHash, quotaIsDefault ? defaultQuota : quota,
+                    filesIsDefault ? defaultFiles : files, enabled);
+        }
+
+        Entry withQuota(OptionalLong newQuota) {
+            return new Entry(name, passwordHash, newQuota, false, files, filesIsDefault, enabled);
+        }
+
+        Entry withFiles(OptionalLong newFiles) {
+            return new Entry(name, passwordHash, quota, quotaIsDefault, newFiles, false, enabled);
         }
 
         @Override
@@ -110,6 +126,10 @@ final class AccountsFile {
         return sections.containsKey(name);
     }
 
+    String passwordHash(String name) {
+        return section(name).entry.passwordHash();
+    }
+
     /** Appends a section; {@code quota} null leaves the quota line out so the server default applies. */
     void add(String name, String passwordHash, OptionalLong quota) {
         Section s = new Section();
@@ -123,7 +143,8 @@ final class AccountsFile {
             s.lines.add(QUOTA + " = " + ByteSize.canonical(quota));
         }
         s.lines.add(ENABLED + " = true");
-        s.entry = new Entry(name, passwordHash, quota == null ? OptionalLong.empty() : quota, quota == null, true);
+        s.entry = new Entry(name, passwordHash, quota == null ? OptionalLong.empty() : quota, quota == null,
+                OptionalLong.empty(), true, true);
         sections.put(name, s);
     }
 
@@ -131,21 +152,28 @@ final class AccountsFile {
         Section s = section(name);
         setKey(s, PASSWORD, passwordHash);
         Entry e = s.entry;
-        s.entry = new Entry(name, passwordHash, e.quota(), e.quotaIsDefault(), e.enabled());
+        s.entry = new Entry(name, passwordHash, e.quota(), e.quotaIsDefault(), e.files(), e.filesIsDefault(),
+                e.enabled());
     }
 
     void setQuota(String name, OptionalLong quota) {
         Section s = section(name);
         setKey(s, QUOTA, ByteSize.canonical(quota));
-        Entry e = s.entry;
-        s.entry = new Entry(name, e.passwordHash(), quota, false, e.enabled());
+        s.entry = s.entry.withQuota(quota);
+    }
+
+    void setFiles(String name, OptionalLong files) {
+        Section s = section(name);
+        setKey(s, FILES, QuotaLedger.fileLimitText(files));
+        s.entry = s.entry.withFiles(files);
     }
 
     void setEnabled(String name, boolean enabled) {
         Section s = section(name);
         setKey(s, ENABLED, Boolean.toString(enabled));
         Entry e = s.entry;
-        s.entry = new Entry(name, e.passwordHash(), e.quota(), e.quotaIsDefault(), enabled);
+        s.entry = new Entry(name, e.passwordHash(), e.quota(), e.quotaIsDefault(), e.files(), e.filesIsDefault(),
+                enabled);
     }
 
     void delete(String name) {
@@ -254,6 +282,8 @@ final class AccountsFile {
         String passwordHash;
         OptionalLong quota = OptionalLong.empty();
         boolean quotaIsDefault = true;
+        OptionalLong files = OptionalLong.empty();
+        boolean filesIsDefault = true;
         boolean enabled = true;
 
         SectionBuilder(String name, int headerLine) {
@@ -268,9 +298,9 @@ final class AccountsFile {
             }
             String key = keyOf(text);
             String value = text.substring(eq + 1).trim();
-            if (!key.equals(PASSWORD) && !key.equals(QUOTA) && !key.equals(ENABLED)) {
+            if (!key.equals(PASSWORD) && !key.equals(QUOTA) && !key.equals(FILES) && !key.equals(ENABLED)) {
                 throw new MalformedException(lineNo, "unknown key"
-                        + (key.matches("[a-z_]{1,20}") ? " " + key : "") + " (password, quota, enabled)");
+                        + (key.matches("[a-z_]{1,20}") ? " " + key : "") + " (password, quota, files, enabled)");
             }
             if (!seen.add(key)) {
                 throw new MalformedException(lineNo, key + " appears twice for " + name);
@@ -291,6 +321,14 @@ final class AccountsFile {
                         throw new MalformedException(lineNo, e.getMessage());
                     }
                 }
+                case FILES -> {
+                    try {
+                        files = QuotaLedger.parseFileLimit(value);
+                        filesIsDefault = false;
+                    } catch (IllegalArgumentException e) {
+                        throw new MalformedException(lineNo, e.getMessage());
+                    }
+                }
                 default -> { // ENABLED, the only key left
                     if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
                         throw new MalformedException(lineNo, "enabled is true or false, not " + value);
@@ -304,7 +342,7 @@ final class AccountsFile {
             if (passwordHash == null) {
                 throw new MalformedException(headerLine, "user " + name + " has no password line");
             }
-            section.entry = new Entry(name, passwordHash, quota, quotaIsDefault, enabled);
+            section.entry = new Entry(name, passwordHash, quota, quotaIsDefault, files, filesIsDefault, enabled);
             return section;
         }
     }

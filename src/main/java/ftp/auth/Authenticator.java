@@ -1,33 +1,67 @@
 package ftp.auth;
 
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
 
 /**
- * Decides a USER/PASS pair. Unknown, disabled and invalid names cost one PBKDF2 run at the configured
- * iteration count, like a wrong password, so neither the reply nor its timing tells whether a name exists.
- * Every PBKDF2 run needs one of {@code maxConcurrentHashes} permits: a flood of bad passwords can buy at
- * most that many cores, and a login that cannot get a permit within 5 seconds is answered {@link
- * LoginResult.Busy}. A recently verified password skips PBKDF2 through the {@link VerifiedLoginCache}.
- * Blocking: call it from a worker thread, never the event loop. Thread-safe.
+ * Decides a USER/PASS pair. Unknown, disabled and invalid names cost one PBKDF2 run at an iteration count
+ * the accounts' hashes have ({@link DecoyCost}), like a wrong password, so neither the reply nor its timing
+ * tells whether a name exists. A successful login whose hash has another cost than {@code iterations} (the
+ * admin changed {@code auth.pbkdf2_iterations}) is hashed again at that cost and stored, so the accounts
+ * converge on the setting. Every PBKDF2 run needs one of {@code maxConcurrentHashes} permits: a flood of bad
+ * passwords can buy at most that many cores, and a login that cannot get a permit within 5 seconds is
+ * answered {@link LoginResult.Busy}. A recently verified password skips PBKDF2 through the
+ * {@link VerifiedLoginCache}. Blocking: call it from a worker thread, never the event loop. Thread-safe.
  */
 public final class Authenticator {
+    private static final Logger LOG = Logger.getLogger(Authenticator.class.getName());
     private static final Duration PERMIT_WAIT = Duration.ofSeconds(5);
     private static final char[] MEASURE_PASSWORD = "measure-only".toCharArray();
 
+    /** The PBKDF2 runs a login spends; tests count their iterations. */
+    interface Hashing {
+        boolean verify(char[] password, String encoded);
+
+        void burn(char[] password, int iterations);
+
+        String hash(char[] password, int iterations);
+    }
+
+    static final Hashing PBKDF2 = new Hashing() {
+        @Override
+        public boolean verify(char[] password, String encoded) {
+            return PasswordHasher.verify(password, encoded);
+        }
+
+        @Override
+        public void burn(char[] password, int iterations) {
+            PasswordHasher.burn(password, iterations);
+        }
+
+        @Override
+        public String hash(char[] password, int iterations) {
+            return PasswordHasher.hash(password, iterations);
+        }
+    };
+
     private final AccountStore store;
+    private final DecoyCost decoy;
     private final VerifiedLoginCache cache;
     private final Semaphore hashPermits;
-    private final int dummyIterations;
+    private final int iterations;
     private final Duration permitWait;
+    private final Hashing hashing;
 
-    /** {@code dummyIterations} should equal the iteration count new passwords are hashed with. */
-    public Authenticator(AccountStore store, VerifiedLoginCache cache, int maxConcurrentHashes, int dummyIterations) {
-        this(store, cache, fairPermits(maxConcurrentHashes), dummyIterations, PERMIT_WAIT);
+    /** {@code iterations} is the cost new passwords are hashed with ({@code auth.pbkdf2_iterations}). */
+    public Authenticator(AccountStore store, VerifiedLoginCache cache, int maxConcurrentHashes, int iterations) {
+        this(store, cache, fairPermits(maxConcurrentHashes), iterations, PERMIT_WAIT, PBKDF2);
     }
 
     /** Fair, so waiting logins are served in arrival order whatever their outcome will be. */
@@ -38,17 +72,19 @@ public final class Authenticator {
         return new Semaphore(maxConcurrentHashes, true);
     }
 
-    /** Tests hold permits of {@code hashPermits} themselves and shorten the wait. */
-    Authenticator(AccountStore store, VerifiedLoginCache cache, Semaphore hashPermits, int dummyIterations,
-            Duration permitWait) {
-        if (dummyIterations < 1 || dummyIterations > PasswordHasher.MAX_ITERATIONS) {
-            throw new IllegalArgumentException("dummyIterations must be between 1 and " + PasswordHasher.MAX_ITERATIONS);
+    /** Tests hold permits of {@code hashPermits} themselves, shorten the wait and count the hashing. */
+    Authenticator(AccountStore store, VerifiedLoginCache cache, Semaphore hashPermits, int iterations,
+            Duration permitWait, Hashing hashing) {
+        if (iterations < 1 || iterations > PasswordHasher.MAX_ITERATIONS) {
+            throw new IllegalArgumentException("iterations must be between 1 and " + PasswordHasher.MAX_ITERATIONS);
         }
         this.store = Objects.requireNonNull(store, "store");
+        this.decoy = new DecoyCost(store, iterations);
         this.cache = Objects.requireNonNull(cache, "cache");
         this.hashPermits = hashPermits;
-        this.dummyIterations = dummyIterations;
+        this.iterations = iterations;
         this.permitWait = permitWait;
+        this.hashing = Objects.requireNonNull(hashing, "hashing");
     }
 
     /**
@@ -63,7 +99,7 @@ public final class Authenticator {
                     return new LoginResult.Busy();
                 }
                 try {
-                    PasswordHasher.burn(password, dummyIterations);
+                    hashing.burn(password, decoy.iterationsFor(name));
                 } finally {
                     hashPermits.release();
                 }
@@ -77,21 +113,41 @@ public final class Authenticator {
                 return new LoginResult.Busy();
             }
             boolean ok;
+            String rehashed = null;
             try {
-                ok = PasswordHasher.verify(password, account.passwordHash());
+                ok = hashing.verify(password, account.passwordHash());
+                if (ok && !PasswordHasher.iterationsOf(account.passwordHash()).equals(OptionalInt.of(iterations))) {
+                    rehashed = hashing.hash(password, iterations); // same permit: it is one more PBKDF2 run
+                }
             } finally {
                 hashPermits.release();
             }
             if (!ok) {
                 return new LoginResult.Rejected();
             }
-            cache.remember(account.name(), account.passwordHash(), password);
+            String stored = rehashed != null && storeRehashed(account, rehashed) ? rehashed : account.passwordHash();
+            cache.remember(account.name(), stored, password);
             return new LoginResult.Accepted(account);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new LoginResult.Busy();
         } finally {
             Arrays.fill(password, '\0');
+        }
+    }
+
+    /** Stores {@code rehashed} unless the admin changed the password meanwhile; a failure costs the login nothing. */
+    private boolean storeRehashed(Account account, String rehashed) {
+        try {
+            boolean replaced = store.replaceHash(account.name(), account.passwordHash(), rehashed);
+            if (replaced) {
+                LOG.info(() -> "password hash of " + account.name() + " now has " + iterations + " iterations");
+            }
+            return replaced;
+        } catch (UncheckedIOException | IllegalStateException e) {
+            LOG.warning("cannot store the password hash of " + account.name() + " at " + iterations
+                    + " iterations: " + e.getMessage());
+            return false;
         }
     }
 
@@ -110,7 +166,7 @@ public final class Authenticator {
             return false;
         }
         try {
-            PasswordHasher.burn(MEASURE_PASSWORD, dummyIterations);
+            hashing.burn(MEASURE_PASSWORD, iterations);
             return true;
         } finally {
             hashPermits.release();

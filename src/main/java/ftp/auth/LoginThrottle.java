@@ -1,22 +1,26 @@
 package ftp.auth;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Failed logins per client address: how long to hold back the reply to the next failure, and whether the
- * address is banned. Failures are forgotten after {@code banTime} without a new one; reaching
- * {@code maxFailures} bans the address for {@code banTime}, after which it starts afresh. It only answers
- * questions and never sleeps: the server schedules the delayed reply on its timer, so no thread waits.
- * The table holds at most {@code maxTrackedAddresses} addresses and forgets the least recently seen one
- * first. Thread-safe: any thread.
+ * Failed logins per client: how long to hold back the reply to the next failure, and whether the client is
+ * banned. A client is an IPv4 address, or the /64 network of an IPv6 address: one host or home line gets a
+ * whole /64, so it could otherwise move to a fresh address after every few guesses (and fill the table).
+ * Failures are forgotten after {@code banTime} without a new one; reaching {@code maxFailures} bans the
+ * client for {@code banTime}, after which it starts afresh. It only answers questions and never sleeps: the
+ * server schedules the delayed reply on its timer, so no thread waits. The table holds at most
+ * {@code maxTrackedAddresses} clients and forgets the least recently seen one first. Thread-safe: any thread.
  */
 public final class LoginThrottle {
     private static final Duration FIRST_DELAY = Duration.ofSeconds(1);
@@ -60,7 +64,7 @@ public final class LoginThrottle {
         Failures f = live(address, now);
         if (f == null) {
             f = new Failures();
-            table.put(address, f);
+            table.put(clientOf(address), f);
         }
         f.count++;
         f.streak++;
@@ -93,38 +97,42 @@ public final class LoginThrottle {
         return f == null || f.bannedUntil == null ? Duration.ZERO : Duration.between(now, f.bannedUntil);
     }
 
-    /** A banned address, until when, and the failures that led to it. */
-    public record Ban(InetAddress address, Instant until, int failures) {}
+    /**
+     * A banned client (an IPv4 address, or the first address of an IPv6 /64 network), until when, and the
+     * failures that led to it.
+     */
+    public record Ban(InetAddress client, Instant until, int failures) {}
 
     /** The bans in force now, soonest over first. */
     public synchronized List<Ban> bans() {
         Instant now = clock.instant();
         List<Ban> bans = new ArrayList<>();
-        for (InetAddress a : new ArrayList<>(table.keySet())) {
-            Failures f = live(a, now);
+        for (InetAddress client : new ArrayList<>(table.keySet())) {
+            Failures f = live(client, now);
             if (f != null && f.bannedUntil != null) {
-                bans.add(new Ban(a, f.bannedUntil, f.count));
+                bans.add(new Ban(client, f.bannedUntil, f.count));
             }
         }
         bans.sort(Comparator.comparing(Ban::until));
         return bans;
     }
 
-    /** Lifts the ban on {@code address} and forgets its failures; false when it was not banned. */
+    /** Lifts the ban on {@code address}'s client and forgets its failures; false when it was not banned. */
     public synchronized boolean clear(InetAddress address) {
         Failures f = live(address, clock.instant());
-        table.remove(address);
+        table.remove(clientOf(address));
         return f != null && f.bannedUntil != null;
     }
 
-    /** Number of addresses currently remembered (for status output and tests). */
+    /** Number of clients currently remembered (for status output and tests). */
     public synchronized int trackedAddresses() {
         return table.size();
     }
 
-    /** The address's record if it still matters at {@code now}; drops an expired ban or stale failures. */
+    /** The record of {@code address}'s client if it still matters at {@code now}; drops expired bans and failures. */
     private Failures live(InetAddress address, Instant now) {
-        Failures f = table.get(address);
+        InetAddress client = clientOf(address);
+        Failures f = table.get(client);
         if (f == null) {
             return null;
         }
@@ -132,9 +140,23 @@ public final class LoginThrottle {
                 ? !now.isBefore(f.bannedUntil)
                 : !now.isBefore(f.last.plus(banTime));
         if (expired) {
-            table.remove(address);
+            table.remove(client);
             return null;
         }
         return f;
+    }
+
+    /** The key of {@code address}'s client: the address itself for IPv4, its /64 network for IPv6. */
+    private static InetAddress clientOf(InetAddress address) {
+        if (!(address instanceof Inet6Address)) {
+            return address;
+        }
+        byte[] network = address.getAddress();
+        Arrays.fill(network, 8, 16, (byte) 0);
+        try {
+            return InetAddress.getByAddress(network);
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException("16 bytes are always an IPv6 address", e);
+        }
     }
 }

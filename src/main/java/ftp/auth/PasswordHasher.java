@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
+import java.util.OptionalInt;
 import javax.crypto.SecretKeyFactory;
 import javax.crypto.spec.PBEKeySpec;
 
@@ -69,6 +70,11 @@ public final class PasswordHasher {
     /** Whether {@code encoded} has the form {@link #hash} produces; lets the accounts file reject typos early. */
     static boolean isWellFormed(String encoded) {
         return parse(encoded).isPresent();
+    }
+
+    /** The iteration count {@code encoded} was hashed with; empty when it is not a well-formed hash. */
+    static OptionalInt iterationsOf(String encoded) {
+        return parse(encoded).map(p -> OptionalInt.of(p.iterations)).orElse(OptionalInt.empty());
     }
 
     private record Parsed(int iterations, byte[] salt, byte[] key) {}

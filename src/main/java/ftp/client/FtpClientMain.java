@@ -27,7 +27,7 @@ public final class FtpClientMain {
         try {
             options = LaunchOptions.parse(args);
             if (options.help()) {
-                terminal.out().println(LaunchOptions.USAGE);
+                terminal.out().println(LaunchOptions.HELP);
                 return 0;
             }
             settings = ClientSettings.load(options.confDir());

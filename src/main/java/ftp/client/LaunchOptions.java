@@ -16,6 +16,28 @@ record LaunchOptions(Path confDir, Optional<String> user, Optional<String> comma
 
     static final String USAGE = "usage: ftp [--conf DIR] [-u USER] [-c \"CMD; CMD\"] [--plain] [--debug] [HOST [PORT]]";
 
+    /** What {@code --help} prints: the synopsis and every option. */
+    static final String HELP = String.join(System.lineSeparator(),
+            USAGE,
+            "",
+            "Connects to HOST (default: server.host in ftp.properties) on PORT (default: server.port, 2121), asks",
+            "for the user name and password, and runs commands: typed at the prompt (\"help\" lists them,",
+            "\"CMD --help\" explains one), read from standard input when it is not a terminal, or given with -c.",
+            "",
+            "options:",
+            "  -u, --user USER  log in as USER instead of asking",
+            "  -c \"CMD; CMD\"    run these commands (separated by ';') after logging in, then exit; the exit",
+            "                   code is 0 when every command succeeded, 1 when one failed",
+            "  --plain          connect without TLS (no AUTH TLS): names, passwords and data cross the network",
+            "                   in clear; for a server with tls.mode=off, or one on this machine",
+            "  --debug          show the protocol dialog on standard error (the password masked)",
+            "  --conf DIR       the conf directory holding ftp.properties (default: conf/ beside bin/);",
+            "                   relative paths in it resolve against DIR's parent",
+            "  -h, --help       this text",
+            "",
+            "environment: FTP_PASSWORD  the password, instead of asking",
+            "exit codes: 0 ok, 1 a command or the login failed, 2 wrong command line or settings");
+
     /** Throws {@link IllegalArgumentException} with a message for the user when the line is wrong. */
     static LaunchOptions parse(String[] args) {
         Path home = null;

@@ -104,6 +104,10 @@ final class RemoteFileCommands {
             s.say("quota.report", SizeFormat.size(q.used()),
                     q.limit().isPresent() ? SizeFormat.size(q.limit().getAsLong()) : unlimited,
                     q.free().isPresent() ? SizeFormat.size(q.free().getAsLong()) : unlimited);
+            if (q.files().isPresent()) {
+                s.say("quota.files", Long.toString(q.files().getAsLong()),
+                        q.fileLimit().isPresent() ? Long.toString(q.fileLimit().getAsLong()) : unlimited);
+            }
             return true;
         } catch (FtpReplyException e) {
             OptionalLong free = client.available("");

@@ -24,6 +24,10 @@ public final class FsException extends IOException {
         NOT_EMPTY("Directory not empty"),
         REFUSED("Permission denied"),
         NO_SPACE("No space left on device"),
+        /** The user's own quota (bytes or files and folders), not the disk: see {@link QuotaLedger}. */
+        OVER_QUOTA("Exceeded storage allocation"),
+        /** Another upload is writing the same file. */
+        BUSY("File busy: another upload is writing it"),
         IO("Input/output error");
 
         private final String publicMessage;
@@ -101,6 +105,10 @@ public final class FsException extends IOException {
                 return Kind.NOT_A_DIRECTORY;
             }
             if (reason.contains("File name too long")) {
+                return Kind.REFUSED;
+            }
+            if (reason.contains("No such device or address") || reason.contains("Read-only file system")) {
+                // ENXIO: a socket swapped in for a file; EROFS: a read-write open where nothing may be written.
                 return Kind.REFUSED;
             }
         }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributes;
@@ -14,7 +13,8 @@ import java.util.List;
 import java.util.logging.Logger;
 
 /**
- * Measures what a home holds for the quota: the sum of its regular files' sizes, without following links
+ * Measures what a home holds for the quota, priced as {@link QuotaLedger#costOf} prices it (a file its size
+ * but at least a block, a folder a block), with the number of files and folders; without following links
  * and without the bookkeeping folder. Walks with directory handles ({@code openat}), so depth is not limited
  * by PATH_MAX, and keeps at most {@value #OPEN_LEVELS} levels open, so a 2000-level tree cannot exhaust
  * file descriptors (a closed level is reopened from the root when the walk comes back to it).
@@ -36,20 +36,36 @@ final class HomeUsage {
         }
     }
 
+    /** Bytes the home costs, and how many files and folders it holds (the home itself not counted). */
+    record Usage(long bytes, long files) {}
+
+    /** What the walk has counted so far. */
+    private static final class Tally {
+        long bytes;
+        long files;
+
+        void add(BasicFileAttributes attrs) {
+            if (QuotaLedger.counts(attrs)) {
+                bytes += QuotaLedger.costOf(attrs);
+                files++;
+            }
+        }
+    }
+
     private HomeUsage() {}
 
-    static long measure(Path home) throws IOException {
+    static Usage measure(Path home) throws IOException {
         DirectoryStream<Path> opened = Files.newDirectoryStream(home);
         if (!(opened instanceof SecureDirectoryStream<Path> root)) {
             opened.close();
             throw new IOException("this platform has no SecureDirectoryStream");
         }
         List<Level> branch = new ArrayList<>();
-        long total = 0;
+        Tally total = new Tally();
         try {
             Level top = new Level(null, root);
             branch.add(top);
-            total += scan(top, true);
+            scan(top, true, total);
             while (!branch.isEmpty()) {
                 int depth = branch.size() - 1;
                 Level level = branch.get(depth);
@@ -62,21 +78,24 @@ final class HomeUsage {
                 SecureDirectoryStream<Path> parent = reopen(branch, depth);
                 SecureDirectoryStream<Path> child;
                 try {
-                    child = parent.newDirectoryStream(next, LinkOption.NOFOLLOW_LINKS);
+                    child = Jail.openDirectory(parent, next);
                 } catch (IOException e) {
                     LOG.warning("quota scan skipped a directory in " + home + ": " + e);
                     continue;
                 }
+                if (child == null) {
+                    continue;  // no longer a directory
+                }
                 Level below = new Level(next, child);
                 branch.add(below);
-                total += scan(below, false);
+                scan(below, false, total);
                 if (branch.size() > OPEN_LEVELS + 1) {
                     Level far = branch.get(branch.size() - 1 - OPEN_LEVELS);
                     Jail.closeQuietly(far.dir);
                     far.dir = null;
                 }
             }
-            return total;
+            return new Usage(total.bytes, total.files);
         } finally {
             for (Level level : branch) {
                 if (level.dir != null) {
@@ -86,9 +105,8 @@ final class HomeUsage {
         }
     }
 
-    /** Bytes of the regular files directly in {@code level}; remembers its subdirectories for later. */
-    private static long scan(Level level, boolean isHome) throws IOException {
-        long sum = 0;
+    /** Adds what the entries directly in {@code level} cost to {@code total}; remembers its subdirectories. */
+    private static void scan(Level level, boolean isHome, Tally total) throws IOException {
         try {
             for (Path entry : level.dir) {
                 Path name = entry.getFileName();
@@ -99,16 +117,14 @@ final class HomeUsage {
                 if (attrs == null) {
                     continue;
                 }
-                if (attrs.isRegularFile()) {
-                    sum += attrs.size();
-                } else if (attrs.isDirectory()) {
+                total.add(attrs);
+                if (attrs.isDirectory()) {
                     level.subdirs.add(name);
                 }
             }
         } catch (DirectoryIteratorException e) {
             throw e.getCause();
         }
-        return sum;
     }
 
     /** The handle of {@code branch[depth]}, reopened by walking down from the nearest open level if needed. */
@@ -123,9 +139,16 @@ final class HomeUsage {
         }
         SecureDirectoryStream<Path> current = branch.get(open).dir;
         for (int i = open + 1; i <= depth; i++) {
-            SecureDirectoryStream<Path> next = current.newDirectoryStream(branch.get(i).name, LinkOption.NOFOLLOW_LINKS);
-            if (current != branch.get(open).dir) {
-                Jail.closeQuietly(current);
+            SecureDirectoryStream<Path> next;
+            try {
+                next = Jail.openDirectory(current, branch.get(i).name);
+            } finally {
+                if (current != branch.get(open).dir) {
+                    Jail.closeQuietly(current);
+                }
+            }
+            if (next == null) {
+                throw new IOException("a directory changed during the quota scan: " + branch.get(i).name);
             }
             current = next;
         }

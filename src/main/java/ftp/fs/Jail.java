@@ -12,7 +12,9 @@ import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.HexFormat;
 
 /**
  * Turns a resolved virtual path into an open handle on the real directory that holds its last segment.
@@ -24,20 +26,27 @@ import java.util.Arrays;
  * virtual path and the walk starts again from the home along that path (at most {@value #MAX_LINK_HOPS}
  * hops). Links are read through their real path string, which may itself race, but what is read is only
  * ever used as a virtual path that the next walk checks again, so a race costs a refusal, never an escape.
+ * The only path string that reaches the disk otherwise is the home's own: to open it, and to make a directory
+ * directly in it ({@link #stageDirectory}).
  *
  * <p>Holds no open handles between calls. Thread-safe, blocking: worker threads only.
  */
 final class Jail {
     static final int MAX_LINK_HOPS = 40;
     static final String BOOKKEEPING_NAME = VirtualPaths.BOOKKEEPING.substring(1);
+    /** Starts the name of a directory on its way into place; SOH makes it a name VirtualPaths refuses. */
+    private static final String STAGED_PREFIX = "\u0001mkdir-";
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path configuredHome;
     private final Path realHome;
+    private final Umask umask;
 
-    /** Creates the home and its bookkeeping folder when missing. */
-    Jail(Path home) throws IOException {
+    /** Creates the home and its bookkeeping folder when missing, with the modes {@code umask} leaves. */
+    Jail(Path home, Umask umask) throws IOException {
         this.configuredHome = home.toAbsolutePath().normalize();
-        Files.createDirectories(configuredHome);
+        this.umask = umask;
+        Files.createDirectories(configuredHome, umask.forDirectories());
         this.realHome = configuredHome.toRealPath();
         ensureBookkeeping();
     }
@@ -46,10 +55,10 @@ final class Jail {
         return realHome;
     }
 
-    /** The bookkeeping folder's real path: only for fsync of the folder itself and for staging new folders. */
-    Path bookkeepingPath() {
-        return realHome.resolve(BOOKKEEPING_NAME);
+    Umask umask() {
+        return umask;
     }
+
 
     /** Where a walk ended. Closing it closes the directory handle. */
     static final class Spot implements AutoCloseable {
@@ -83,7 +92,14 @@ final class Jail {
 
         /** A new handle on the last segment as a directory; the caller closes it. */
         SecureDirectoryStream<Path> openAsDirectory() throws IOException {
-            return dir.newDirectoryStream(name == null ? Path.of(".") : name, LinkOption.NOFOLLOW_LINKS);
+            if (name == null) {
+                return dir.newDirectoryStream(Path.of("."), LinkOption.NOFOLLOW_LINKS);
+            }
+            SecureDirectoryStream<Path> opened = openDirectory(dir, name);
+            if (opened == null) {
+                throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
+            }
+            return opened;
         }
 
         @Override
@@ -132,9 +148,9 @@ final class Jail {
                     } else if (!attrs.isDirectory()) {
                         throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
                     } else {
-                        SecureDirectoryStream<Path> child = openChild(dir, name);
+                        SecureDirectoryStream<Path> child = openDirectory(dir, name);
                         if (child == null) {
-                            next = target;  // swapped for a link under us: walk again, as one hop
+                            next = target;  // swapped under us: walk again, as one hop
                         } else {
                             closeQuietly(dir);
                             dir = child;
@@ -161,7 +177,7 @@ final class Jail {
         } catch (NoSuchFileException gone) {
             // The home was removed while the server ran (an admin cleaning up): give the user a fresh one.
             try {
-                Files.createDirectories(realHome);
+                Files.createDirectories(realHome, umask.forDirectories());
                 ensureBookkeeping();
                 return openSecure(realHome);
             } catch (IOException e) {
@@ -172,20 +188,33 @@ final class Jail {
         }
     }
 
-    /** A new handle on the bookkeeping folder, refusing one that has been replaced by a link. */
+    /**
+     * Makes an empty directory in the home for the caller to move into place between handles: the JDK has no
+     * {@code mkdirat}. It is made by path, but through the home's own path, which nothing a user does can
+     * change, and mkdir(2) never follows a link in the last component; so no folder that a local user swaps
+     * for a link, the bookkeeping folder included, is ever on the way. Its name holds a control character, so
+     * no command can address it and no listing shows it, even if a crash leaves it behind.
+     *
+     * @return the new directory's name in the home
+     */
+    Path stageDirectory() throws IOException {
+        Path staged = name(STAGED_PREFIX + randomHex(8));
+        Files.createDirectory(realHome.resolve(staged), umask.forDirectories());
+        return staged;
+    }
+
+    /** A new handle on the bookkeeping folder, refusing one that has been replaced by a link or anything else. */
     SecureDirectoryStream<Path> openBookkeeping() throws FsException {
         for (int attempt = 0; ; attempt++) {
             try (SecureDirectoryStream<Path> home = openHome()) {
-                return home.newDirectoryStream(name(BOOKKEEPING_NAME), LinkOption.NOFOLLOW_LINKS);
-            } catch (NoSuchFileException e) {
+                SecureDirectoryStream<Path> bookkeeping = openDirectory(home, name(BOOKKEEPING_NAME));
+                if (bookkeeping != null) {
+                    return bookkeeping;
+                }
                 if (attempt > 0) {
-                    throw FsException.from(e);
+                    throw new FsException(FsException.Kind.IO);
                 }
-                try {
-                    ensureBookkeeping();  // removed by hand while the server ran: make it again, once
-                } catch (IOException again) {
-                    throw FsException.from(again);
-                }
+                ensureBookkeeping();  // removed by hand while the server ran: make it again, once
             } catch (IOException e) {
                 throw FsException.from(e);
             }
@@ -227,6 +256,12 @@ final class Jail {
         }
     }
 
+    static String randomHex(int bytes) {
+        byte[] random = new byte[bytes];
+        RANDOM.nextBytes(random);
+        return HexFormat.of().formatHex(random);
+    }
+
     static void closeQuietly(AutoCloseable handle) {
         try {
             handle.close();
@@ -241,30 +276,53 @@ final class Jail {
             BasicFileAttributes attrs = attributesOrNull(home, name);
             if (attrs == null) {
                 try {
-                    Files.createDirectory(bookkeepingPath());
+                    // By path, but only the home's own path and one last component, which mkdir(2) never follows.
+                    Files.createDirectory(realHome.resolve(name), umask.forDirectories());
                 } catch (FileAlreadyExistsException raced) {
                     // Another session of the same user made it first; checked below.
                 }
                 attrs = attributesOrNull(home, name);
             }
             if (attrs == null || !attrs.isDirectory() || attrs.isSymbolicLink()) {
-                throw new IOException("bookkeeping folder is not a plain directory: " + bookkeepingPath());
+                throw new IOException("bookkeeping folder is not a plain directory: " + realHome.resolve(name));
             }
         }
     }
 
-    /** Opens {@code name} below {@code dir} without following a link; null when it has become a link. */
-    private static SecureDirectoryStream<Path> openChild(SecureDirectoryStream<Path> dir, Path name)
-            throws IOException {
+    /**
+     * Opens the directory {@code name} below {@code dir}, never through a link; null when {@code name} is not
+     * (or no longer) a directory. SecureDirectoryStream opens with {@code O_RDONLY} and no {@code O_DIRECTORY},
+     * which waits forever on a FIFO swapped in for the directory; opening {@code name/.} makes the kernel
+     * refuse anything but a directory at once. That path would follow a link put in place of {@code name}, so
+     * the directory opened must be the one a stat of {@code name} just saw (same device and inode): one that
+     * was in its place a moment ago, as a plain {@code openat} would give.
+     */
+    static SecureDirectoryStream<Path> openDirectory(SecureDirectoryStream<Path> dir, Path name) throws IOException {
+        BasicFileAttributes seen = attributesOrNull(dir, name);
+        if (seen == null || !seen.isDirectory() || seen.fileKey() == null) {
+            return null;
+        }
+        SecureDirectoryStream<Path> opened;
         try {
-            return dir.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
+            opened = dir.newDirectoryStream(name.resolve("."), LinkOption.NOFOLLOW_LINKS);
         } catch (IOException e) {
             BasicFileAttributes now = attributesOrNull(dir, name);
-            if (now != null && now.isSymbolicLink()) {
-                return null;
+            if (now == null || !seen.fileKey().equals(now.fileKey())) {
+                return null;  // swapped or removed under us
             }
             throw e;
         }
+        try {
+            Object reached = opened.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+            if (seen.fileKey().equals(reached)) {
+                return opened;
+            }
+        } catch (IOException e) {
+            closeQuietly(opened);
+            throw e;
+        }
+        closeQuietly(opened);
+        return null;
     }
 
     /**

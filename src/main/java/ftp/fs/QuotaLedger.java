@@ -2,41 +2,121 @@ package ftp.fs;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 
 /**
- * One user's storage account, shared by all of that user's sessions: bytes used and the limit. Space is
- * reserved before bytes are written, atomically, so sessions racing each other can never together pass
- * the limit. Usage lives only in memory and is measured from the disk on first use after each start
- * ({@link #recompute}), so a killed server cannot leave a wrong record behind. Thread-safe: the
- * accounting is a few arithmetic steps under the ledger's lock; measuring the disk happens outside it.
+ * One user's storage account, shared by all of that user's sessions: what the home costs, and the two limits
+ * (bytes, and files and folders). One rule prices the home, here and in a fresh measurement alike
+ * ({@link #costOf}): a regular file costs its size but at least one {@link #BLOCK}, a folder one block, a
+ * link nothing; every file and folder also counts once against the file limit, as ProFTPD's and XFS's quotas
+ * charge. Usage lives only in memory and is measured from the disk on first use after each start
+ * ({@link #recompute}), so a killed server cannot leave a wrong record behind.
+ *
+ * <p>Charges follow the entries, never names. Space is taken before anything is created or written, so
+ * sessions racing each other can never together pass a limit, and given back only for what is really gone:
+ * a removal reports the attributes of what it removed. An upload's file is charged through its open handle
+ * ({@link ChargedFile}) and registered by its file key while open; a DELE or RNTO that removes its name
+ * leaves the charge with the upload, which gives it back once it closes the file and the bytes are freed.
+ * One upload at a time may write a file ({@link FsException.Kind#BUSY}), so one handle tracks each size.
+ *
+ * <p>Thread-safe. Changes to the home's entries and their accounting run together under {@link #changes}
+ * (entry operations of the user's sessions are few and quick; the lock keeps a removal and an upload's open
+ * or close in one order); the arithmetic runs under the ledger's monitor, always taken after it.
  */
 public final class QuotaLedger {
+    /** What every file and folder costs at least: one block of the usual 4 KiB file-system block. */
+    public static final long BLOCK = 4096;
+
     private static final Logger LOG = Logger.getLogger("ftpd");
 
+    /** A change of the home's entries, run under the ledger's lock. */
+    @FunctionalInterface
+    public interface Change<T> {
+        T run() throws FsException;
+    }
+
+    /** Opens an upload's file; {@code mayCreate} says whether the quota has room for a new one. */
+    @FunctionalInterface
+    public interface Opening {
+        OpenedForWrite open(boolean mayCreate) throws FsException;
+    }
+
     private final String user;
-    private long used;
+    private long used;   // bytes: the home's cost plus reservations
+    private long files;  // files and folders
     private long limit;  // < 0: unlimited
+    private long fileLimit;  // < 0: unlimited
+    private final Object changes = new Object();
+    private final Map<Object, ChargedFile> writing = new HashMap<>();  // guarded by changes
     private final Object measuring = new Object();
     private boolean measured;  // guarded by measuring
 
-    public QuotaLedger(String user, OptionalLong limit) {
+    public QuotaLedger(String user, OptionalLong limit, OptionalLong fileLimit) {
         this.user = user;
         this.limit = toField(limit);
+        this.fileLimit = toField(fileLimit);
+    }
+
+    /** A file limit as admins write it ({@code 100000}, {@code none}); none or unlimited gives an empty value. */
+    public static OptionalLong parseFileLimit(String text) {
+        String s = text.trim().toLowerCase(Locale.ROOT);
+        if (s.equals("none") || s.equals("unlimited")) {
+            return OptionalLong.empty();
+        }
+        if (s.isEmpty() || s.length() > 18 || !s.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            throw new IllegalArgumentException("not a number of files: " + text + " (use e.g. 100000 or none)");
+        }
+        return OptionalLong.of(Long.parseLong(s));
+    }
+
+    /** The form {@link #parseFileLimit} reads: the count, or {@code none}. */
+    public static String fileLimitText(OptionalLong limit) {
+        return limit.isPresent() ? Long.toString(limit.getAsLong()) : "none";
+    }
+
+    /** What one entry costs in bytes: a regular file its size (at least a block), a folder a block, else 0. */
+    public static long costOf(BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+            return fileCost(attrs.size());
+        }
+        return attrs.isDirectory() ? BLOCK : 0;
+    }
+
+    /** Whether an entry counts against the file limit: regular files and folders do. */
+    static boolean counts(BasicFileAttributes attrs) {
+        return attrs.isRegularFile() || attrs.isDirectory();
+    }
+
+    static long fileCost(long size) {
+        return Math.max(size, BLOCK);
     }
 
     public synchronized long used() {
         return used;
     }
 
+    /** Files and folders in the home. */
+    public synchronized long files() {
+        return files;
+    }
+
     public synchronized OptionalLong limit() {
         return limit < 0 ? OptionalLong.empty() : OptionalLong.of(limit);
     }
 
+    public synchronized OptionalLong fileLimit() {
+        return fileLimit < 0 ? OptionalLong.empty() : OptionalLong.of(fileLimit);
+    }
+
     /** Takes effect at once for every session of the user. */
-    public synchronized void setLimit(OptionalLong newLimit) {
+    public synchronized void setLimits(OptionalLong newLimit, OptionalLong newFileLimit) {
         limit = toField(newLimit);
+        fileLimit = toField(newFileLimit);
     }
 
     /** Bytes that may still be reserved: never negative, {@link Long#MAX_VALUE} when unlimited. */
@@ -44,8 +124,100 @@ public final class QuotaLedger {
         return limit < 0 ? Long.MAX_VALUE : Math.max(0, limit - used);
     }
 
+    /**
+     * MKD: charges one more folder (a block and one entry), then runs {@code create}, and gives the charge
+     * back if it fails. False, with nothing run, when the folder does not fit.
+     */
+    public boolean tryCreateFolder(Change<?> create) throws FsException {
+        synchronized (changes) {
+            if (!tryAddEntry(BLOCK)) {
+                return false;
+            }
+            boolean created = false;
+            try {
+                create.run();
+                created = true;
+            } finally {
+                if (!created) {
+                    removeEntry(BLOCK);
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * DELE, RMD, RNTO: runs {@code change}, which returns the attributes of the entry it removed (read just
+     * before removing it) or null, and gives back that entry's cost. A file an upload holds open keeps its
+     * charge until the upload closes it: until then its bytes still take space, and may still grow.
+     */
+    public void remove(Change<BasicFileAttributes> change) throws FsException {
+        synchronized (changes) {
+            BasicFileAttributes gone = change.run();
+            if (gone == null || !counts(gone)) {
+                return;
+            }
+            ChargedFile open = gone.fileKey() == null ? null : writing.get(gone.fileKey());
+            if (open != null) {
+                synchronized (this) {
+                    open.unlinked = true;
+                }
+            } else {
+                removeEntry(costOf(gone));
+            }
+        }
+    }
+
+    /**
+     * Opens an upload's file. {@code opening} is told whether a missing file may be created: the charge
+     * of a new file (a block and one entry) is taken first and given back unless it was created.
+     *
+     * @throws FsException BUSY when another upload is writing the same file; OVER_QUOTA comes from
+     *     {@code opening} when it needed to create and may not
+     */
+    public ChargedFile openForUpload(Opening opening) throws FsException {
+        synchronized (changes) {
+            boolean room = tryAddEntry(BLOCK);
+            OpenedForWrite opened;
+            try {
+                opened = opening.open(room);
+            } catch (FsException | RuntimeException e) {
+                if (room) {
+                    removeEntry(BLOCK);
+                }
+                throw e;
+            }
+            if (room && !opened.created()) {
+                removeEntry(BLOCK);
+            }
+            // Without file keys (not on Linux) a removal cannot find the upload: the next start measures again.
+            Object key = opened.fileKey() != null ? opened.fileKey() : new Object();
+            if (writing.containsKey(key)) {
+                Jail.closeQuietly(opened.channel());
+                throw new FsException(FsException.Kind.BUSY);
+            }
+            ChargedFile file = new ChargedFile(this, opened, key);
+            writing.put(key, file);
+            return file;
+        }
+    }
+
+    /** An upload's file was closed: what it reserved ahead goes back, and all of it if its name was removed. */
+    void closed(ChargedFile file) {
+        synchronized (changes) {
+            writing.remove(file.key, file);
+            synchronized (this) {
+                release(file.ahead);
+                file.ahead = 0;
+                if (file.unlinked) {
+                    removeEntry(fileCost(file.size));
+                }
+            }
+        }
+    }
+
     /** Reserves {@code bytes} if they fit under the limit (always, when unlimited); false changes nothing. */
-    public synchronized boolean tryReserve(long bytes) {
+    synchronized boolean tryReserve(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative reservation: " + bytes);
         }
@@ -56,16 +228,16 @@ public final class QuotaLedger {
         return true;
     }
 
-    /** Gives back reserved bytes that were not written after all. */
-    public void release(long bytes) {
+    /** Gives back reserved bytes that were not used after all. */
+    synchronized void release(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative release: " + bytes);
         }
         adjust(-bytes);
     }
 
-    /** Accounts for a change made outside reservations (a delete, a truncate). Usage never drops below 0. */
-    public synchronized void adjust(long delta) {
+    /** Accounts for a change found rather than reserved (a file's real size). Usage never drops below 0. */
+    synchronized void adjust(long delta) {
         long next = saturatedAdd(used, delta);
         if (next < 0) {
             LOG.warning("quota of " + user + " would drop below zero (" + used + " + " + delta + "); kept at 0");
@@ -74,15 +246,34 @@ public final class QuotaLedger {
         used = next;
     }
 
+    private synchronized boolean tryAddEntry(long cost) {
+        if (fileLimit >= 0 && files >= fileLimit) {
+            return false;
+        }
+        if (!tryReserve(cost)) {
+            return false;
+        }
+        files++;
+        return true;
+    }
+
+    private synchronized void removeEntry(long cost) {
+        adjust(-cost);
+        if (files > 0) {
+            files--;
+        }
+    }
+
     /**
-     * Sets usage to what the home holds now: regular files, links not followed, bookkeeping excluded.
-     * Reservations of uploads running meanwhile are overwritten, so call it before the user's sessions
-     * start (as {@link QuotaRegistry} does) or accept that much drift. Blocking: worker threads only.
+     * Sets usage to what the home holds now, priced by {@link #costOf}: links not followed, bookkeeping
+     * excluded. Reservations of uploads running meanwhile are overwritten, so call it before the user's
+     * sessions start (as {@link QuotaRegistry} does) or accept that much drift. Blocking: worker threads only.
      */
     public void recompute(Path home) throws IOException {
-        long total = HomeUsage.measure(home);
+        HomeUsage.Usage usage = HomeUsage.measure(home);
         synchronized (this) {
-            used = total;
+            used = usage.bytes();
+            files = usage.files();
         }
         synchronized (measuring) {
             measured = true;

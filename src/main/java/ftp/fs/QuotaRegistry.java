@@ -3,25 +3,61 @@ package ftp.fs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The server's ledgers, one per account, so every session of a user shares one. Holds one entry per
- * account that has logged in since the start (call {@link #forget} when an account is deleted).
- * Thread-safe; {@link #ledgerFor} blocks on the first measurement: worker threads only.
+ * account that has logged in since the start (call {@link #forget} when an account is deleted). A home is
+ * measured on {@code measurements}, never on the caller's thread: a home of 200,000 folders takes seconds,
+ * and whoever asked (a login) waits for it without holding a thread. Thread-safe; never blocks.
  */
 public final class QuotaRegistry {
-    private final ConcurrentHashMap<String, QuotaLedger> ledgers = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, CompletableFuture<QuotaLedger>> ledgers = new ConcurrentHashMap<>();
+    private final Executor measurements;
+
+    public QuotaRegistry(Executor measurements) {
+        this.measurements = measurements;
+    }
 
     /**
-     * The user's ledger with {@code limit} applied. The first call since the start measures the home;
-     * a concurrent call for the same user waits for that measurement rather than measuring twice.
+     * The user's ledger with the limits applied (bytes, and files and folders), once the home is measured. The
+     * first call since the start measures; a concurrent call for the same user waits for that measurement rather
+     * than measuring twice, and a failed one is tried again by the next call. Throws RejectedExecutionException when the measurements'
+     * queue is full.
      */
-    public QuotaLedger ledgerFor(String user, Path home, OptionalLong limit) throws IOException {
-        QuotaLedger ledger = ledgers.computeIfAbsent(user, u -> new QuotaLedger(u, limit));
-        ledger.setLimit(limit);
-        ledger.recomputeOnce(home);
-        return ledger;
+    public CompletableFuture<QuotaLedger> ledgerFor(String user, Path home, OptionalLong limit,
+            OptionalLong fileLimit) {
+        CompletableFuture<QuotaLedger> fresh = new CompletableFuture<>();
+        CompletableFuture<QuotaLedger> ledger = ledgers.putIfAbsent(user, fresh);
+        if (ledger == null) {
+            ledger = fresh;
+            try {
+                measurements.execute(() -> measure(user, home, limit, fileLimit, fresh));
+            } catch (RejectedExecutionException e) {
+                ledgers.remove(user, fresh);
+                fresh.completeExceptionally(e);
+                throw e;
+            }
+        }
+        return ledger.thenApply(l -> {
+            l.setLimits(limit, fileLimit);
+            return l;
+        });
+    }
+
+    private void measure(String user, Path home, OptionalLong limit, OptionalLong fileLimit,
+            CompletableFuture<QuotaLedger> result) {
+        try {
+            QuotaLedger ledger = new QuotaLedger(user, limit, fileLimit);
+            ledger.recomputeOnce(home);
+            result.complete(ledger);
+        } catch (IOException | RuntimeException e) {
+            ledgers.remove(user, result);
+            result.completeExceptionally(e);
+        }
     }
 
     /** Drops a deleted account's ledger. */

@@ -207,11 +207,13 @@ public final class UploadJournal {
         return names;
     }
 
-    /** The record in file {@code name}, or null when it is missing or damaged. */
+    /**
+     * The record in file {@code name}, or null when it is missing, damaged or not a regular file (opened as
+     * {@link RegularFiles} does, so a FIFO put in the folder cannot block the reader).
+     */
     private Stored read(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         String text;
-        try (SeekableByteChannel channel = dir.newByteChannel(name,
-                Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        try (SeekableByteChannel channel = RegularFiles.open(dir, name)) {
             if (channel.size() > MAX_RECORD_BYTES) {
                 return null;
             }
@@ -220,7 +222,7 @@ public final class UploadJournal {
                 // keep reading until full or end of file
             }
             text = new String(buffer.array(), 0, buffer.position(), StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
+        } catch (NoSuchFileException | FsException e) {
             return null;
         }
         Properties record = new Properties();
@@ -248,7 +250,7 @@ public final class UploadJournal {
         RANDOM.nextBytes(random);
         Path temp = Path.of(TEMP_PREFIX + HexFormat.of().formatHex(random));
         try (SeekableByteChannel channel = dir.newByteChannel(temp, Set.<OpenOption>of(StandardOpenOption.WRITE,
-                StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS))) {
+                StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS), fs.umask().forFiles())) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 channel.write(buffer);

@@ -2,27 +2,20 @@ package ftp.fs;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.OpenOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.SecureDirectoryStream;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.logging.Logger;
 
 /**
@@ -30,7 +23,8 @@ import java.util.logging.Logger;
  * virtual paths ({@link VirtualPaths#resolve}). Nothing outside the home is read, written, created or
  * deleted, not even in a race (see {@link Jail}); symbolic links count only when they stay inside; the
  * bookkeeping folder {@code /.upload} is refused to every operation and hidden from listings. Special files
- * (pipes, devices, sockets) are neither listed nor opened. Failures are {@link FsException}s whose
+ * (pipes, devices, sockets) are neither listed nor opened, and none swapped in for a file or a folder can make
+ * an open wait ({@link RegularFiles}, {@link Jail#openDirectory}). Failures are {@link FsException}s whose
  * messages never show a real path.
  *
  * <p>Thread-safe (no mutable state; every call opens and closes its own handles) and blocking: worker
@@ -43,13 +37,15 @@ public final class UserFileSystem {
     private static final Logger LOG = Logger.getLogger("ftpd");
     private static final int MAX_OPEN_ATTEMPTS = 8;
     private static final int MAX_UNIQUE_TRIES = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Jail jail;
 
-    /** Opens (and creates when missing) the home, with its bookkeeping folder. */
-    public UserFileSystem(Path home) throws IOException {
-        this.jail = new Jail(home);
+    /**
+     * Opens (and creates when missing) the home, with its bookkeeping folder; what it creates, there and
+     * later, gets the modes {@code umask} leaves.
+     */
+    public UserFileSystem(Path home, Umask umask) throws IOException {
+        this.jail = new Jail(home, umask);
     }
 
     /** The home's real path, for logs only: never show it to a client. */
@@ -115,13 +111,16 @@ public final class UserFileSystem {
         return entries;
     }
 
-    /** Opens a regular file for reading (after an inside link). The caller closes the channel. */
+    /**
+     * Opens a regular file for reading (after an inside link), read-write so that nothing swapped in for it
+     * can block ({@link RegularFiles}): a file the server may not write is REFUSED. The caller closes the
+     * channel and reads by position only.
+     */
     public FileChannel openRead(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, true)) {
             BasicFileAttributes attrs = existing(spot);
             requireRegular(attrs);
-            return fileChannel(spot.dir.newByteChannel(spot.name,
-                    Set.<OpenOption>of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)));
+            return RegularFiles.open(spot.dir, spot.name);
         } catch (IOException e) {
             throw FsException.from(e);
         }
@@ -130,9 +129,11 @@ public final class UserFileSystem {
     /**
      * Opens a file for an upload, read and write, creating it when missing and never truncating it. An
      * existing link inside the home is written through; with {@code mustBeNew} (STOU) any existing name,
-     * link or not, is EXISTS.
+     * link or not, is EXISTS. A missing file is created only when {@code mayCreate} (the quota has room for
+     * it), else OVER_QUOTA. The file key returned is the opened file's: read before and after the open, and
+     * the open tried again if the two differ.
      */
-    public OpenedForWrite openWrite(String vpath, boolean mustBeNew) throws FsException {
+    public OpenedForWrite openWrite(String vpath, boolean mustBeNew, boolean mayCreate) throws FsException {
         for (int attempt = 0; attempt < MAX_OPEN_ATTEMPTS; attempt++) {
             try (Jail.Spot spot = jail.locate(vpath, !mustBeNew)) {
                 if (spot.isRoot()) {
@@ -140,10 +141,12 @@ public final class UserFileSystem {
                 }
                 BasicFileAttributes attrs = spot.attributes();
                 if (attrs == null) {
-                    FileChannel created = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
-                            StandardOpenOption.READ, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-                            LinkOption.NOFOLLOW_LINKS)));
-                    return new OpenedForWrite(created, true, 0);
+                    if (!mayCreate) {
+                        throw new FsException(FsException.Kind.OVER_QUOTA);
+                    }
+                    FileChannel created = RegularFiles.create(spot.dir, spot.name, jail.umask().forFiles());
+                    BasicFileAttributes made = spot.attributes();
+                    return new OpenedForWrite(created, true, 0, made == null ? null : made.fileKey());
                 }
                 if (mustBeNew) {
                     throw new FsException(FsException.Kind.EXISTS);
@@ -152,9 +155,13 @@ public final class UserFileSystem {
                     continue;  // became a link after the walk looked: walk again
                 }
                 requireRegular(attrs);
-                FileChannel channel = fileChannel(spot.dir.newByteChannel(spot.name, Set.<OpenOption>of(
-                        StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)));
-                return new OpenedForWrite(channel, false, sizeOf(channel));
+                FileChannel channel = RegularFiles.open(spot.dir, spot.name);
+                BasicFileAttributes after = spot.attributes();
+                if (after == null || !Objects.equals(after.fileKey(), attrs.fileKey())) {
+                    channel.close();
+                    continue;  // swapped while we opened: which file the channel holds is unknown
+                }
+                return new OpenedForWrite(channel, false, sizeOf(channel), attrs.fileKey());
             } catch (FileAlreadyExistsException raced) {
                 if (mustBeNew) {
                     throw new FsException(FsException.Kind.EXISTS, raced);
@@ -167,23 +174,22 @@ public final class UserFileSystem {
     }
 
     /**
-     * Creates one directory; its parent must exist. The JDK has no {@code mkdirat}, so the directory is
-     * made in the bookkeeping folder (a fixed place the client cannot touch) and renamed into place between
-     * two handles, which keeps the client's part of the path free of races.
+     * Creates one directory; its parent must exist. The directory is staged in the home
+     * ({@link Jail#stageDirectory}) and renamed into place between two handles, so no path that a client or a
+     * local user can change is ever resolved.
      */
     public void mkdir(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot() || spot.attributes() != null) {
                 throw new FsException(FsException.Kind.EXISTS);
             }
-            Path staged = jail.name(".mkdir-" + randomHex(8));
-            try (SecureDirectoryStream<Path> bookkeeping = jail.openBookkeeping()) {
-                Files.createDirectory(jail.bookkeepingPath().resolve(staged));
+            try (SecureDirectoryStream<Path> home = jail.openHome()) {
+                Path staged = jail.stageDirectory();
                 try {
-                    bookkeeping.move(staged, spot.dir, spot.name);
+                    home.move(staged, spot.dir, spot.name);
                 } catch (IOException e) {
                     try {
-                        bookkeeping.deleteDirectory(staged);
+                        home.deleteDirectory(staged);
                     } catch (IOException leftover) {
                         e.addSuppressed(leftover);
                     }
@@ -222,8 +228,8 @@ public final class UserFileSystem {
         }
     }
 
-    /** Removes an empty directory (never through a link). */
-    public void rmdir(String vpath) throws FsException {
+    /** Removes an empty directory (never through a link); returns its attributes, for the quota. */
+    public BasicFileAttributes rmdir(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot()) {
                 throw new FsException(FsException.Kind.REFUSED);
@@ -233,6 +239,7 @@ public final class UserFileSystem {
                 throw new FsException(FsException.Kind.NOT_A_DIRECTORY);
             }
             spot.dir.deleteDirectory(spot.name);
+            return attrs;
         } catch (IOException e) {
             throw FsException.from(e);
         }
@@ -241,9 +248,9 @@ public final class UserFileSystem {
     /**
      * Removes a file, or a link itself (never its target).
      *
-     * @return the bytes freed for the quota: the size of a regular file, 0 for a link
+     * @return what was removed, as it was just before: the quota prices it
      */
-    public long delete(String vpath) throws FsException {
+    public BasicFileAttributes delete(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {
             if (spot.isRoot()) {
                 throw new FsException(FsException.Kind.IS_A_DIRECTORY);
@@ -253,9 +260,37 @@ public final class UserFileSystem {
                 throw new FsException(FsException.Kind.IS_A_DIRECTORY);
             }
             spot.dir.deleteFile(spot.name);
-            return attrs.isRegularFile() ? attrs.size() : 0;
+            return attrs;
         } catch (IOException e) {
             throw FsException.from(e);
+        }
+    }
+
+    /**
+     * Removes the name {@code vpath} only if it still names the file with {@code fileKey} (never a link or
+     * another file that took the name): for an upload that puts things back as they were.
+     *
+     * @return what was removed, or null when the name holds something else now, or nothing
+     */
+    public BasicFileAttributes deleteIfSame(String vpath, Object fileKey) throws FsException {
+        if (fileKey == null) {
+            return null;
+        }
+        try (Jail.Spot spot = jail.locate(vpath, false)) {
+            BasicFileAttributes attrs = spot.isRoot() ? null : spot.attributes();
+            if (attrs == null || !attrs.isRegularFile() || !fileKey.equals(attrs.fileKey())) {
+                return null;
+            }
+            spot.dir.deleteFile(spot.name);
+            return attrs;
+        } catch (NoSuchFileException gone) {
+            return null;
+        } catch (IOException e) {
+            FsException fs = FsException.from(e);
+            if (fs.kind() == FsException.Kind.NOT_FOUND || fs.kind() == FsException.Kind.NOT_A_DIRECTORY) {
+                return null;  // a folder on the way was renamed or removed: the name is gone
+            }
+            throw fs;
         }
     }
 
@@ -263,9 +298,9 @@ public final class UserFileSystem {
      * Renames within the home (links are moved, not followed). A file may replace a file; nothing replaces
      * a directory and a directory replaces nothing.
      *
-     * @return the bytes freed for the quota: the size of a file that was replaced, else 0
+     * @return the file that was replaced, as it was just before (the quota prices it), else null
      */
-    public long rename(String from, String to) throws FsException {
+    public BasicFileAttributes rename(String from, String to) throws FsException {
         try (Jail.Spot source = jail.locate(from, false); Jail.Spot target = jail.locate(to, false)) {
             if (source.isRoot() || target.isRoot()) {
                 throw new FsException(FsException.Kind.REFUSED);
@@ -274,14 +309,14 @@ public final class UserFileSystem {
             BasicFileAttributes dst = target.attributes();
             if (dst != null) {
                 if (Objects.equals(src.fileKey(), dst.fileKey()) && src.fileKey() != null) {
-                    return 0;  // the same file under both names: rename(2) would do nothing
+                    return null;  // the same file under both names: rename(2) would do nothing
                 }
                 if (dst.isDirectory() || src.isDirectory()) {
                     throw new FsException(FsException.Kind.EXISTS);
                 }
             }
             source.dir.move(source.name, target.dir, target.name);
-            return dst != null && dst.isRegularFile() ? dst.size() : 0;
+            return dst;
         } catch (AtomicMoveNotSupportedException e) {
             throw new FsException(FsException.Kind.REFUSED, e);
         } catch (IOException e) {
@@ -292,31 +327,23 @@ public final class UserFileSystem {
         }
     }
 
-    /** Sets the modification time (MFMT), following an inside link. */
+    /**
+     * Sets the modification time (MFMT), following an inside link. Always through an open handle
+     * ({@link RegularFiles}, {@link Jail#openDirectory}), never by name: the JDK sets a time by name by opening
+     * the name read-only, which a FIFO put there would block.
+     */
     public void setModified(String vpath, FileTime time) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, true)) {
             BasicFileAttributes attrs = existing(spot);
             refuseSpecial(attrs);
-            BasicFileAttributeView view = spot.isRoot()
-                    ? spot.dir.getFileAttributeView(BasicFileAttributeView.class)
-                    : spot.dir.getFileAttributeView(spot.name, BasicFileAttributeView.class,
-                            LinkOption.NOFOLLOW_LINKS);
-            view.setTimes(time, null, null);
-        } catch (IOException e) {
-            throw FsException.from(e);
-        }
-    }
-
-    /** Shrinks a regular file to {@code size} bytes (a larger size changes nothing). */
-    public void truncate(String vpath, long size) throws FsException {
-        if (size < 0) {
-            throw new FsException(FsException.Kind.REFUSED);
-        }
-        try (Jail.Spot spot = jail.locate(vpath, true)) {
-            requireRegular(existing(spot));
-            try (FileChannel channel = fileChannel(spot.dir.newByteChannel(spot.name,
-                    Set.<OpenOption>of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)))) {
-                channel.truncate(size);
+            if (attrs.isDirectory()) {
+                try (SecureDirectoryStream<Path> dir = spot.openAsDirectory()) {
+                    dir.getFileAttributeView(BasicFileAttributeView.class).setTimes(time, null, null);
+                }
+            } else {
+                try (FileChannel file = RegularFiles.open(spot.dir, spot.name)) {
+                    RegularFiles.setModified(file, time);
+                }
             }
         } catch (IOException e) {
             throw FsException.from(e);
@@ -340,12 +367,17 @@ public final class UserFileSystem {
                 return candidate;
             }
         }
-        return VirtualPaths.child(dir, "file." + randomHex(6));
+        return VirtualPaths.child(dir, "file." + Jail.randomHex(6));
     }
 
     /** For the upload journal: a handle on the bookkeeping folder. */
     SecureDirectoryStream<Path> openBookkeeping() throws FsException {
         return jail.openBookkeeping();
+    }
+
+    /** For the upload journal: the modes its records get. */
+    Umask umask() {
+        return jail.umask();
     }
 
     private boolean exists(String vpath) throws FsException {
@@ -424,12 +456,6 @@ public final class UserFileSystem {
         }
     }
 
-    private static String randomHex(int bytes) {
-        byte[] random = new byte[bytes];
-        RANDOM.nextBytes(random);
-        return HexFormat.of().formatHex(random);
-    }
-
     private static long sizeOf(FileChannel channel) throws IOException {
         try {
             return channel.size();
@@ -437,13 +463,5 @@ public final class UserFileSystem {
             channel.close();
             throw e;
         }
-    }
-
-    private static FileChannel fileChannel(SeekableByteChannel channel) throws IOException {
-        if (channel instanceof FileChannel file) {
-            return file;
-        }
-        channel.close();
-        throw new FsException(FsException.Kind.IO);
     }
 }

@@ -25,9 +25,9 @@ public final class VirtualPaths {
 
     /**
      * Resolves {@code argument} against {@code cwd}: relative arguments start at cwd, {@code .} and empty
-     * segments vanish, {@code ..} pops but stops at {@code /} (like chroot). Refuses backslashes, control
-     * characters (NUL included), unpaired surrogates, segments over 255 bytes and paths over 4096 bytes.
-     * Look-alikes such as {@code ．．／} or {@code %2e%2e} stay ordinary characters of a name.
+     * segments vanish, {@code ..} pops but stops at {@code /} (like chroot). Refuses backslashes, the
+     * characters of {@link #isForbidden}, unpaired surrogates, segments over 255 bytes and paths over 4096
+     * bytes. Look-alikes such as {@code ．．／} or {@code %2e%2e} stay ordinary characters of a name.
      *
      * @return a normalized absolute path, {@code /} or {@code /a/b}
      */
@@ -74,7 +74,8 @@ public final class VirtualPaths {
 
     /**
      * True when {@code name} could be one segment of a resolved path. Listings skip other names (created
-     * outside FTP), because no command could address them and a CR or LF in one would corrupt replies.
+     * outside FTP), because no command could address them and a CR, LF or bidi override in one would corrupt
+     * replies, listings and logs.
      */
     public static boolean isValidName(String name) {
         if (name.isEmpty() || name.equals(".") || name.equals("..") || name.indexOf('/') >= 0) {
@@ -107,7 +108,7 @@ public final class VirtualPaths {
     private static void checkSegment(String segment) throws PathRefusedException {
         for (int i = 0; i < segment.length(); i++) {
             char c = segment.charAt(i);
-            if (c == '\\' || c < 0x20 || (c >= 0x7f && c <= 0x9f)) {
+            if (c == '\\' || isForbidden(c)) {
                 throw new PathRefusedException(INVALID);
             }
             if (Character.isHighSurrogate(c)) {
@@ -122,6 +123,20 @@ public final class VirtualPaths {
         if (utf8Length(segment) > MAX_SEGMENT_BYTES) {
             throw new PathRefusedException(NAME_TOO_LONG);
         }
+    }
+
+    /**
+     * Characters no name may hold: controls (Unicode category Cc, NUL to US and DEL to APC), the line and
+     * paragraph separators U+2028 and U+2029 (many readers end a line there), and the bidi controls that make
+     * a name display in another order than its bytes (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C).
+     * Other format characters stay allowed: U+200D joins emoji sequences in ordinary names.
+     */
+    private static boolean isForbidden(char c) {
+        return switch (Character.getType(c)) {
+            case Character.CONTROL, Character.LINE_SEPARATOR, Character.PARAGRAPH_SEPARATOR -> true;
+            default -> (c >= '\u202a' && c <= '\u202e') || (c >= '\u2066' && c <= '\u2069')
+                    || c == '\u200e' || c == '\u200f' || c == '\u061c';
+        };
     }
 
     private static String join(Deque<String> segments) {

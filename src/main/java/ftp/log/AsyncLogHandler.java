@@ -1,6 +1,7 @@
 package ftp.log;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,10 @@ import java.util.logging.LogRecord;
 /**
  * A {@code java.util.logging} handler that never makes its caller wait, so the selector thread may log:
  * {@link #publish} only offers the record to a bounded queue, and one thread ({@code ftpd-log}) formats the
- * records and appends them to a {@link RotatingFile} in batches. When the queue is full the record is dropped
- * and counted, and the next batch ends with a line that says how many were lost. Any thread publishes;
+ * records and appends them to a {@link RotatingFile} in batches, and writes them to a second stream as well
+ * (standard output, which a service manager reads: a slow reader holds up this thread, never a caller). When
+ * the queue is full the record is dropped and counted, and the next batch ends with a line that says how
+ * many were lost. Any thread publishes;
  * {@link #close} is called once, at the end.
  */
 public final class AsyncLogHandler extends Handler {
@@ -27,6 +30,7 @@ public final class AsyncLogHandler extends Handler {
 
     private final BlockingQueue<LogRecord> queue;
     private final RotatingFile file;
+    private final OutputStream copy;
     private final Thread writer;
     private final AtomicLong droppedSinceReport = new AtomicLong();
     private final AtomicLong droppedTotal = new AtomicLong();
@@ -35,8 +39,9 @@ public final class AsyncLogHandler extends Handler {
     private long written; // guarded by progress: records taken off the queue and written (or failed)
     private volatile boolean closed;
 
-    public AsyncLogHandler(RotatingFile file, Formatter formatter, int capacity) {
+    public AsyncLogHandler(RotatingFile file, OutputStream copy, Formatter formatter, int capacity) {
         this.file = file;
+        this.copy = copy;
         this.queue = new ArrayBlockingQueue<>(capacity);
         setFormatter(formatter);
         this.writer = new Thread(this::writeUntilStopped, "ftpd-log");
@@ -136,6 +141,14 @@ public final class AsyncLogHandler extends Handler {
             file.append(lines);
         } catch (IOException e) {
             reportError("cannot write the log", e, ErrorManager.WRITE_FAILURE);
+        }
+        try {
+            for (byte[] line : lines) {
+                copy.write(line);
+            }
+            copy.flush();
+        } catch (IOException e) {
+            reportError("cannot copy the log", e, ErrorManager.WRITE_FAILURE);
         }
     }
 

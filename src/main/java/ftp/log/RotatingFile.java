@@ -4,11 +4,9 @@ import java.io.Closeable;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 
 /**
@@ -33,7 +31,6 @@ public final class RotatingFile implements Closeable {
         this.file = file;
         this.maxBytes = maxBytes;
         this.keep = keep;
-        Files.createDirectories(file.toAbsolutePath().getParent());
         open();
     }
 
@@ -42,12 +39,7 @@ public final class RotatingFile implements Closeable {
      * that appends now and then beside the server's own (the admin commands).
      */
     public static OutputStream openAppending(Path file) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
-        } catch (FileAlreadyExistsException e) {
-            // appended to as it is
-        }
-        return new FileOutputStream(file.toFile(), true);
+        return new FileOutputStream(LogFiles.createIfMissing(file).toFile(), true);
     }
 
     /** Appends each line whole (a line longer than {@code maxBytes} fills a file of its own). */

@@ -92,6 +92,7 @@ final class CommandInput {
     void discard() {
         queued.clear();
         backlog = null;
+        paused = false;
         decoder.reset();
     }
 }

@@ -60,18 +60,18 @@ public final class CommandTable {
         user("DELE", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::dele, "DELE <sp> path");
         user("RNFR", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::rnfr, "RNFR <sp> path");
         user("RNTO", Arg.REQUIRED, (CommandSpec.LoopHandler) FileCommands::rnto, "RNTO <sp> path");
-        user("SIZE", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::size, "SIZE <sp> path");
-        user("MDTM", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::mdtm, "MDTM <sp> path");
-        user("MFMT", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::mfmt, "MFMT <sp> YYYYMMDDHHMMSS path");
+        user("SIZE", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::size, "SIZE <sp> path (TYPE A: the size as sent, files up to 16 MiB)");
+        user("MDTM", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::mdtm, "MDTM <sp> path (UTC) | MDTM <sp> YYYYMMDDHHMMSS <sp> path (sets it, like MFMT)");
+        user("MFMT", Arg.REQUIRED, (CommandSpec.WorkerHandler) FileCommands::mfmt, "MFMT <sp> YYYYMMDDHHMMSS <sp> path (UTC)");
         user("MLST", Arg.OPTIONAL, (CommandSpec.WorkerHandler) Listings::mlst, "MLST [<sp> path]");
         user("AVBL", Arg.OPTIONAL, (CommandSpec.WorkerHandler) Site::avbl, "AVBL [<sp> path]");
-        user("SITE", Arg.REQUIRED, (CommandSpec.LoopHandler) Site::site, "SITE <sp> HELP|QUOTA|UPLOADS");
+        user("SITE", Arg.REQUIRED, (CommandSpec.LoopHandler) Site::site, "SITE <sp> HELP|QUOTA|UPLOADS|UTIME");
 
         user("PASV", Arg.NONE, (CommandSpec.LoopHandler) DataSetup::pasv, "PASV");
         user("EPSV", Arg.OPTIONAL, (CommandSpec.LoopHandler) DataSetup::epsv, "EPSV [<sp> ALL]");
         user("PORT", Arg.REQUIRED, (CommandSpec.LoopHandler) DataSetup::port, "PORT <sp> h1,h2,h3,h4,p1,p2");
         user("EPRT", Arg.REQUIRED, (CommandSpec.LoopHandler) DataSetup::eprt, "EPRT <sp> |1|address|port|");
-        user("LIST", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::list, "LIST [<sp> path]");
+        user("LIST", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::list, "LIST [<sp> path] (times in UTC)");
         user("NLST", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::nlst, "NLST [<sp> path]");
         user("MLSD", Arg.OPTIONAL, (CommandSpec.TransferHandler) Listings::mlsd, "MLSD [<sp> path]");
         bulk("RETR", Arg.REQUIRED, Transfers::retr, "RETR <sp> path");

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -47,14 +48,22 @@ public final class EventLoop implements Runnable {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Set<Session> sessions = new LinkedHashSet<>();
     private final ArrayDeque<Session> waitingRoom = new ArrayDeque<>();
-    private final Map<InetAddress, Integer> perAddress = new HashMap<>();
+    /** Sessions not logged in (waiting room included), by address, each address's in order of arrival. */
+    private final Map<InetAddress, LinkedHashSet<Session>> unauthenticated = new HashMap<>();
+    private int unauthenticatedCount;
+    private final Set<Session> loggedIn = new HashSet<>();
+    private final Map<InetAddress, Integer> loggedInPerAddress = new HashMap<>();
+    /** Admitted from the waiting room and not yet logged in: each holds one of the clients.max slots. */
+    private final Set<Session> reservations = new HashSet<>();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
     private final PassivePorts passivePorts;
     private final TlsControlFactory tls;
+    private final AccountWatch accountWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Prefixes session ids, so that they differ from those of earlier runs. */
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private volatile int activeCount;
+    private volatile int loggedInCount;
     private volatile boolean stopping;
     private long nextSweep;
     private long nextSessionId = 1;
@@ -76,6 +85,7 @@ public final class EventLoop implements Runnable {
         this.tls = tls;
         this.selector = Selector.open();
         this.passivePorts = new PassivePorts(server.settings());
+        this.accountWatch = new AccountWatch(server, this::post);
         for (ServerSocketChannel l : listeners) {
             l.configureBlocking(false);
             l.register(selector, SelectionKey.OP_ACCEPT, l);
@@ -120,9 +130,14 @@ public final class EventLoop implements Runnable {
         return result;
     }
 
-    /** Number of admitted sessions (not counting the waiting room); any thread. */
+    /** Number of open control connections, logged in or not, not counting the waiting room; any thread. */
     public int activeSessions() {
         return activeCount;
+    }
+
+    /** Number of logged-in sessions (what {@code clients.max} caps); any thread. */
+    public int loggedInSessions() {
+        return loggedInCount;
     }
 
     @Override
@@ -224,9 +239,11 @@ public final class EventLoop implements Runnable {
         for (Session s : new ArrayList<>(sessions)) {
             s.checkTimeouts(now);
         }
+        accountWatch.sweep(sessions);
         long waitLimit = server.settings().waitingTimeout().toNanos();
-        while (!waitingRoom.isEmpty() && now - waitingRoom.peek().waitingSinceNanos() > waitLimit) {
+        while (!waitingRoom.isEmpty() && now - waitingRoom.peek().connectedNanos() > waitLimit) {
             Session s = waitingRoom.poll();
+            countSessions();
             s.send(new Reply(421, "Waited too long for a free slot; try again later."));
             s.closeAfterFlush("waiting room timeout");
         }
@@ -272,17 +289,18 @@ public final class EventLoop implements Runnable {
             refuse(ch, Login.bannedReply(banned).render());
             return;
         }
-        boolean full = activeCount >= s.maxClients();
+        if (loggedInPerAddress.getOrDefault(from, 0) >= s.maxClientsPerIp()) {
+            server.events().refused(from, Refusal.PER_ADDRESS, "limit=" + s.maxClientsPerIp());
+            refuse(ch, "421 Too many sessions from your address (limit " + s.maxClientsPerIp() + ").\r\n");
+            return;
+        }
+        boolean full = slotsTaken(null) >= s.maxClients();
         if (full && (s.fullPolicy() != ServerSettings.FullPolicy.QUEUE || waitingRoom.size() >= s.waitingRoom())) {
             server.events().refused(from, Refusal.CLIENTS_MAX, "limit=" + s.maxClients());
             refuse(ch, "421 Too many users (limit " + s.maxClients() + "); try again later.\r\n");
             return;
         }
-        if (perAddress.getOrDefault(from, 0) >= s.maxClientsPerIp()) {
-            server.events().refused(from, Refusal.PER_ADDRESS, "limit=" + s.maxClientsPerIp());
-            refuse(ch, "421 Too many connections from your address (limit " + s.maxClientsPerIp() + ").\r\n");
-            return;
-        }
+        makeRoomForUnauthenticated(from);
         Session session;
         try {
             session = new Session(this, server, ch, runId + "-" + nextSessionId++);
@@ -291,19 +309,95 @@ public final class EventLoop implements Runnable {
             closeQuietly(ch);
             return;
         }
-        perAddress.merge(from, 1, Integer::sum);
         sessions.add(session);
+        unauthenticated.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(session);
+        unauthenticatedCount++;
         server.events().connected(session);
         if (full) {
             waitingRoom.add(session);
+            countSessions();
             session.enterWaitingRoom(waitingRoom.size());
         } else {
-            activeCount++;
+            countSessions();
             if (tls.implicit(listener)) {
                 session.startTls(null);
             }
             session.greet(new Reply(220, "ftpd ready."));
         }
+    }
+
+    /** Open connections outside the waiting room (one that timed out there counts until it is closed). */
+    private void countSessions() {
+        activeCount = sessions.size() - waitingRoom.size();
+    }
+
+    /** Slots of {@code clients.max} in use: logged-in sessions and reservations, {@code except}'s own aside. */
+    private int slotsTaken(Session except) {
+        return loggedIn.size() + reservations.size() - (except != null && reservations.contains(except) ? 1 : 0);
+    }
+
+    /**
+     * Keeps connections that have not logged in within their budget, as OpenSSH's MaxStartups does: when the
+     * newcomer's address already holds {@code clients.max_unauthenticated_per_ip} of them, its own oldest one
+     * goes; when all addresses together hold {@code clients.max_unauthenticated}, the oldest of the address that
+     * holds the most goes. The displaced one gets 421 and is closed at once. So one address, or a handful, can
+     * only displace each other, never refuse a newcomer, and a client that logs in promptly keeps its place.
+     */
+    private void makeRoomForUnauthenticated(InetAddress from) {
+        ServerSettings s = server.settings();
+        LinkedHashSet<Session> own = unauthenticated.get(from);
+        Session victim = null;
+        if (own != null && own.size() >= s.maxUnauthenticatedPerIp()) {
+            victim = own.iterator().next();
+        } else if (unauthenticatedCount >= s.maxUnauthenticated()) {
+            LinkedHashSet<Session> heaviest = null;
+            for (LinkedHashSet<Session> set : unauthenticated.values()) {
+                if (heaviest == null || set.size() > heaviest.size() || (set.size() == heaviest.size()
+                        && set.iterator().next().connectedNanos() - heaviest.iterator().next().connectedNanos() < 0)) {
+                    heaviest = set;
+                }
+            }
+            victim = heaviest == null ? null : heaviest.iterator().next();
+        }
+        if (victim != null) {
+            server.events().displaced(victim);
+            victim.displace();
+        }
+    }
+
+    private void forgetUnauthenticated(Session s) {
+        LinkedHashSet<Session> set = unauthenticated.get(s.peerAddress());
+        if (set != null && set.remove(s)) {
+            unauthenticatedCount--;
+            if (set.isEmpty()) {
+                unauthenticated.remove(s.peerAddress());
+            }
+        }
+    }
+
+    /**
+     * Selector thread, when a password was accepted: null when {@code s} may log in, else why not
+     * ({@code clients.max} users or {@code clients.max_per_ip} sessions of its address are logged in already).
+     */
+    String loginRefusal(Session s) {
+        ServerSettings settings = server.settings();
+        if (slotsTaken(s) >= settings.maxClients()) {
+            return "Too many users (limit " + settings.maxClients() + "); try again later.";
+        }
+        if (loggedInPerAddress.getOrDefault(s.peerAddress(), 0) >= settings.maxClientsPerIp()) {
+            return "Too many sessions from your address (limit " + settings.maxClientsPerIp() + ").";
+        }
+        return null;
+    }
+
+    /** Selector thread: {@code s} logged in (after {@link #loginRefusal} said yes); it leaves the login budget. */
+    void loggedIn(Session s) {
+        forgetUnauthenticated(s);
+        reservations.remove(s);
+        if (loggedIn.add(s)) {
+            loggedInPerAddress.merge(s.peerAddress(), 1, Integer::sum);
+        }
+        loggedInCount = loggedIn.size();
     }
 
     /** Best effort: one small non-blocking write, then close. The selector never waits on a refused client. */
@@ -316,23 +410,41 @@ public final class EventLoop implements Runnable {
         closeQuietly(ch);
     }
 
-    /** Called by a session as it closes: frees its slots and admits the next waiting client. */
+    /** Called by a session as it closes: frees its slots and admits waiting clients while slots are free. */
     void sessionClosed(Session s) {
         if (!sessions.remove(s)) {
             return;
         }
-        InetAddress from = s.peerAddress();
-        perAddress.computeIfPresent(from, (k, v) -> v <= 1 ? null : v - 1);
-        if (waitingRoom.remove(s)) {
+        forgetUnauthenticated(s);
+        reservations.remove(s);
+        if (loggedIn.remove(s)) {
+            loggedInPerAddress.computeIfPresent(s.peerAddress(), (k, v) -> v <= 1 ? null : v - 1);
+            loggedInCount = loggedIn.size();
+        }
+        waitingRoom.remove(s);
+        countSessions();
+        admitWaiting();
+    }
+
+    /** Admits waiting clients, in order, while {@code clients.max} has free slots; each admitted one holds a slot. */
+    private void admitWaiting() {
+        List<Session> admitted = new ArrayList<>();
+        while (!stopping && !waitingRoom.isEmpty() && slotsTaken(null) < server.settings().maxClients()) {
+            Session next = waitingRoom.poll();
+            reservations.add(next);
+            admitted.add(next);
+        }
+        countSessions();
+        if (admitted.isEmpty()) {
             return;
         }
-        activeCount--;
-        Session next = waitingRoom.poll();
-        if (next != null && !stopping) {
-            activeCount++;
+        List<Session> still = new ArrayList<>(waitingRoom);
+        for (Session next : admitted) {
             next.admitFromWaitingRoom();
-            int place = 1;
-            for (Session w : waitingRoom) {
+        }
+        int place = 1;
+        for (Session w : still) {
+            if (w.isOpen()) {
                 w.send(new Reply(120, "You are now number " + place++ + " in line."));
             }
         }

@@ -24,6 +24,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 
 /**
  * Wires the server together and owns its lifecycle: binds the control port(s), builds the shared services,
@@ -35,6 +37,7 @@ public final class FtpServer implements AutoCloseable {
     private final WorkerPool passwordChecks;
     private final WorkerPool transfers;
     private final WorkerPool digests;
+    private final WorkerPool homeMeasurements;
     private final EventLoop loop;
     private final Thread loopThread;
     private final InetSocketAddress address;
@@ -43,7 +46,7 @@ public final class FtpServer implements AutoCloseable {
     private final ServerContext context;
     private final TlsContexts tls;
 
-    private FtpServer(ServerSettings settings) throws IOException {
+    private FtpServer(ServerSettings settings, UnaryOperator<Executor> measuringAround) throws IOException {
         this.settings = settings;
         Files.createDirectories(settings.homeRoot());
         this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
@@ -54,9 +57,14 @@ public final class FtpServer implements AutoCloseable {
         // Digests run at idle priority: on a busy machine the wire gets the CPU first and the digest catches up.
         this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
                 settings.digestPriority());
+        // One thread per user whose first login since the start waits for the home's walk, up to 16; logins
+        // of users already measured never come here.
+        this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
+                settings.workerQueue());
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
                 settings.logKeep());
-        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota());
+        AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),
+                settings.defaultFiles());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);
@@ -64,8 +72,8 @@ public final class FtpServer implements AutoCloseable {
                 Duration.ofMinutes(1), 4096, Clock.systemUTC(), ServerContext.LOG::info));
         this.context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
-                new QuotaRegistry(), new HashCache(4096), workers, passwordChecks, transfers, digests, transferLog,
-                events, tls);
+                new QuotaRegistry(measuringAround.apply(homeMeasurements)), new HashCache(4096), workers,
+                passwordChecks, transfers, digests, transferLog, events, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());
@@ -92,6 +100,7 @@ public final class FtpServer implements AutoCloseable {
             passwordChecks.shutdown(Duration.ZERO);
             transfers.shutdown(Duration.ZERO);
             digests.shutdown(Duration.ZERO);
+            homeMeasurements.shutdown(Duration.ZERO);
             transferLog.close();
             throw new IOException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort() + ": "
                     + e.getMessage(), e);
@@ -105,7 +114,12 @@ public final class FtpServer implements AutoCloseable {
 
     /** Binds and starts serving; returns once the port accepts connections. */
     public static FtpServer start(ServerSettings settings) throws IOException {
-        FtpServer server = new FtpServer(settings);
+        return start(settings, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(ServerSettings)}, with home measurements run through a wrapper of their pool (for tests). */
+    static FtpServer start(ServerSettings settings, UnaryOperator<Executor> measuringAround) throws IOException {
+        FtpServer server = new FtpServer(settings, measuringAround);
         server.loopThread.start();
         ServerContext.LOG.info(() -> "ftpd started on " + server.address.getAddress().getHostAddress() + ":"
                 + server.address.getPort() + " run=" + server.loop.runId() + " (clients.max=" + settings.maxClients()
@@ -127,6 +141,11 @@ public final class FtpServer implements AutoCloseable {
         return loop.activeSessions();
     }
 
+    /** Logged-in sessions, what {@code clients.max} caps. */
+    public int loggedInSessions() {
+        return loop.loggedInSessions();
+    }
+
     public ServerSettings settings() {
         return settings;
     }
@@ -144,9 +163,10 @@ public final class FtpServer implements AutoCloseable {
         return context.events();
     }
 
-    /** The worker pools by what they run: commands, logins, transfers, digests. */
+    /** The worker pools by what they run: commands, logins, transfers, digests, home measurements. */
     public Map<String, WorkerPool> pools() {
-        return Map.of("commands", workers, "logins", passwordChecks, "transfers", transfers, "digests", digests);
+        return Map.of("commands", workers, "logins", passwordChecks, "transfers", transfers, "digests", digests,
+                "measurements", homeMeasurements);
     }
 
     /** Graceful stop: no new sessions, 421 to idle ones, running transfers get {@code timeouts.shutdown}. */
@@ -162,6 +182,7 @@ public final class FtpServer implements AutoCloseable {
         passwordChecks.shutdown(Duration.ofSeconds(2));
         transfers.shutdown(Duration.ofSeconds(2));
         digests.shutdown(Duration.ofSeconds(2));
+        homeMeasurements.shutdown(Duration.ofSeconds(2));
         try {
             transferLog.close();
         } catch (IOException ignored) {

@@ -21,4 +21,9 @@ public record Outcome(List<Reply> replies, Consumer<Session> change) {
     public static Outcome of(Reply reply, Consumer<Session> change) {
         return new Outcome(List.of(reply), change);
     }
+
+    /** The worker has already posted its final reply (through {@link SessionView#preliminary}). */
+    public static Outcome answered(Consumer<Session> change) {
+        return new Outcome(List.of(), change);
+    }
 }

@@ -12,6 +12,7 @@ import ftp.server.pool.WorkerPool;
 
 import java.io.IOException;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Logger;
 import ftp.tls.TlsContexts;
@@ -118,20 +119,25 @@ public final class ServerContext {
         return tls;
     }
 
-    /** Opens the user's jail and quota. Blocking (creates the home, may walk it): worker threads only. */
-    public UserContext openUser(Account account) throws IOException {
-        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()));
-        return new UserContext(account.name(), files,
-                quotas.ledgerFor(account.name(), files.home(), account.quota()),
-                journals.computeIfAbsent(account.name(), name -> new UploadJournal(files)), new SessionTraffic());
+    /**
+     * Opens the user's jail and quota, complete once the home is measured (the first login since the start
+     * walks it, on the quota's own threads). Creates the home: worker threads only. Throws
+     * RejectedExecutionException when too many homes wait to be measured.
+     */
+    public CompletableFuture<UserContext> openUser(Account account) throws IOException {
+        UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()), settings.filesUmask());
+        return quotas.ledgerFor(account.name(), files.home(), account.quota(), account.files())
+                .thenApply(ledger -> new UserContext(account.name(), files, ledger,
+                        journals.computeIfAbsent(account.name(), name -> new UploadJournal(files)),
+                        new SessionTraffic()));
     }
 
     /**
-     * Re-reads the user's quota from the accounts file (cheap when unchanged), so an admin's change applies
-     * to sessions already logged in. Worker threads only.
+     * Re-reads the user's limits (bytes, files and folders) from the accounts file (cheap when unchanged), so
+     * an admin's change applies to sessions already logged in. Worker threads only.
      */
     public void refreshQuota(UserContext user) {
         Optional<Account> account = accounts.find(user.name());
-        account.ifPresent(a -> user.quota().setLimit(a.quota()));
+        account.ifPresent(a -> user.quota().setLimits(a.quota(), a.files()));
     }
 }

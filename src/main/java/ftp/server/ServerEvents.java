@@ -11,10 +11,10 @@ import java.util.logging.Level;
 
 /**
  * What happens to connections and sessions, told once: each event becomes a line of {@code ftpd.log} and a
- * count in {@link ServerMetrics}. Lines about one client address (connect, refusal, login, end) pass through
- * an {@link AddressLogLimit}, so a client in a loop cannot flood the log; a ban always gets its line. Every
- * value a client chose is written through {@link LogField#quote}. Logging only queues (see the server's log
- * handler), so the selector thread may call any of these. Thread-safe.
+ * count in {@link ServerMetrics}. Lines about one client address (connect, refusal, login, displacement,
+ * end) pass through an {@link AddressLogLimit}, so a client in a loop cannot flood the log; a ban always gets
+ * its line. Every value a client chose is written through {@link LogField#quote}. Logging only queues (see
+ * the server's log handler), so the selector thread may call any of these. Thread-safe.
  */
 public final class ServerEvents {
     /** Why a control connection was turned away at accept. */
@@ -48,6 +48,18 @@ public final class ServerEvents {
         metrics.login(true);
         log(s.peerAddress(), Level.INFO, () -> "login ok user=" + LogField.quote(s.user().name()) + " from="
                 + address(s.peerAddress()) + " session=" + s.id());
+    }
+
+    /** The password was right but {@code clients.max} or {@code clients.max_per_ip} is reached. */
+    void loginRefused(Session s, String user, String why) {
+        log(s.peerAddress(), Level.INFO, () -> "login refused user=" + LogField.quote(user) + " from="
+                + address(s.peerAddress()) + " session=" + s.id() + ": " + why);
+    }
+
+    /** A connection not logged in made room for a newer one ({@code clients.max_unauthenticated}). */
+    void displaced(Session s) {
+        log(s.peerAddress(), Level.INFO, () -> "displaced session=" + s.id() + " from=" + address(s.peerAddress())
+                + ": too many connections not logged in");
     }
 
     void loginFailed(Session s) {
@@ -103,9 +115,9 @@ public final class ServerEvents {
     }
 
     /**
-     * quit (the client said QUIT or closed the connection), timeout (idle, login or waiting room), error (a
-     * failed read, write, TLS set-up or a bug), or kicked: the server ended it (stop, ban, refused login,
-     * over-long line...).
+     * quit (the client said QUIT or closed the connection), timeout (idle, login, waiting room, or a last reply
+     * the client never read), error (a failed read, write, TLS set-up or a bug), or kicked: the server ended it
+     * (stop, ban, refused login, over-long line, displaced, account deleted...).
      */
     static String reasonOf(String why) {
         if (why == null) {
@@ -114,7 +126,7 @@ public final class ServerEvents {
         if (why.startsWith("quit") || why.equals("client closed the connection")) {
             return "quit";
         }
-        if (why.contains("timeout")) {
+        if (why.contains("timeout") || why.startsWith("last reply not taken")) {
             return "timeout";
         }
         if (why.startsWith("read failed") || why.startsWith("write failed") || why.startsWith("TLS setup failed")

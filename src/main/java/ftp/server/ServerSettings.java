@@ -1,6 +1,8 @@
 package ftp.server;
 
 import ftp.fs.ByteSize;
+import ftp.fs.QuotaLedger;
+import ftp.fs.Umask;
 import ftp.server.pool.ThreadPriority;
 
 import java.io.IOException;
@@ -12,14 +14,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Every server setting with its safe default, read once from {@code ftpd.properties}. Relative paths
- * resolve against the conf directory's parent (the install directory). Immutable; any thread.
+ * resolve against the conf directory's parent (the install directory), except that the accounts file and the
+ * key store default to files inside the conf directory itself, so {@code --conf DIR} never reads another conf.
+ * A key this class does not read, or a value it cannot parse, is refused with the key named. Immutable; any
+ * thread.
  */
 public record ServerSettings(
         Path confDir,
@@ -31,6 +41,8 @@ public record ServerSettings(
         Path accountsFile,
         int maxClients,
         int maxClientsPerIp,
+        int maxUnauthenticated,
+        int maxUnauthenticatedPerIp,
         FullPolicy fullPolicy,
         int waitingRoom,
         Duration waitingTimeout,
@@ -46,10 +58,13 @@ public record ServerSettings(
         Duration loginTimeout,
         Duration shutdownGrace,
         OptionalLong defaultQuota,
+        OptionalLong defaultFiles,
+        Umask filesUmask,
         TlsMode tlsMode,
         Path tlsKeystore,
         String tlsKeystorePassword,
         boolean tlsRequireSessionReuse,
+        boolean tlsLoopbackPlainData,
         int tlsImplicitPort,
         int pbkdf2Iterations,
         int maxLoginFailures,
@@ -68,7 +83,10 @@ public record ServerSettings(
 
     public static final String FILE_NAME = "ftpd.properties";
 
-    /** Reads {@code confDir/ftpd.properties}; a missing file means every default. */
+    /**
+     * Reads {@code confDir/ftpd.properties}; a missing file means every default. An unknown or malformed key is
+     * an {@link IOException} naming the file and the key: the file cannot be used.
+     */
     public static ServerSettings load(Path confDir) throws IOException {
         Properties p = new Properties();
         Path file = confDir.resolve(FILE_NAME);
@@ -77,28 +95,36 @@ public record ServerSettings(
                 p.load(r);
             }
         }
-        return from(p, confDir);
+        try {
+            return from(p, confDir);
+        } catch (IllegalArgumentException e) {
+            throw new IOException(file + ": " + e.getMessage(), e);
+        }
     }
 
+    /** Reads {@code p}; throws {@link IllegalArgumentException} naming the first unknown or malformed key. */
     public static ServerSettings from(Properties p, Path confDir) {
-        Settings s = new Settings(p, confDir.toAbsolutePath().normalize());
+        Settings s = new Settings(p, confDir.toAbsolutePath().normalize(), new HashSet<>());
         int threads = s.integer("workers.threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()), 1, 1024);
         int[] passive = s.portRange("passive.ports", "50000-50100");
         int maxClients = s.integer("clients.max", 10, 1, 100_000);
-        FullPolicy fullPolicy = FullPolicy.valueOf(s.string("clients.full_policy", "reject").toUpperCase(Locale.ROOT));
+        FullPolicy fullPolicy = s.choice("clients.full_policy", FullPolicy.REJECT);
         int waitingRoom = s.integer("clients.waiting_room", 20, 0, 10_000);
-        // The per-address cap counts waiting connections too; by default one address may use every slot.
-        int perAddressDefault = maxClients + (fullPolicy == FullPolicy.QUEUE ? waitingRoom : 0);
-        return new ServerSettings(
+        // clients.max and clients.max_per_ip count logged-in sessions; by default one address may hold half of
+        // them, so it can never lock everyone else out. Connections not yet logged in have their own budget.
+        int perAddressDefault = Math.max(1, (maxClients + 1) / 2);
+        ServerSettings settings = new ServerSettings(
                 s.confDir,
                 s.string("listen.host", "127.0.0.1"),
                 s.integer("listen.port", 2121, 0, 65535),
                 s.path("home.root", "home"),
                 s.path("log.dir", "log"),
                 s.path("pid.file", "run/ftpd.pid"),
-                s.path("accounts.file", "conf/accounts.ini"),
+                s.path("accounts.file", s.confDir.resolve("accounts.ini").toString()),
                 maxClients,
                 s.integer("clients.max_per_ip", perAddressDefault, 1, 200_000),
+                s.integer("clients.max_unauthenticated", Math.max(32, 2 * maxClients), 1, 200_000),
+                s.integer("clients.max_unauthenticated_per_ip", 4, 1, 200_000),
                 fullPolicy,
                 waitingRoom,
                 s.duration("clients.waiting_timeout", "60s"),
@@ -111,33 +137,73 @@ public record ServerSettings(
                 s.address("passive.address"),
                 s.duration("timeouts.idle", "300s"),
                 s.duration("timeouts.data", "30s"),
-                s.duration("timeouts.login", "60s"),
+                s.duration("timeouts.login", "30s"),
                 s.duration("timeouts.shutdown", "10s"),
-                ByteSize.parse(s.string("quota.default", "100M")),
-                TlsMode.valueOf(s.string("tls.mode", "remote").toUpperCase(Locale.ROOT)),
-                s.path("tls.keystore", "conf/ftpd.p12"),
+                s.size("quota.default", "100M"),
+                s.fileLimit("quota.files", "100000"),
+                s.umask("files.umask", Umask.DEFAULT),
+                s.choice("tls.mode", TlsMode.REMOTE),
+                s.path("tls.keystore", s.confDir.resolve("ftpd.p12").toString()),
                 s.string("tls.keystore_password", "changeit"),
-                Boolean.parseBoolean(s.string("tls.require_session_reuse", "true")),
+                s.bool("tls.require_session_reuse", true),
+                s.bool("tls.loopback_plain_data", false),
                 s.integer("tls.implicit_port", -1, -1, 65535),
                 s.integer("auth.pbkdf2_iterations", 600_000, 1_000, 10_000_000),
                 s.integer("auth.max_failures", 5, 1, 1000),
                 s.duration("auth.ban_time", "300s"),
                 s.integer("auth.max_concurrent_hashes", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 64),
                 s.integer("limits.line_length", 8192, 512, 1 << 20),
-                s.size("log.max_size", "10M", 4096),
+                s.boundedSize("log.max_size", "10M", 4096),
                 s.integer("log.keep", 5, 0, 1000),
                 s.integer("log.lines_per_address", 30, 0, 1_000_000),
                 s.hostAndPort("metrics.listen"));
+        s.refuseUnread();
+        return settings;
     }
 
     public boolean passiveEnabled() {
         return passivePortFirst > 0;
     }
 
-    /** Typed reads of the raw properties with clear errors naming the key. */
-    private record Settings(Properties p, Path confDir) {
+    /**
+     * Typed reads of the raw properties with clear errors naming the key. Every read marks its key known, so the
+     * reads above are the one list of settings: read each key unconditionally, or it will be refused as unknown.
+     */
+    private record Settings(Properties p, Path confDir, Set<String> known) {
         String string(String key, String def) {
+            known.add(key);
             return p.getProperty(key, def).trim();
+        }
+
+        /** Refuses the first key present in the file that no read asked for, with the nearest known key. */
+        void refuseUnread() {
+            for (String key : new TreeSet<>(p.stringPropertyNames())) {
+                if (!known.contains(key)) {
+                    throw new IllegalArgumentException("unknown setting " + key
+                            + SettingNames.nearest(key, known).map(k -> " — did you mean " + k + "?").orElse(""));
+                }
+            }
+        }
+
+        boolean bool(String key, boolean def) {
+            String raw = string(key, Boolean.toString(def)).toLowerCase(Locale.ROOT);
+            return switch (raw) {
+                case "true", "yes", "on" -> true;
+                case "false", "no", "off" -> false;
+                default -> throw new IllegalArgumentException(key + "=" + raw + " must be true or false");
+            };
+        }
+
+        <E extends Enum<E>> E choice(String key, E def) {
+            String raw = string(key, def.name().toLowerCase(Locale.ROOT));
+            for (E option : def.getDeclaringClass().getEnumConstants()) {
+                if (option.name().equalsIgnoreCase(raw)) {
+                    return option;
+                }
+            }
+            throw new IllegalArgumentException(key + "=" + raw + " must be one of "
+                    + Arrays.stream(def.getDeclaringClass().getEnumConstants())
+                            .map(o -> o.name().toLowerCase(Locale.ROOT)).collect(Collectors.joining(", ")));
         }
 
         int integer(String key, int def, int min, int max) {
@@ -169,17 +235,48 @@ public record ServerSettings(
             }
         }
 
-        /** A bounded size: at least {@code min} bytes, never {@code none}. */
-        long size(String key, String def, long min) {
-            String raw = string(key, def);
-            OptionalLong v;
+        Umask umask(String key, Umask def) {
+            String raw = string(key, String.format("%03o", def.bits()));
             try {
-                v = ByteSize.parse(raw);
+                return Umask.parse(raw);
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + "=" + raw + " is not a size (e.g. 10M)", e);
+                throw new IllegalArgumentException(key + "=" + raw + " must be octal like 077 or 027", e);
             }
+        }
+
+        OptionalLong fileLimit(String key, String def) {
+            String raw = string(key, def);
+            try {
+                return QuotaLedger.parseFileLimit(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be a number of files or none", e);
+            }
+        }
+
+        ThreadPriority priority(String key, ThreadPriority def) {
+            String raw = string(key, def.name());
+            try {
+                return ThreadPriority.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be idle, low or normal", e);
+            }
+        }
+
+        OptionalLong size(String key, String def) {
+            String raw = string(key, def);
+            try {
+                return ByteSize.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " is not a size (e.g. 500K, 100M, 2G or none)", e);
+            }
+        }
+
+        /** A size of at least {@code min} bytes, never {@code none}. */
+        long boundedSize(String key, String def, long min) {
+            OptionalLong v = size(key, def);
             if (v.isEmpty() || v.getAsLong() < min) {
-                throw new IllegalArgumentException(key + "=" + raw + " must be a size of at least " + min + " bytes");
+                throw new IllegalArgumentException(key + "=" + string(key, def) + " must be a size of at least " + min
+                        + " bytes");
             }
             return v.getAsLong();
         }
@@ -202,15 +299,6 @@ public record ServerSettings(
                 throw new IllegalArgumentException(key + "=" + raw + " must be HOST:PORT, e.g. 127.0.0.1:9121", e);
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
-            }
-        }
-
-        ThreadPriority priority(String key, ThreadPriority def) {
-            String raw = string(key, def.name());
-            try {
-                return ThreadPriority.parse(raw);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + "=" + raw + " must be idle, low or normal", e);
             }
         }
 

@@ -1,5 +1,6 @@
 package ftp.server;
 
+import ftp.log.LogField;
 import ftp.server.CommandSpec.LoopHandler;
 import ftp.server.CommandSpec.TransferHandler;
 import ftp.server.CommandSpec.WorkerHandler;
@@ -17,7 +18,9 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 
 /**
@@ -33,7 +36,11 @@ import java.util.logging.Level;
  *   NEED_USER  greeted with 220; before USER
  *   NEED_PASS  USER given; PASS expected (the hash check runs on a worker, a failure is answered late)
  *   LOGGED_IN  every command; the jail is open
- *   CLOSING    the last reply is being flushed, then the socket closes
+ *   CLOSING    the last reply is being flushed (for at most CLOSING_GRACE), then the socket closes
+ * Until LOGGED_IN a connection counts against the budget of connections not yet logged in
+ * (clients.max_unauthenticated, per address clients.max_unauthenticated_per_ip); when a newer one needs its
+ * place it is displaced: 421 and closed. LOGGED_IN sessions count against clients.max and clients.max_per_ip.
+ * After AUTH TLS is accepted nothing is read until the 234 has left and the socket is handed to TLS.
  * Across states: at most one command in flight ("busy"); later lines wait in order in the {@code input}.
  * When its queue is full, reading pauses and the bytes already read but not yet split wait in its
  * backlog (at most one read's worth), so a pipelining client costs bounded memory.
@@ -43,6 +50,9 @@ import java.util.logging.Level;
  */
 public final class Session {
     public enum State { WAITING, NEED_USER, NEED_PASS, LOGGED_IN, CLOSING }
+
+    /** How long a closing session waits for the client to take its last replies before the socket is closed anyway. */
+    static final Duration CLOSING_GRACE = Duration.ofSeconds(10);
 
     private final EventLoop loop;
     private final ServerContext server;
@@ -55,7 +65,12 @@ public final class Session {
     private ControlIo io;
     private boolean tlsOn;
     private Reply greeting; // implicit FTPS: the 220 waits for the handshake
+    /**
+     * AUTH TLS accepted, the handshake not yet begun (the 234 may still wait behind replies the client has not
+     * read). Nothing is read or run meanwhile: the next byte the session takes from the socket goes to TLS.
+     */
     private boolean tlsPending;
+    private long closingSinceNanos;
 
     private State state = State.NEED_USER;
     private boolean busy;
@@ -133,8 +148,9 @@ public final class Session {
         return options;
     }
 
+    /** True once the control connection runs over TLS (not merely after AUTH TLS was accepted). */
     public boolean tlsActive() {
-        return tlsOn || tlsPending;
+        return tlsOn;
     }
 
     public String pendingUser() {
@@ -147,7 +163,7 @@ public final class Session {
 
     /** True when TLS is required of this client by {@code tls.mode} and not yet in place. */
     public boolean tlsRequiredButMissing() {
-        return server.tls() != null && !tlsOn && !tlsPending && tlsRequiredByPolicy();
+        return server.tls() != null && !tlsOn && controlTlsRequired();
     }
 
     public void expectPassword(String name) {
@@ -155,13 +171,28 @@ public final class Session {
         state = State.NEED_PASS;
     }
 
-    public void loggedIn(UserContext context) {
+    /**
+     * The password was right: logs in with {@code welcome} (230), unless {@code clients.max} users or
+     * {@code clients.max_per_ip} sessions of this address are logged in already, which ends the session with 421.
+     */
+    public void loggedIn(UserContext context, Reply welcome) {
+        String refusal = loop.loginRefusal(this);
+        if (refusal != null) {
+            pendingUser = null;
+            state = State.NEED_USER;
+            server.events().loginRefused(this, context.name(), refusal);
+            send(new Reply(421, refusal));
+            closeAfterFlush("login refused: full");
+            return;
+        }
+        loop.loggedIn(this);
         user = context;
         pendingUser = null;
         cwd = "/";
         state = State.LOGGED_IN;
         server.throttle().recordSuccess(peer.getAddress());
         server.events().loginOk(this);
+        send(welcome);
     }
 
     /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
@@ -232,8 +263,10 @@ public final class Session {
     }
 
     void onReadable(ByteBuffer scratch) {
-        if (!input.reading()) {
-            return; // a read event selected before the pause; the backlog is taken first on resume
+        if (!input.reading() || tlsPending) {
+            // A read event selected before the pause; the backlog is taken first on resume. Or AUTH TLS was
+            // accepted: whatever the client sent since stays in the socket for the TLS handshake to refuse.
+            return;
         }
         try {
             do {
@@ -259,7 +292,7 @@ public final class Session {
                     return;
                 }
                 processQueued();
-            } while (!input.paused() && io.hasBufferedInput() && state != State.CLOSING);
+            } while (!input.paused() && !tlsPending && io.hasBufferedInput() && state != State.CLOSING);
             if (greeting != null && io.ready()) {
                 Reply r = greeting;
                 greeting = null;
@@ -278,10 +311,10 @@ public final class Session {
     /** Splits bytes into lines until reading pauses; what is left then waits in the input's backlog, in order. */
     private void take(ByteBuffer in) {
         Line line;
-        while (state != State.CLOSING && (line = input.next(in)) != null) {
+        while (state != State.CLOSING && !tlsPending && (line = input.next(in)) != null) {
             onLine(line);
         }
-        if (state != State.CLOSING) {
+        if (state != State.CLOSING && !tlsPending) {
             input.keepRest(in);
         }
     }
@@ -329,14 +362,15 @@ public final class Session {
     void processQueued() {
         while (true) {
             Line line;
-            while (!busy && state != State.CLOSING && state != State.WAITING && (line = input.poll()) != null) {
+            while (!busy && !tlsPending && state != State.CLOSING && state != State.WAITING
+                    && (line = input.poll()) != null) {
                 if (line instanceof Line.Malformed) {
                     send(new Reply(500, "Command is not valid UTF-8."));
                 } else if (line instanceof Line.Text t) {
                     dispatch(t.text());
                 }
             }
-            if (!input.roomToResume() || state == State.CLOSING) {
+            if (!input.roomToResume() || state == State.CLOSING || tlsPending) {
                 if (input.ended() && !busy && input.drained() && state != State.CLOSING) {
                     closeAfterFlush("client closed the connection");
                 }
@@ -401,8 +435,10 @@ public final class Session {
             send(new Reply(425, "Use PASV, EPSV, PORT or EPRT first."));
             return;
         }
-        if (server.tls() != null && !options.protectedData() && tlsRequiredByPolicy()) {
-            send(new Reply(521, "Data connections must be protected: use PBSZ 0 and PROT P."));
+        if (server.tls() != null && !options.protectedData() && dataProtectionRequired()) {
+            closeDataLink(); // whoever connected to it in the meantime gets nothing and keeps nothing open
+            send(new Reply(521, "Data connections must be protected: use " + (tlsOn ? "" : "AUTH TLS, ")
+                    + "PBSZ 0 and PROT P."));
             return;
         }
         TransferHandle handle = new TransferHandle(verb + " " + arg);
@@ -413,7 +449,7 @@ public final class Session {
         abortRequested = false;
         submit(pool, verb, handle, view -> {
             try {
-                return h.run(view.withData(link), arg);
+                return whileAccountAllows(view, v -> h.run(v.withData(link), arg));
             } finally {
                 link.close(); // a refused command never opened it; a finished one is done with it
             }
@@ -424,11 +460,26 @@ public final class Session {
         }
     }
 
-    /** True when {@code tls.mode} requires TLS of this client (whether or not it is in place). */
-    private boolean tlsRequiredByPolicy() {
+    /** True when {@code tls.mode} requires TLS on this client's control connection (whether or not it is in place). */
+    private boolean controlTlsRequired() {
         return switch (server.settings().tlsMode()) {
             case REQUIRED -> true;
             case REMOTE -> !peer.getAddress().isLoopbackAddress();
+            default -> false;
+        };
+    }
+
+    /**
+     * True when this client's data connections must be protected ({@code PROT P}). Under {@code remote} that
+     * includes loopback clients, whose control connection may be plain: every local account connects from the
+     * loopback address, so a plain passive port could be taken by any local process that reaches it first.
+     * {@code tls.loopback_plain_data=true} waives it (a machine with no other local users).
+     */
+    private boolean dataProtectionRequired() {
+        ServerSettings s = server.settings();
+        return switch (s.tlsMode()) {
+            case REQUIRED -> true;
+            case REMOTE -> !peer.getAddress().isLoopbackAddress() || !s.tlsLoopbackPlainData();
             default -> false;
         };
     }
@@ -449,7 +500,23 @@ public final class Session {
     }
 
     private void submit(String verb, TransferHandle handle, Work work) {
-        submit(server.workers(), verb, handle, work);
+        submit(server.workers(), verb, handle, view -> whileAccountAllows(view, work));
+    }
+
+    /** Worker: runs {@code work} unless the user's account was deleted or disabled since the login. */
+    private static Outcome whileAccountAllows(SessionView view, Work work) throws Exception {
+        if (view.user() != null && !AccountWatch.allows(view.server(), view.user().name())) {
+            return new Outcome(List.of(), Session::endForLostAccount);
+        }
+        return work.run(view);
+    }
+
+    /** The account was deleted or disabled: 421, and the session ends with whatever it was doing. */
+    void endForLostAccount() {
+        ServerContext.LOG.info(() -> "session=" + id + " user=" + LogField.quote(user.name())
+                + " ended: account deleted or disabled");
+        send(new Reply(421, "Your account was deleted or disabled; closing control connection."));
+        closeAfterFlush("account deleted or disabled");
     }
 
     private void submit(WorkerPool pool, String verb, TransferHandle handle, Work work) {
@@ -463,8 +530,7 @@ public final class Session {
             } catch (FtpReplyException e) {
                 outcome = Outcome.of(e.reply());
             } catch (Exception | Error e) {
-                ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
-                outcome = Outcome.of(451, "Local error in processing.");
+                outcome = localError(verb, e);
             }
             Outcome result = outcome;
             loop.post(() -> complete(result));
@@ -474,6 +540,23 @@ public final class Session {
         } else {
             send(new Reply(421, "Server busy, try again later."));
         }
+    }
+
+    /**
+     * Keeps the session busy until {@code pending} completes on another thread, then applies it like a
+     * worker's outcome: the session waits, no thread does.
+     */
+    public void await(String verb, CompletableFuture<Outcome> pending) {
+        busy = true;
+        pending.whenComplete((outcome, failure) -> {
+            Outcome result = failure == null ? outcome : localError(verb, failure);
+            loop.post(() -> complete(result));
+        });
+    }
+
+    private Outcome localError(String verb, Throwable e) {
+        ServerContext.LOG.log(Level.SEVERE, "command " + verb + " failed in session " + id, e);
+        return Outcome.of(451, "Local error in processing.");
     }
 
     private void complete(Outcome outcome) {
@@ -524,16 +607,22 @@ public final class Session {
 
     // ---------------------------------------------------------------- TLS
 
-    /** AUTH TLS accepted: 234 goes out in clear, then the connection switches; queued plaintext is dropped. */
+    /**
+     * AUTH TLS accepted: 234 goes out in clear, then the connection switches. From this line on no plaintext
+     * byte is ever run: what was read and not yet run is dropped, reading stops until the 234 has left (however
+     * long a client that does not read its replies makes that take), and what the client sent meanwhile is
+     * then read by the TLS engine, which refuses it as a handshake and ends the connection.
+     */
     public void startTls(Reply reply) {
         input.discard();
-        if (reply != null) {
-            send(reply);
-        }
         tlsPending = true;
-        if (!io.hasPendingOutput()) {
+        if (reply != null) {
+            send(reply); // its flush switches as soon as nothing is left to send
+        }
+        if (tlsPending && state != State.CLOSING && !io.hasPendingOutput()) {
             switchToTls();
         }
+        updateInterest(!io.hasPendingOutput());
     }
 
     private void switchToTls() {
@@ -570,7 +659,7 @@ public final class Session {
     private void flush() {
         try {
             boolean done = io.flush();
-            if (done && tlsPending) {
+            if (done && tlsPending && state != State.CLOSING) {
                 switchToTls();
             }
             updateInterest(done);
@@ -586,16 +675,26 @@ public final class Session {
         if (key == null || !key.isValid()) {
             return;
         }
-        boolean reading = input.reading() && state != State.CLOSING && !io.readBlocked();
+        boolean reading = input.reading() && state != State.CLOSING && !tlsPending && !io.readBlocked();
         int ops = (reading ? SelectionKey.OP_READ : 0)
                 | (flushed ? 0 : SelectionKey.OP_WRITE);
         key.interestOps(ops);
     }
 
-    /** Sends what is queued, then closes. */
+    /**
+     * A newer connection took this one's place in the budget of connections not yet logged in: 421, as much of it
+     * as the socket takes at once, then closed at once (a client that does not read must not keep it).
+     */
+    void displace() {
+        send(new Reply(421, "Too many connections waiting to log in; closing this one, the oldest."));
+        close("displaced by a newer connection not logged in");
+    }
+
+    /** Sends what is queued, then closes; a client that does not read gets {@link #CLOSING_GRACE} to take it. */
     public void closeAfterFlush(String why) {
         if (state != State.CLOSING) {
             state = State.CLOSING;
+            closingSinceNanos = System.nanoTime();
             endReason = why;
         }
         if (!io.hasPendingOutput()) {
@@ -636,6 +735,10 @@ public final class Session {
     /** Idle and login deadlines; a running transfer is watched by its own data timeout instead. */
     void checkTimeouts(long nowNanos) {
         ServerSettings s = server.settings();
+        if (state == State.CLOSING && channel.isOpen() && nowNanos - closingSinceNanos > CLOSING_GRACE.toNanos()) {
+            close("last reply not taken within " + CLOSING_GRACE.toSeconds() + " s");
+            return;
+        }
         if (state == State.CLOSING || state == State.WAITING) {
             return;
         }
@@ -665,7 +768,7 @@ public final class Session {
                 t == null ? 0 : t.bytes(), t == null ? 0 : t.bytesPerSecond(nowNanos));
     }
 
-    long waitingSinceNanos() {
+    long connectedNanos() {
         return connectedNanos;
     }
 

@@ -11,7 +11,9 @@ import javax.net.ssl.SSLSession;
 /**
  * An immutable snapshot of one session, taken on the selector thread when a command goes to a worker. The
  * worker reads only this, never the live {@link Session}. {@code data} and {@code transfer} are set for
- * commands that use a data connection; {@code preliminary} posts a 1xx reply (e.g. 150) back to the loop.
+ * commands that use a data connection; {@code preliminary} posts a reply back to the loop ahead of the
+ * outcome: a 1xx (e.g. 150), or the final reply of an upload refused mid-way, which must reach the client
+ * while the worker still drains the data connection (the outcome then has no reply of its own).
  */
 public record SessionView(
         ServerContext server,

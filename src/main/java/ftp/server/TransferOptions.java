@@ -3,7 +3,8 @@ package ftp.server;
 import java.util.OptionalLong;
 
 /**
- * What the client has set up for the commands that follow: the sticky settings (TYPE, PBSZ, PROT, EPSV ALL)
+ * What the client has set up for the commands that follow: the sticky settings (TYPE, PBSZ, PROT, EPSV ALL,
+ * the MLST facts)
  * and the one-shot arguments (REST, ALLO, RANG, and RNFR's target, the one that is not about data) that only
  * the next command of the right kind uses. Owns those values and the rules for when a one-shot one is used up.
  * Owned by the selector thread, like its {@link Session}; a worker sees a {@link Snapshot} instead.
@@ -13,6 +14,7 @@ public final class TransferOptions {
     private boolean pbszDone;
     private boolean protectedData;
     private boolean epsvAll;
+    private MlstFacts mlstFacts = MlstFacts.ALL;
     private long restOffset;
     private OptionalLong allocated = OptionalLong.empty();
     private long rangeStart = -1;
@@ -24,7 +26,7 @@ public final class TransferOptions {
      * RANG is in effect. Immutable.
      */
     public record Snapshot(boolean binary, long restOffset, OptionalLong allocated, long rangeStart, long rangeEnd,
-            boolean protectedData) {}
+            boolean protectedData, MlstFacts mlstFacts) {}
 
     // ---------------------------------------------------------------- sticky: hold until changed
 
@@ -61,6 +63,15 @@ public final class TransferOptions {
 
     public void markEpsvAll() {
         epsvAll = true;
+    }
+
+    /** What MLST and MLSD show, as OPTS MLST chose. */
+    public MlstFacts mlstFacts() {
+        return mlstFacts;
+    }
+
+    public void setMlstFacts(MlstFacts facts) {
+        mlstFacts = facts;
     }
 
     // ---------------------------------------------------------------- one-shot: used up by a later command
@@ -110,7 +121,7 @@ public final class TransferOptions {
      * ALLO by an upload, RANG by HASH. Commands answered on the selector thread (TYPE, PASV...) use up nothing.
      */
     Snapshot takeFor(String verb) {
-        Snapshot taken = new Snapshot(binary, restOffset, allocated, rangeStart, rangeEnd, protectedData);
+        Snapshot taken = new Snapshot(binary, restOffset, allocated, rangeStart, rangeEnd, protectedData, mlstFacts);
         restOffset = 0;
         if (verb.equals("HASH")) {
             resetRange();

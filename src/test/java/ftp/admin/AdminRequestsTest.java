@@ -20,7 +20,7 @@ class AdminRequestsTest {
             waiting.expect(220);
             AdminRequests requests = new AdminRequests(server.server(), ZoneOffset.UTC);
             try (Socket data = alice.openPassive()) {
-                alice.send("STOR big \u202eevil.bin");
+                alice.send("STOR big \"quoted\" name.bin");
                 alice.expect(150);
                 OutputStream out = data.getOutputStream();
                 out.write(new byte[300_000]);
@@ -33,7 +33,8 @@ class AdminRequestsTest {
                 assertThat(who[0].lines()).hasSize(3).anyMatch(l -> l.matches(
                         "[0-9a-z]+-\\d+ +need_user +- +127\\.0\\.0\\.1 +\\S+ \\S+ +\\d+s +idle"))
                         .anyMatch(l -> l.matches("[0-9a-z]+-\\d+ +logged_in +alice +127\\.0\\.0\\.1 +\\S+ \\S+ +\\d+s +"
-                                + "\"STOR big \\\\u202eevil\\.bin\" \\d+\\.\\d\\dKB at \\d+\\.\\d\\d[KM]?B/s"));
+                                + "\"STOR big \\\\\"quoted\\\\\" name\\.bin\" "
+                                + "\\d+\\.\\d\\dKB at \\d+\\.\\d\\d[KM]?B/s"));
             }
             assertThat(alice.reply()).startsWith("226");
         }

@@ -35,7 +35,7 @@ class AccountStoreTest {
     }
 
     private AccountStore store() {
-        return new AccountStore(file(), DEFAULT);
+        return new AccountStore(file(), DEFAULT, OptionalLong.of(100_000));
     }
 
     private void write(String text) throws IOException {
@@ -234,6 +234,37 @@ class AccountStoreTest {
     }
 
     @Test
+    void filesLimitsComeFromTheFileOrTheDefaultAndAreSetInPlace() throws IOException {
+        write("""
+                [egon]
+                password = %1$s
+                files = 500         # files and folders
+                [ly]
+                password = %1$s
+                quota = 1M
+                [shx]
+                password = %1$s
+                files = none
+                """.formatted(HASH));
+        AccountStore store = store();
+        assertThat(store.find("egon").orElseThrow().files()).hasValue(500);
+        assertThat(store.find("ly").orElseThrow().files()).as("no files line: the default").hasValue(100_000);
+        assertThat(store.find("shx").orElseThrow().files()).isEmpty();
+
+        store.setFiles("ly", OptionalLong.of(42));
+        store.setQuota("egon", OptionalLong.of(3L << 20));
+        String text = Files.readString(file());
+        assertThat(text).contains("[ly]\npassword = " + HASH + "\nquota = 1M\nfiles = 42\n")
+                .contains("files = 500         # files and folders\nquota = 3M\n");
+        assertThat(store.find("ly").orElseThrow().files()).hasValue(42);
+        assertThat(store.find("egon").orElseThrow().files()).as("kept by a quota change").hasValue(500);
+
+        writeLater("[egon]\npassword = " + HASH + "\nfiles = lots\n");
+        assertThat(store.find("egon").orElseThrow().files()).as("a malformed file keeps the last good copy")
+                .hasValue(500);
+    }
+
+    @Test
     void missingQuotaKeyRoundTripsThroughOtherChanges() throws IOException {
         AccountStore store = store();
         store.add("egon", "123".toCharArray(), null, ITERATIONS);
@@ -241,7 +272,8 @@ class AccountStoreTest {
         store.setPassword("egon", "456".toCharArray(), ITERATIONS);
 
         assertThat(Files.readString(file())).doesNotContain("quota");
-        assertThat(new AccountStore(file(), OptionalLong.of(7)).find("egon").orElseThrow().quota()).hasValue(7);
+        assertThat(new AccountStore(file(), OptionalLong.of(7), OptionalLong.empty()).find("egon").orElseThrow()
+                .quota()).hasValue(7);
     }
 
     @Test
@@ -287,6 +319,38 @@ class AccountStoreTest {
         try (Stream<Path> files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("accounts.ini", "accounts.ini.lock");
         }
+    }
+
+    @Test
+    void iterationCountsAreThoseOfTheEnabledAccountsInAscendingOrder() {
+        AccountStore store = store();
+        assertThat(store.iterationCounts()).isEmpty();
+        store.add("a", "pw".toCharArray(), null, 3000);
+        store.add("b", "pw".toCharArray(), null, 1000);
+        store.add("c", "pw".toCharArray(), null, 3000);
+        store.add("d", "pw".toCharArray(), null, 2000);
+        assertThat(store.iterationCounts()).containsExactly(1000, 2000, 3000, 3000);
+        store.setEnabled("c", false);
+        assertThat(store.iterationCounts()).as("a disabled account never checks a password")
+                .containsExactly(1000, 2000, 3000);
+    }
+
+    @Test
+    void replaceHashOnlyReplacesTheHashThatWasVerified() throws IOException {
+        AccountStore store = store();
+        store.add("egon", "123".toCharArray(), null, ITERATIONS);
+        String verified = store.find("egon").orElseThrow().passwordHash();
+        String stronger = PasswordHasher.hash("123".toCharArray(), 2 * ITERATIONS);
+
+        assertThat(store.replaceHash("egon", verified, stronger)).isTrue();
+        assertThat(store.find("egon").orElseThrow().passwordHash()).isEqualTo(stronger);
+
+        FileTime unchanged = Files.getLastModifiedTime(file());
+        String text = Files.readString(file());
+        assertThat(store.replaceHash("egon", verified, HASH)).as("no longer the verified hash").isFalse();
+        assertThat(store.replaceHash("nobody", verified, HASH)).isFalse();
+        assertThat(Files.readString(file())).isEqualTo(text);
+        assertThat(Files.getLastModifiedTime(file())).as("nothing changed, nothing written").isEqualTo(unchanged);
     }
 
     @Test

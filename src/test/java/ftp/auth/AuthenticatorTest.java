@@ -18,7 +18,7 @@ class AuthenticatorTest {
     Path dir;
 
     private AccountStore storeWithUsers(int iterations) {
-        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000));
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.of(1000), OptionalLong.empty());
         store.add("egon", "123".toCharArray(), null, iterations);
         store.add("shx", "123".toCharArray(), null, iterations);
         store.setEnabled("shx", false);
@@ -77,7 +77,8 @@ class AuthenticatorTest {
     void rememberedLoginSkipsHashingButPasswordChangeForgetsIt() {
         AccountStore store = storeWithUsers(ITERATIONS);
         Semaphore permits = new Semaphore(1);
-        Authenticator auth = new Authenticator(store, new VerifiedLoginCache(10), permits, ITERATIONS, Duration.ofMillis(50));
+        Authenticator auth = new Authenticator(store, new VerifiedLoginCache(10), permits, ITERATIONS, Duration.ofMillis(50),
+                Authenticator.PBKDF2);
         assertThat(login(auth, "egon", "123")).isInstanceOf(LoginResult.Accepted.class);
 
         permits.acquireUninterruptibly(); // no PBKDF2 can run now
@@ -110,7 +111,7 @@ class AuthenticatorTest {
     void busyWhenNoHashPermitComesInTimeForKnownAndUnknownUsers() {
         Semaphore permits = new Semaphore(1);
         Authenticator auth = new Authenticator(storeWithUsers(ITERATIONS), new VerifiedLoginCache(10), permits, ITERATIONS,
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), Authenticator.PBKDF2);
         permits.acquireUninterruptibly();
         try {
             assertThat(login(auth, "egon", "123")).isEqualTo(new LoginResult.Busy());
@@ -128,12 +129,124 @@ class AuthenticatorTest {
     void aWarmUpHashesUnderAPermitAndGivesItBack() {
         Semaphore permits = new Semaphore(1);
         Authenticator auth = new Authenticator(storeWithUsers(ITERATIONS), new VerifiedLoginCache(10), permits, ITERATIONS,
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), Authenticator.PBKDF2);
         permits.acquireUninterruptibly();
         assertThat(auth.warmUp()).as("no permit: a flood of logins is not joined by the warm-up").isFalse();
         permits.release();
         assertThat(auth.warmUp()).isTrue();
         assertThat(permits.availablePermits()).isEqualTo(1);
+    }
+
+    /** PBKDF2 as the server runs it, adding up the iterations each login spends. */
+    private static final class CountingHashing implements Authenticator.Hashing {
+        private long spent;
+        private Runnable beforeHash = () -> { };
+
+        @Override
+        public boolean verify(char[] password, String encoded) {
+            spent += PasswordHasher.iterationsOf(encoded).orElseThrow();
+            return Authenticator.PBKDF2.verify(password, encoded);
+        }
+
+        @Override
+        public void burn(char[] password, int iterations) {
+            spent += iterations;
+            Authenticator.PBKDF2.burn(password, iterations);
+        }
+
+        @Override
+        public String hash(char[] password, int iterations) {
+            beforeHash.run();
+            spent += iterations;
+            return Authenticator.PBKDF2.hash(password, iterations);
+        }
+
+        /** Iterations spent since the last call. */
+        long take() {
+            long s = spent;
+            spent = 0;
+            return s;
+        }
+    }
+
+    private AccountStore storeOfThree(int iterations) {
+        AccountStore store = new AccountStore(dir.resolve("accounts.ini"), OptionalLong.empty(), OptionalLong.empty());
+        for (String name : new String[] {"egon", "bob", "carol"}) {
+            store.add(name, "123".toCharArray(), null, iterations);
+        }
+        return store;
+    }
+
+    private static int storedCost(AccountStore store, String name) {
+        return PasswordHasher.iterationsOf(store.find(name).orElseThrow().passwordHash()).orElseThrow();
+    }
+
+    private static Authenticator counted(AccountStore store, int iterations, CountingHashing hashing) {
+        return new Authenticator(store, new VerifiedLoginCache(10), new Semaphore(1), iterations, Duration.ofSeconds(5),
+                hashing);
+    }
+
+    @Test
+    void afterTheCostIsRaisedAnUnknownNameStillCostsWhatAStoredHashCosts() {
+        CountingHashing hashing = new CountingHashing();
+        Authenticator auth = counted(storeOfThree(ITERATIONS), 3 * ITERATIONS, hashing);
+
+        assertThat(login(auth, "egon", "wrong")).isEqualTo(new LoginResult.Rejected());
+        long wrongPassword = hashing.take();
+        assertThat(login(auth, "nobody", "wrong")).isEqualTo(new LoginResult.Rejected());
+        long unknownName = hashing.take();
+
+        assertThat(wrongPassword).isEqualTo(ITERATIONS);
+        assertThat(unknownName).as("the decoy costs what the accounts' hashes cost, not the new setting")
+                .isEqualTo(wrongPassword);
+    }
+
+    @Test
+    void aLoginStoresTheHashAtTheNewCostAndTheDecoyFollowsTheAccounts() {
+        AccountStore store = storeOfThree(ITERATIONS);
+        CountingHashing hashing = new CountingHashing();
+        Semaphore permits = new Semaphore(1);
+        Authenticator auth = new Authenticator(store, new VerifiedLoginCache(10), permits, 3 * ITERATIONS,
+                Duration.ofMillis(50), hashing);
+
+        assertThat(login(auth, "egon", "123")).isInstanceOf(LoginResult.Accepted.class);
+        assertThat(hashing.take()).as("verified at the old cost, hashed again at the new").isEqualTo(4L * ITERATIONS);
+        assertThat(storedCost(store, "egon")).isEqualTo(3 * ITERATIONS);
+        assertThat(storedCost(store, "bob")).as("not logged in yet").isEqualTo(ITERATIONS);
+
+        assertThat(login(auth, "bob", "123")).isInstanceOf(LoginResult.Accepted.class);
+        assertThat(login(auth, "carol", "123")).isInstanceOf(LoginResult.Accepted.class);
+        hashing.take();
+        assertThat(login(auth, "nobody", "x")).isEqualTo(new LoginResult.Rejected());
+        assertThat(hashing.take()).as("every account has the new cost now").isEqualTo(3L * ITERATIONS);
+        assertThat(login(auth, "egon", "wrong")).isEqualTo(new LoginResult.Rejected());
+        assertThat(hashing.take()).isEqualTo(3L * ITERATIONS);
+
+        permits.acquireUninterruptibly(); // no PBKDF2 can run now
+        try {
+            assertThat(login(auth, "egon", "123")).as("remembered under the new hash")
+                    .isInstanceOf(LoginResult.Accepted.class);
+        } finally {
+            permits.release();
+        }
+        Authenticator afresh = counted(store, 3 * ITERATIONS, new CountingHashing());
+        assertThat(login(afresh, "egon", "123")).isInstanceOf(LoginResult.Accepted.class);
+        assertThat(login(afresh, "egon", "wrong")).isEqualTo(new LoginResult.Rejected());
+    }
+
+    @Test
+    void aPasswordTheAdminChangesWhileTheOldOneIsHashedAgainIsKept() {
+        AccountStore store = storeOfThree(ITERATIONS);
+        CountingHashing hashing = new CountingHashing();
+        hashing.beforeHash = () -> store.setPassword("egon", "456".toCharArray(), ITERATIONS);
+        Authenticator auth = counted(store, 3 * ITERATIONS, hashing);
+
+        assertThat(login(auth, "egon", "123")).as("right when it was checked").isInstanceOf(LoginResult.Accepted.class);
+
+        assertThat(storedCost(store, "egon")).isEqualTo(ITERATIONS);
+        Authenticator afresh = counted(store, ITERATIONS, new CountingHashing());
+        assertThat(login(afresh, "egon", "456")).isInstanceOf(LoginResult.Accepted.class);
+        assertThat(login(afresh, "egon", "123")).isEqualTo(new LoginResult.Rejected());
     }
 
     @Test

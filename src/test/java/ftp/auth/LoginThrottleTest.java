@@ -95,6 +95,47 @@ class LoginThrottleTest {
         assertThat(throttle.delayAfterFailure(a)).isEqualTo(Duration.ofSeconds(1));
     }
 
+    private static InetAddress v6(String literal) {
+        try {
+            return InetAddress.getByName(literal); // a literal: no lookup
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void anIpv6ClientRotatingThroughItsSlash64IsBannedAsOne() {
+        for (int i = 1; i <= 5; i++) {
+            InetAddress fresh = v6("2001:db8:1:2:" + Integer.toHexString(i * 4099) + "::" + i);
+            assertThat(throttle.isBanned(fresh)).isFalse();
+            throttle.recordFailure(fresh);
+            assertThat(throttle.delayAfterFailure(fresh)).as("the delay grows across the /64")
+                    .isEqualTo(Duration.ofSeconds(Math.min(5, 1L << (i - 1))));
+        }
+
+        assertThat(throttle.isBanned(v6("2001:db8:1:2::1"))).isTrue();
+        assertThat(throttle.isBanned(v6("2001:db8:1:2:ffff:ffff:ffff:ffff"))).isTrue();
+        assertThat(throttle.banRemaining(v6("2001:db8:1:2:abcd::"))).isEqualTo(Duration.ofMinutes(10));
+        assertThat(throttle.isBanned(v6("2001:db8:1:3::1"))).as("the next /64").isFalse();
+        assertThat(throttle.isBanned(v6("2001:db8:1:1:ffff:ffff:ffff:ffff"))).as("the previous /64").isFalse();
+        assertThat(throttle.trackedAddresses()).isOne();
+    }
+
+    @Test
+    void ipv4AddressesStayApartAndAFlowOfIpv6AddressesCannotPushABanOutOfTheTable() {
+        LoginThrottle small = new LoginThrottle(2, Duration.ofMinutes(10), 3, clock);
+        small.recordFailure(a);
+        small.recordFailure(a);
+        assertThat(small.isBanned(address(3))).as("IPv4 bans stay on the exact address").isFalse();
+
+        for (int i = 0; i < 1000; i++) {
+            small.recordFailure(v6("2001:db8::" + Integer.toHexString(i)));
+        }
+
+        assertThat(small.isBanned(a)).isTrue();
+        assertThat(small.trackedAddresses()).isEqualTo(2);
+    }
+
     @Test
     void bansAreListedSoonestOverFirstAndAnAdminCanLiftOne() {
         for (int i = 0; i < 5; i++) {
@@ -114,10 +155,20 @@ class LoginThrottleTest {
         assertThat(throttle.delayAfterFailure(a)).as("its failures are forgotten too").isEqualTo(Duration.ofSeconds(1));
         assertThat(throttle.clear(a)).as("no ban left to lift").isFalse();
         assertThat(throttle.clear(address(3))).isFalse();
-        assertThat(throttle.bans()).extracting(LoginThrottle.Ban::address).containsExactly(b);
+        assertThat(throttle.bans()).extracting(LoginThrottle.Ban::client).containsExactly(b);
 
         clock.advance(Duration.ofMinutes(10));
         assertThat(throttle.bans()).as("an expired ban is not listed").isEmpty();
+    }
+
+    @Test
+    void anIpv6BanIsListedAndLiftedForItsWholeSlash64() {
+        for (int i = 1; i <= 5; i++) {
+            throttle.recordFailure(v6("2001:db8:1:2::" + i));
+        }
+        assertThat(throttle.bans()).extracting(LoginThrottle.Ban::client).containsExactly(v6("2001:db8:1:2::"));
+        assertThat(throttle.clear(v6("2001:db8:1:2:ffff::9"))).isTrue();
+        assertThat(throttle.isBanned(v6("2001:db8:1:2::1"))).isFalse();
     }
 
     @Test

@@ -130,7 +130,7 @@ class ClientEndToEndTest {
         write(client.files().resolve("big.bin"), 2 * MB, 2);
         ClientRun.Result r = client.run("alex", "quota\nupload big.bin\n");
         assertThat(r.exit()).isEqualTo(1);
-        assertThat(r.out()).contains("limit: 1.00MB");
+        assertThat(r.out()).contains("limit: 1.00MB").containsPattern("Files and folders: \\d+, limit: 100000");
         assertThat(r.err()).contains("Not enough space: the file needs 2.00MB").contains("Nothing was sent.");
         assertThat(r.out()).doesNotContain("upload running");
         assertThat(server.home("alex").resolve("big.bin")).doesNotExist();

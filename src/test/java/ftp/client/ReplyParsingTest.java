@@ -60,9 +60,16 @@ class ReplyParsingTest {
     }
 
     @Test
-    void siteQuotaGivesUsedLimitAndFree() {
-        QuotaReport q = QuotaReport.parse(reply("211-Quota", " used: 100", " limit: 1000", " free: 900", "211 End"));
-        assertThat(q).isEqualTo(new QuotaReport(100, OptionalLong.of(1000), OptionalLong.of(900)));
+    void siteQuotaGivesUsedLimitFreeAndFiles() {
+        QuotaReport q = QuotaReport.parse(reply("211-Quota", " used: 100", " limit: 1000", " free: 900",
+                " files: 3 of 100000", "211 End"));
+        assertThat(q).isEqualTo(new QuotaReport(100, OptionalLong.of(1000), OptionalLong.of(900), OptionalLong.of(3),
+                OptionalLong.of(100_000)));
+        QuotaReport older = QuotaReport.parse(reply("211-Quota", " used: 100", " limit: 1000", "211 End"));
+        assertThat(older.files()).as("a server that does not count files").isEmpty();
+        QuotaReport noFileLimit = QuotaReport.parse(reply("211-Quota", "used: 5", "files: 2", "211 End"));
+        assertThat(noFileLimit.files()).hasValue(2);
+        assertThat(noFileLimit.fileLimit()).isEmpty();
         QuotaReport unlimited = QuotaReport.parse(reply("213-Quota", "used: 5", "limit: none", "213 End"));
         assertThat(unlimited.limit()).isEmpty();
         assertThat(unlimited.free()).isEmpty();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.Test;
@@ -16,12 +17,16 @@ class UploadJournalTest {
     @Test
     void recordsSurviveANewInstanceAndReportTheFilesSize() throws Exception {
         Path home = root.resolve("egon");
-        UserFileSystem fs = new UserFileSystem(home);
+        UserFileSystem fs = new UserFileSystem(home, Umask.DEFAULT);
         Files.createDirectories(home.resolve("dir"));
         Files.write(home.resolve("dir/big.bin"), new byte[1234]);
         new UploadJournal(fs).markUnfinished("/dir/big.bin", 1000, OptionalLong.of(5000));
+        try (var records = Files.list(home.resolve(".upload"))) {
+            assertThat(records.toList()).singleElement().satisfies(record -> assertThat(
+                    PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------"));
+        }
 
-        UploadJournal reopened = new UploadJournal(new UserFileSystem(home));
+        UploadJournal reopened = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
         assertThat(reopened.list()).singleElement().satisfies(r -> {
             assertThat(r.path()).isEqualTo("/dir/big.bin");
             assertThat(r.bytes()).as("the file is the truth").isEqualTo(1234);
@@ -34,7 +39,7 @@ class UploadJournalTest {
     @Test
     void updatingKeepsTheStartTime() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home));
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
         Files.write(home.resolve("f"), new byte[1]);
         journal.markUnfinished("/f", 1, OptionalLong.empty());
         Instant started = journal.list().get(0).started();
@@ -50,7 +55,7 @@ class UploadJournalTest {
     @Test
     void finishedAndVanishedUploadsDisappear() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home));
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
         Files.write(home.resolve("done"), new byte[1]);
         Files.write(home.resolve("gone"), new byte[1]);
         journal.markUnfinished("/done", 1, OptionalLong.empty());
@@ -67,7 +72,7 @@ class UploadJournalTest {
     @Test
     void damagedRecordsAreDroppedNotFatal() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home));
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
         Files.write(home.resolve("ok"), new byte[3]);
         journal.markUnfinished("/ok", 3, OptionalLong.empty());
         Files.writeString(home.resolve(".upload").resolve("a".repeat(64) + ".properties"), "path=/ok\nbytes=x");
@@ -78,7 +83,7 @@ class UploadJournalTest {
     @Test
     void theJournalIsBoundedOldestFirst() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home), 3);
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), 3);
         for (int i = 0; i < 5; i++) {
             Files.write(home.resolve("f" + i), new byte[1]);
             journal.markUnfinished("/f" + i, 1, OptionalLong.empty());

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
@@ -26,7 +27,7 @@ class UserFileSystemTest {
     @BeforeEach
     void setUp() throws IOException {
         home = root.resolve("home").resolve("alice");
-        fs = new UserFileSystem(home);
+        fs = new UserFileSystem(home, Umask.DEFAULT);
     }
 
     @Test
@@ -38,7 +39,7 @@ class UserFileSystemTest {
     @Test
     void uploadReadListRenameDelete() throws IOException {
         fs.mkdir("/docs");
-        OpenedForWrite opened = fs.openWrite("/docs/b.txt", false);
+        OpenedForWrite opened = fs.openWrite("/docs/b.txt", false, true);
         assertThat(opened.created()).isTrue();
         assertThat(opened.sizeBefore()).isZero();
         try (FileChannel channel = opened.channel()) {
@@ -57,14 +58,14 @@ class UserFileSystemTest {
         assertThat(fs.list("/docs")).extracting(FileEntry::name).containsExactly("a.txt", "b.txt");
         assertThat(read("/docs/b.txt")).isEqualTo("hello");
 
-        OpenedForWrite again = fs.openWrite("/docs/b.txt", false);
+        OpenedForWrite again = fs.openWrite("/docs/b.txt", false, true);
         again.channel().close();
         assertThat(again.created()).isFalse();
         assertThat(again.sizeBefore()).as("never truncated on open").isEqualTo(5);
 
-        assertThat(fs.rename("/docs/b.txt", "/docs/a.txt")).as("replaced file's bytes are freed").isEqualTo(1);
+        assertThat(fs.rename("/docs/b.txt", "/docs/a.txt").size()).as("the replaced file, for the quota").isEqualTo(1);
         assertThat(read("/docs/a.txt")).isEqualTo("hello");
-        assertThat(fs.delete("/docs/a.txt")).isEqualTo(5);
+        assertThat(fs.delete("/docs/a.txt").size()).isEqualTo(5);
         assertThat(fs.list("/docs")).isEmpty();
         fs.rmdir("/docs");
         assertThat(fs.isDirectory("/docs")).isFalse();
@@ -82,8 +83,8 @@ class UserFileSystemTest {
         expectKind(() -> fs.rmdir("/d/f"), FsException.Kind.NOT_A_DIRECTORY);
         expectKind(() -> fs.delete("/d"), FsException.Kind.IS_A_DIRECTORY);
         expectKind(() -> fs.openRead("/d"), FsException.Kind.IS_A_DIRECTORY);
-        expectKind(() -> fs.openWrite("/d", false), FsException.Kind.IS_A_DIRECTORY);
-        expectKind(() -> fs.openWrite("/d/f", true), FsException.Kind.EXISTS);
+        expectKind(() -> fs.openWrite("/d", false, true), FsException.Kind.IS_A_DIRECTORY);
+        expectKind(() -> fs.openWrite("/d/f", true, true), FsException.Kind.EXISTS);
         expectKind(() -> fs.list("/d/f"), FsException.Kind.NOT_A_DIRECTORY);
         expectKind(() -> fs.rmdir("/"), FsException.Kind.REFUSED);
         expectKind(() -> fs.rename("/d", "/d/inside"), FsException.Kind.REFUSED);
@@ -92,6 +93,31 @@ class UserFileSystemTest {
         } catch (FsException e) {
             assertThat(e.getMessage()).doesNotContain(root.toString()).isEqualTo("No such file or directory");
         }
+    }
+
+    @Test
+    void anUploadCreatesOnlyWhenAllowedAndIsRemovedOnlyUnderItsOwnName() throws IOException {
+        expectKind(() -> fs.openWrite("/new.bin", false, false), FsException.Kind.OVER_QUOTA);
+        assertThat(home.resolve("new.bin")).doesNotExist();
+        write("/old.bin", "kept");
+        OpenedForWrite existing = fs.openWrite("/old.bin", false, false);
+        existing.channel().close();
+        assertThat(existing.created()).as("an existing file needs no room").isFalse();
+
+        OpenedForWrite opened = fs.openWrite("/up.bin", false, true);
+        opened.channel().close();
+        assertThat(opened.fileKey()).isNotNull()
+                .isEqualTo(Files.readAttributes(home.resolve("up.bin"), BasicFileAttributes.class).fileKey());
+        fs.rename("/up.bin", "/kept.bin");
+        write("/up.bin", "another file took the name");
+        assertThat(fs.deleteIfSame("/up.bin", opened.fileKey())).isNull();
+        assertThat(read("/up.bin")).isEqualTo("another file took the name");
+        fs.delete("/up.bin");
+        Files.createSymbolicLink(home.resolve("up.bin"), Path.of("kept.bin"));
+        assertThat(fs.deleteIfSame("/up.bin", opened.fileKey())).as("a link is never our file").isNull();
+        assertThat(fs.deleteIfSame("/gone/up.bin", opened.fileKey())).isNull();
+        assertThat(fs.deleteIfSame("/kept.bin", opened.fileKey())).isNotNull();
+        assertThat(home.resolve("kept.bin")).doesNotExist();
     }
 
     @Test
@@ -104,25 +130,23 @@ class UserFileSystemTest {
         expectKind(() -> fs.rename("/other", "/file"), FsException.Kind.EXISTS);
         fs.rename("/file", "/dir/file");
         assertThat(read("/dir/file")).isEqualTo("1");
-        assertThat(fs.rename("/dir/file", "/dir/file")).isZero();
+        assertThat(fs.rename("/dir/file", "/dir/file")).as("nothing replaced").isNull();
         assertThat(read("/dir/file")).isEqualTo("1");
     }
 
     @Test
-    void mkdirsTruncateTimesAndUniqueNames() throws IOException {
+    void mkdirsTimesAndUniqueNames() throws IOException {
         fs.mkdirs("/a/b/c");
         fs.mkdirs("/a/b/c");
         assertThat(fs.isDirectory("/a/b/c")).isTrue();
         write("/a/f", "0123456789");
-        fs.truncate("/a/f", 4);
-        assertThat(read("/a/f")).isEqualTo("0123");
         FileTime when = FileTime.fromMillis(1_000_000_000_000L);
         fs.setModified("/a/f", when);
         assertThat(fs.stat("/a/f").modified()).isEqualTo(when);
         assertThat(fs.uniqueName("/a", "f")).isEqualTo("/a/f.1");
         assertThat(fs.uniqueName("/a", "g")).isEqualTo("/a/g");
         assertThat(fs.uniqueName("/", ".upload")).isEqualTo("/.upload.1");
-        OpenedForWrite fresh = fs.openWrite(fs.uniqueName("/a", "f"), true);
+        OpenedForWrite fresh = fs.openWrite(fs.uniqueName("/a", "f"), true, true);
         fresh.channel().close();
         assertThat(fresh.created()).isTrue();
     }
@@ -136,7 +160,7 @@ class UserFileSystemTest {
             expectKind(() -> fs.stat(p), FsException.Kind.REFUSED);
             expectKind(() -> fs.list(p), FsException.Kind.REFUSED);
             expectKind(() -> fs.openRead(p), FsException.Kind.REFUSED);
-            expectKind(() -> fs.openWrite(p, false), FsException.Kind.REFUSED);
+            expectKind(() -> fs.openWrite(p, false, true), FsException.Kind.REFUSED);
             expectKind(() -> fs.delete(p), FsException.Kind.REFUSED);
             expectKind(() -> fs.rmdir(p), FsException.Kind.REFUSED);
             expectKind(() -> fs.mkdir(p), FsException.Kind.REFUSED);
@@ -155,7 +179,7 @@ class UserFileSystemTest {
         Files.createSymbolicLink(home.resolve("up"), Path.of(".upload"));
         Files.createSymbolicLink(home.resolve("upabs"), home.resolve(".upload").toAbsolutePath());
         expectKind(() -> fs.list("/up"), FsException.Kind.REFUSED);
-        expectKind(() -> fs.openWrite("/upabs/x", false), FsException.Kind.REFUSED);
+        expectKind(() -> fs.openWrite("/upabs/x", false, true), FsException.Kind.REFUSED);
         assertThat(fs.list("/")).isEmpty();
     }
 
@@ -170,7 +194,7 @@ class UserFileSystemTest {
         for (String p : new String[] {"/sib/secret", "/sibabs/secret", "/sibfile"}) {
             expectKind(() -> fs.openRead(p), FsException.Kind.REFUSED);
             expectKind(() -> fs.stat(p), FsException.Kind.REFUSED);
-            expectKind(() -> fs.openWrite(p, false), FsException.Kind.REFUSED);
+            expectKind(() -> fs.openWrite(p, false, true), FsException.Kind.REFUSED);
             expectKind(() -> fs.delete(p), p.equals("/sibfile") ? null : FsException.Kind.REFUSED);
         }
         expectKind(() -> fs.list("/sib"), FsException.Kind.REFUSED);
@@ -191,7 +215,7 @@ class UserFileSystemTest {
         expectKind(() -> fs.list("/etc"), FsException.Kind.REFUSED);
         expectKind(() -> fs.isDirectory("/etc"), FsException.Kind.REFUSED);
         expectKind(() -> fs.setModified("/passwd", FileTime.fromMillis(0)), FsException.Kind.REFUSED);
-        expectKind(() -> fs.truncate("/passwd", 0), FsException.Kind.REFUSED);
+        expectKind(() -> fs.openWrite("/passwd", false, true), FsException.Kind.REFUSED);
         assertThat(fs.list("/")).isEmpty();
         assertThat(Files.size(Path.of("/etc/passwd"))).isPositive();
     }
@@ -203,7 +227,7 @@ class UserFileSystemTest {
         Files.createDirectories(home.resolve("a"));
         Files.createSymbolicLink(home.resolve("a").resolve("mid"), outside);
         expectKind(() -> fs.openRead("/a/mid/data"), FsException.Kind.REFUSED);
-        expectKind(() -> fs.openWrite("/a/mid/new", false), FsException.Kind.REFUSED);
+        expectKind(() -> fs.openWrite("/a/mid/new", false, true), FsException.Kind.REFUSED);
         expectKind(() -> fs.mkdir("/a/mid/dir"), FsException.Kind.REFUSED);
         expectKind(() -> fs.delete("/a/mid/data"), FsException.Kind.REFUSED);
         expectKind(() -> fs.rename("/a/mid/data", "/a/stolen"), FsException.Kind.REFUSED);
@@ -218,13 +242,13 @@ class UserFileSystemTest {
         Path target = root.resolve("outside-file");
         Files.createSymbolicLink(home.resolve("dangling"), target);
         Files.createSymbolicLink(home.resolve("danglingdir"), root.resolve("outside-dir").resolve("x"));
-        expectKind(() -> fs.openWrite("/dangling", false), FsException.Kind.REFUSED);
-        expectKind(() -> fs.openWrite("/danglingdir", false), FsException.Kind.REFUSED);
+        expectKind(() -> fs.openWrite("/dangling", false, true), FsException.Kind.REFUSED);
+        expectKind(() -> fs.openWrite("/danglingdir", false, true), FsException.Kind.REFUSED);
         expectKind(() -> fs.mkdirs("/danglingdir/y"), FsException.Kind.REFUSED);
-        expectKind(() -> fs.openWrite("/dangling", true), FsException.Kind.EXISTS);
+        expectKind(() -> fs.openWrite("/dangling", true, true), FsException.Kind.EXISTS);
         assertThat(target).doesNotExist();
         assertThat(root.resolve("outside-dir")).doesNotExist();
-        assertThat(fs.delete("/dangling")).as("removing the link itself is fine").isZero();
+        assertThat(fs.delete("/dangling").isSymbolicLink()).as("removing the link itself is fine").isTrue();
         assertThat(home.resolve("dangling")).doesNotExist();
     }
 
@@ -254,7 +278,7 @@ class UserFileSystemTest {
         assertThat(fs.list("/")).extracting(FileEntry::name).containsExactly("abs", "real", "rel");
         assertThat(fs.list("/")).filteredOn(FileEntry::symlink).extracting(FileEntry::name)
                 .containsExactly("abs", "rel");
-        fs.openWrite("/ghost", false).channel().close();
+        fs.openWrite("/ghost", false, true).channel().close();
         assertThat(home.resolve("real").resolve("new-file")).exists();
     }
 
@@ -383,7 +407,7 @@ class UserFileSystemTest {
     private void writeUntilDone(Thread swapper) throws IOException {
         while (swapper.isAlive()) {
             try {
-                fs.openWrite("/sub/f", false).channel().close();
+                fs.openWrite("/sub/f", false, true).channel().close();
                 fs.delete("/sub/f");
             } catch (FsException e) {
                 assertThat(e.kind()).isIn(FsException.Kind.REFUSED, FsException.Kind.NOT_FOUND);
@@ -400,7 +424,7 @@ class UserFileSystemTest {
     }
 
     private void write(String vpath, String text) throws IOException {
-        try (FileChannel channel = fs.openWrite(vpath, false).channel()) {
+        try (FileChannel channel = fs.openWrite(vpath, false, true).channel()) {
             channel.truncate(0);
             channel.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
         }

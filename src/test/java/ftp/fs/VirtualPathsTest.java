@@ -39,6 +39,19 @@ class VirtualPathsTest {
     }
 
     @Test
+    void lineSeparatorsAndBidiControlsAreRefusedButJoinersStay() throws Exception {
+        for (char bad : "\u2028\u2029\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+                .toCharArray()) {
+            assertThatThrownBy(() -> VirtualPaths.resolve("/", "a" + bad + "b.txt"))
+                    .as("U+%04X", (int) bad).isInstanceOf(PathRefusedException.class).hasMessage("Invalid path");
+            assertThat(VirtualPaths.isValidName("a" + bad + "b.txt")).as("U+%04X", (int) bad).isFalse();
+        }
+        String family = "\ud83d\udc69\u200d\ud83d\udc67.jpg"; // woman, zero-width joiner, girl
+        assertThat(VirtualPaths.resolve("/", family)).isEqualTo("/" + family);
+        assertThat(VirtualPaths.resolve("/", "\u05e9\u05dc\u05d5\u05dd.txt")).isEqualTo("/\u05e9\u05dc\u05d5\u05dd.txt");
+    }
+
+    @Test
     void unpairedSurrogatesAreRefused() {
         assertThatThrownBy(() -> VirtualPaths.resolve("/", "a\ud800b")).isInstanceOf(PathRefusedException.class);
         assertThatThrownBy(() -> VirtualPaths.resolve("/", "a\udc00")).isInstanceOf(PathRefusedException.class);

@@ -3,7 +3,9 @@ package ftp.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ftp.testing.Eventually;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -19,6 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AsyncLogHandlerTest {
     @TempDir
     Path dir;
+
+    /** What the handler copies to its second stream (standard output in the server). */
+    private final ByteArrayOutputStream copy = new ByteArrayOutputStream();
 
     private static final Formatter MESSAGES = new Formatter() {
         @Override
@@ -45,7 +50,7 @@ class AsyncLogHandlerTest {
     }
 
     private AsyncLogHandler handler(Formatter formatter, int capacity) throws IOException {
-        return new AsyncLogHandler(new RotatingFile(dir.resolve("ftpd.log"), 1 << 20, 1), formatter, capacity);
+        return new AsyncLogHandler(new RotatingFile(dir.resolve("ftpd.log"), 1 << 20, 1), copy, formatter, capacity);
     }
 
     private List<String> lines() throws IOException {
@@ -83,6 +88,7 @@ class AsyncLogHandlerTest {
             }
             handler.flush();
             assertThat(lines()).hasSize(50).endsWith("record 49");
+            assertThat(copy.toString(StandardCharsets.UTF_8).lines().toList()).isEqualTo(lines());
             assertThat(handler.dropped()).isZero();
         } finally {
             handler.close();

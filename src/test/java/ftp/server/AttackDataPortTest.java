@@ -24,7 +24,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Attacks through data connections (issue 7): FTP bounce with PORT/EPRT, stealing a passive connection from
  * another address, and hoarding passive listeners (2000 PASV in one session and across 50 sessions; the
- * range exhausted).
+ * range exhausted). Issue 12: on loopback every local account is the same address, so by default plain data
+ * connections are refused there too and a local process that reaches the passive port first gets nothing.
  */
 class AttackDataPortTest {
     private static final Pattern PASV =
@@ -280,6 +281,72 @@ class AttackDataPortTest {
                 for (ControlClient c : holders) {
                     c.close();
                 }
+            }
+        }
+    }
+
+    /** Everything {@code s} receives until the other end closes it (a reset counts as the end). */
+    private static byte[] drain(Socket s) throws IOException {
+        s.setSoTimeout(10_000);
+        java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+        byte[] buf = new byte[8192];
+        try {
+            int n;
+            while ((n = s.getInputStream().read(buf)) >= 0) {
+                got.write(buf, 0, n);
+            }
+        } catch (SocketException reset) {
+            // closed
+        }
+        return got.toByteArray();
+    }
+
+    /**
+     * With the shipped {@code tls.mode=remote}, a loopback client may log in in clear (netcat), but its data
+     * connections must be protected: another local user's process that connects to the passive port first, from
+     * 127.0.0.1 like everyone on the machine, neither reads a download nor plants an upload. curl in clear is told
+     * why; curl over TLS (the README's command) works; {@code tls.loopback_plain_data=true} opts out.
+     */
+    @Test
+    void byDefaultALocalProcessCannotTakeAPlainLoopbackDataConnection() throws Exception {
+        byte[] secret = "alice's private data\n".repeat(200).getBytes(StandardCharsets.UTF_8);
+        try (TestServer server = TestServer.start("tls.mode=default", "passive.ports=61600-61649")) {
+            assertThat(server.server().settings().tlsMode()).isEqualTo(ServerSettings.TlsMode.REMOTE);
+            server.write("alice", "private.txt", secret);
+            try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
+                assertThat(c.command("PWD")).startsWith("257");
+                for (String command : List.of("RETR private.txt", "STOR planted.txt", "LIST", "NLST")) {
+                    int port = c.epsvPort();
+                    try (Socket thief = new Socket()) {
+                        thief.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                        if (command.startsWith("STOR")) {
+                            thief.getOutputStream().write("planted\n".getBytes(StandardCharsets.UTF_8));
+                        }
+                        assertThat(c.command(command)).as(command)
+                                .startsWith("521").contains("AUTH TLS, PBSZ 0 and PROT P");
+                        assertThat(drain(thief)).as("what the thief read during " + command).isEmpty();
+                    }
+                }
+                assertThat(c.command("NOOP")).startsWith("200");
+            }
+            assertThat(server.home("alice").resolve("planted.txt")).doesNotExist();
+            // Protected, the same loopback client transfers; a thief's fresh handshake would get 522.
+            try (ControlClient c = ControlClient.loggedInTls(server.port(), "alice", "secret")) {
+                assertThat(c.fetchProtected("RETR private.txt")).isEqualTo(secret);
+            }
+            String url = "ftp://alice:secret@127.0.0.1:" + server.port() + "/";
+            ExternalClient.Result plain = ExternalClient.run("curl", "-sS", url + "private.txt");
+            assertThat(plain.exitCode()).as(plain.output()).isNotZero();
+            assertThat(plain.output()).contains("521");
+            ExternalClient.Result tls = ExternalClient.run("curl", "-sS", "--ssl-reqd", "-k", url + "private.txt").ok();
+            assertThat(tls.output()).isEqualTo(new String(secret, StandardCharsets.UTF_8));
+            ExternalClient.run("curl", "-sS", "--ssl-reqd", "-k", "-l", url).ok();
+        }
+        try (TestServer server = TestServer.start("tls.mode=remote", "tls.loopback_plain_data=true",
+                "passive.ports=61650-61699")) {
+            server.write("alice", "private.txt", secret);
+            try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
+                assertThat(c.fetch("RETR private.txt")).isEqualTo(secret);
             }
         }
     }

@@ -6,6 +6,7 @@ import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.Socket;
@@ -142,7 +143,7 @@ final class AttackEvidence {
         lines.addAll(List.of(settings));
         lines.add("");
         Files.writeString(conf.resolve(ServerSettings.FILE_NAME), String.join("\n", lines));
-        new AccountStore(conf.resolve("accounts.ini"), OptionalLong.empty())
+        new AccountStore(conf.resolve("accounts.ini"), OptionalLong.empty(), OptionalLong.empty())
                 .add("alice", "secret".toCharArray(), null, TestServer.ITERATIONS);
         return conf;
     }
@@ -254,4 +255,83 @@ final class AttackEvidence {
             }
         }
     }
+
+    /**
+     * Sends HELP on {@code client}, whose greeting was read and which must never read again, until the server
+     * holds some 32 KiB of replies that the kernel (its send queue, the client's receive queue) could not take:
+     * well below the 256 KiB after which it gives up on a client that does not read. Measured from outside,
+     * in /proc/net/tcp*.
+     */
+    static void backUpReplies(int serverPort, Socket client) throws Exception {
+        OutputStream out = client.getOutputStream();
+        out.write("HELP\r\n".getBytes(StandardCharsets.US_ASCII));
+        int helpBytes = 0;
+        StringBuilder line = new StringBuilder();
+        while (true) { // byte by byte, to count exactly what one HELP costs on the wire
+            int c = client.getInputStream().read();
+            if (c < 0) {
+                throw new AssertionError("closed during the HELP reply");
+            }
+            helpBytes++;
+            if (c != '\n') {
+                line.append((char) c);
+            } else if (line.toString().startsWith("214 ")) {
+                break;
+            } else {
+                line.setLength(0);
+            }
+        }
+        // Big batches while the kernel takes every reply, small ones once the server has to hold some.
+        long produced = 0;
+        long held = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (held <= 32 * 1024) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("the server's replies never backed up");
+            }
+            int helps = held == 0 ? 300 : 50;
+            out.write("HELP\r\n".repeat(helps).getBytes(StandardCharsets.US_ASCII));
+            produced += (long) helps * helpBytes;
+            held = produced - settledKernelBytes(serverPort, client, true);
+        }
+    }
+
+    /**
+     * Waits until the server has stopped reading what {@code client} sent (has read all of it, if
+     * {@code readAll}) and its replies stopped moving, then returns the bytes of them the kernel holds: the server
+     * end's send queue plus what waits unread at the client.
+     */
+    static long settledKernelBytes(int serverPort, Socket client, boolean readAll) throws Exception {
+        long lastOut = -1;
+        long lastIn = -1;
+        for (int i = 0; i < 500; i++) {
+            long[] q = serverQueues(serverPort, client.getLocalPort());
+            long out = q[0] + client.getInputStream().available();
+            if ((q[1] == 0 || !readAll) && out == lastOut && q[1] == lastIn) {
+                return out;
+            }
+            lastOut = out;
+            lastIn = q[1];
+            Thread.sleep(30);
+        }
+        throw new AssertionError("the server never settled");
+    }
+
+    /** The send and receive queues of the server's end of the connection from {@code clientPort}. */
+    private static long[] serverQueues(int serverPort, int clientPort) throws IOException {
+        for (String table : List.of("/proc/net/tcp6", "/proc/net/tcp")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String row : lines.subList(1, lines.size())) {
+                String[] f = row.trim().split("\\s+");
+                int local = Integer.parseInt(f[1].substring(f[1].indexOf(':') + 1), 16);
+                int remote = Integer.parseInt(f[2].substring(f[2].indexOf(':') + 1), 16);
+                if (local == serverPort && remote == clientPort) {
+                    String[] q = f[4].split(":");
+                    return new long[] {Long.parseLong(q[0], 16), Long.parseLong(q[1], 16)};
+                }
+            }
+        }
+        throw new AssertionError("no socket " + serverPort + " <- " + clientPort + " in /proc/net/tcp*");
+    }
+
 }

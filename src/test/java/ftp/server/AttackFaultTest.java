@@ -1,5 +1,6 @@
 package ftp.server;
 
+import ftp.fs.QuotaLedger;
 import ftp.testing.Eventually;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,7 +76,9 @@ class AttackFaultTest {
                         .startsWith("226");
                 assertThat(alice.command("HASH big.bin")).contains(" " + HashCommandsTest.md5(whole) + " ");
                 assertThat(Files.readAllBytes(mount.resolve("alice/big.bin"))).isEqualTo(whole);
-                assertThat(usedOf(alice)).isEqualTo(whole.length + 3).isEqualTo(server.diskUsage("alice"));
+                // The folder sub and the 3-byte note.txt cost a block each.
+                assertThat(usedOf(alice)).isEqualTo(whole.length + 2 * QuotaLedger.BLOCK)
+                        .isEqualTo(server.diskUsage("alice"));
                 assertThat(alice.command("SITE UPLOADS")).doesNotContain("big.bin");
             }
         } finally {
@@ -221,14 +224,15 @@ class AttackFaultTest {
                 f.setLength(1L << 30); // bookkeeping never counts, however big
             }
             try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
-                assertThat(usedOf(c)).as("usage measured at start").isEqualTo(3345)
+                // a.bin (1000 bytes), dir and dir/b.bin (2345) cost a block each.
+                assertThat(usedOf(c)).as("usage measured at start").isEqualTo(3 * QuotaLedger.BLOCK)
                         .isEqualTo(server.diskUsage("alice"));
                 String uploads = c.command("SITE UPLOADS");
                 assertThat(uploads).matches("(?s)(211|451)[ -].*").doesNotContain("passwd", "root:");
                 assertThat(c.upload("STOR c.bin", new byte[500])).startsWith("226");
-                assertThat(usedOf(c)).isEqualTo(3845).isEqualTo(server.diskUsage("alice"));
+                assertThat(usedOf(c)).isEqualTo(4 * QuotaLedger.BLOCK).isEqualTo(server.diskUsage("alice"));
                 assertThat(c.command("DELE a.bin")).startsWith("250");
-                assertThat(usedOf(c)).isEqualTo(2845);
+                assertThat(usedOf(c)).isEqualTo(3 * QuotaLedger.BLOCK);
                 assertThat(c.command("NOOP")).startsWith("200");
             }
             assertThat(Files.readString(Path.of("/etc/passwd"))).contains("root:");

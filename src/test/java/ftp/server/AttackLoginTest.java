@@ -4,15 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import ftp.auth.Authenticator;
 
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,6 +58,10 @@ class AttackLoginTest {
         try (TestServer server = TestServer.start("auth.pbkdf2_iterations=" + COSTLY_ITERATIONS,
                 "auth.max_concurrent_hashes=2")) {
             server.accounts().add("carol", "right".toCharArray(), null, COSTLY_ITERATIONS);
+            // Names that do not exist cost what the enabled accounts' hashes cost: here carol's alone.
+            for (String cheap : new String[] {"alice", "bob", "egon"}) {
+                server.accounts().setEnabled(cheap, false);
+            }
             // Warm up PBKDF2 in the server (the first run includes class loading and compilation).
             assertThat(tryLogin(server.port(), "127.0.0.20", "carol", "right").passReply()).startsWith("230");
             tryLogin(server.port(), "127.0.0.21", "nobody", "x");
@@ -93,6 +109,109 @@ class AttackLoginTest {
         return address.substring(address.lastIndexOf('.') + 1);
     }
 
+    /** The iteration count in a stored {@code pbkdf2-sha256:ITERATIONS:SALT:HASH}. */
+    private static int storedCost(TestServer server, String user) {
+        return Integer.parseInt(server.accounts().find(user).orElseThrow().passwordHash().split(":")[1]);
+    }
+
+    @Test
+    void afterTheAdminRaisesTheCostALoginStoresItsHashAtTheNewCost() {
+        int raised = 3 * TestServer.ITERATIONS;
+        try (TestServer server = TestServer.start("auth.pbkdf2_iterations=" + raised)) {
+            assertThat(storedCost(server, "egon")).isEqualTo(TestServer.ITERATIONS);
+
+            assertThat(tryLogin(server.port(), "127.0.0.1", "egon", "123").passReply()).startsWith("230");
+
+            // Existing users converge on the setting; the decoy for unknown names spreads over the costs the
+            // accounts have (DecoyCostTest), and AuthenticatorTest counts the iterations each check spends.
+            assertThat(storedCost(server, "egon")).isEqualTo(raised);
+            assertThat(storedCost(server, "alice")).as("not logged in yet").isEqualTo(TestServer.ITERATIONS);
+            assertThat(tryLogin(server.port(), "127.0.0.1", "egon", "123").passReply()).startsWith("230");
+            assertThat(tryLogin(server.port(), "127.0.0.2", "egon", "wrong").passReply()).startsWith("530");
+        }
+    }
+
+    @Test
+    void aHomeBeingMeasuredDelaysNoOtherUsersLogin() throws Exception {
+        CountDownLatch measuring = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicBoolean first = new AtomicBoolean(true);
+        // Holds the first home measurement back, as a cold walk of 200,000 folders would.
+        UnaryOperator<Executor> holdFirst = pool -> task -> pool.execute(!first.getAndSet(false) ? task : () -> {
+            measuring.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            task.run();
+        });
+        try (TestServer server = TestServer.start(holdFirst);
+             ControlClient alice = new ControlClient(server.port())) {
+            alice.expect(220);
+            assertThat(alice.command("USER alice")).startsWith("331");
+            alice.send("PASS secret");
+            assertThat(measuring.await(15, TimeUnit.SECONDS)).as("alice's home is being measured").isTrue();
+
+            // bob's home needs its own first measurement; egon's login comes after bob's.
+            assertThat(tryLogin(server.port(), "127.0.0.2", "bob", "secret").passReply()).startsWith("230");
+            assertThat(tryLogin(server.port(), "127.0.0.3", "egon", "wrong").passReply()).startsWith("530");
+            assertThat(unanswered(alice)).as("alice waits for her own home").isTrue();
+
+            release.countDown();
+            alice.expect(230);
+            assertThat(alice.command("SITE QUOTA")).startsWith("211");
+        } finally {
+            release.countDown();
+        }
+    }
+
+    /** The reply to {@code line}, or null when the server had already closed the connection. */
+    private static String replyOrClosed(ControlClient c, String line) {
+        try {
+            return c.command(line);
+        } catch (java.io.UncheckedIOException e) {
+            return null; // the close was a reset
+        }
+    }
+
+    /** The session's last words: a 421, then the end of the stream (the read times out after 10 s). */
+    private static void assertEnded(ControlClient c) {
+        assertThat(c.reply()).startsWith("421");
+        assertThat(c.reply()).isNull();
+    }
+
+    @Test
+    void aDeletedOrDisabledAccountsSessionsEndAndCanChangeNothingMore() throws Exception {
+        try (TestServer server = TestServer.start();
+             ControlClient idle = ControlClient.loggedIn(server.port(), "alice", "secret");
+             ControlClient uploader = ControlClient.loggedIn(server.port(), "alice", "secret");
+             ControlClient maker = ControlClient.loggedIn(server.port(), "alice", "secret");
+             ControlClient disabled = ControlClient.loggedIn(server.port(), "bob", "secret");
+             ControlClient newPassword = ControlClient.loggedIn(server.port(), "egon", "123");
+             Socket data = uploader.openPassive()) {
+            server.accounts().delete("alice"); // what bin/ftpd user del alice does
+
+            // At once, before the once-a-second check has ended the sessions: nothing reaches the disk.
+            String stor = replyOrClosed(uploader, "STOR after.txt");
+            if (stor != null && stor.startsWith("150")) {
+                data.getOutputStream().write("written after the delete".getBytes(StandardCharsets.UTF_8));
+            }
+            assertThat(stor).as("STOR after the delete").satisfiesAnyOf(
+                    r -> assertThat(r).isNull(), r -> assertThat(r).startsWith("421"));
+            assertThat(replyOrClosed(maker, "MKD made")).as("MKD after the delete").satisfiesAnyOf(
+                    r -> assertThat(r).isNull(), r -> assertThat(r).startsWith("421"));
+            assertEnded(idle);
+
+            server.accounts().setPassword("egon", "456".toCharArray(), TestServer.ITERATIONS);
+            server.accounts().setEnabled("bob", false);
+            assertEnded(disabled);
+            assertThat(newPassword.command("MKD kept")).as("a new password leaves sessions alone").startsWith("257");
+            assertThat(server.home("alice").resolve("after.txt")).doesNotExist();
+            assertThat(server.home("alice").resolve("made")).doesNotExist();
+        }
+    }
+
     @Test
     void guessingFromOneAddressIsSlowedThenBannedWhileAnotherAddressLogsInPromptly() throws Exception {
         try (TestServer server = TestServer.start("auth.max_failures=2", "auth.ban_time=60s")) {
@@ -135,6 +254,47 @@ class AttackLoginTest {
                 assertThat((System.nanoTime() - t) / 1_000_000).as("refused at once").isLessThan(5000);
             }
             assertThat(tryLogin(server.port(), "127.0.0.3", "alice", "secret").passReply()).startsWith("230");
+        }
+    }
+
+    /** An IPv6 address of this machine outside ::1's /64, if it has one (the /64 rule is LoginThrottleTest's). */
+    private static Optional<InetAddress> ipv6OutsideLoopback() throws SocketException {
+        return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+                .filter(a -> a instanceof Inet6Address && !a.isLoopbackAddress() && !a.isLinkLocalAddress())
+                .findFirst();
+    }
+
+    private static boolean ipv6LoopbackWorks() {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("::1"))) {
+            return s.isBound();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
+    void anIpv6ClientIsBannedAtTheDoorWhileAnotherSlash64LogsIn() throws Exception {
+        Assumptions.assumeTrue(ipv6LoopbackWorks(), "no IPv6 loopback here");
+        try (TestServer server = TestServer.start("listen.host=::1", "auth.max_failures=2", "auth.ban_time=60s")) {
+            for (String expected : new String[] {"530", "421"}) {
+                try (ControlClient c = new ControlClient("::1", server.port(), "::1")) {
+                    c.expect(220);
+                    assertThat(c.command("USER alice")).startsWith("331");
+                    assertThat(c.command("PASS guess")).startsWith(expected);
+                }
+            }
+            try (ControlClient banned = new ControlClient("::1", server.port(), "::1")) {
+                assertThat(banned.reply()).startsWith("421");
+                assertThat(banned.reply()).isNull();
+            }
+            Optional<InetAddress> other = ipv6OutsideLoopback();
+            if (other.isPresent()) {
+                try (ControlClient c = new ControlClient("::1", server.port(), other.get().getHostAddress())) {
+                    c.expect(220);
+                    assertThat(c.command("USER alice")).startsWith("331");
+                    assertThat(c.command("PASS secret")).as("from %s", other.get()).startsWith("230");
+                }
+            }
         }
     }
 

@@ -11,6 +11,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -163,7 +166,9 @@ class AttackPathsTest {
     }
 
     private static String printable(String s) {
-        String shown = s.replace("\u0000", "\\0");
+        StringBuilder escaped = new StringBuilder();
+        s.chars().forEach(ch -> escaped.append(ch < 0x20 || ch >= 0x7f ? String.format("\\u%04x", ch) : (char) ch));
+        String shown = escaped.toString();
         return shown.length() > 80 ? shown.substring(0, 80) + "..." : shown;
     }
 
@@ -361,5 +366,66 @@ class AttackPathsTest {
         assertThat(server.home("bob").resolve("pwned")).doesNotExist();
         assertThat(home.resolve("pipe.txt")).exists();
         assertThat(snapshot(outside)).isEqualTo(before);
+    }
+
+    @Test
+    void controlSeparatorAndBidiCharactersInNamesAreRefusedAndNeverListedOrLogged() throws IOException {
+        List<String> logged = new ArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                synchronized (logged) {
+                    logged.add(r.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        // ESC and NEL (Cc), the line and paragraph separators, a right-to-left override, an isolate, the
+        // right-to-left and Arabic letter marks: each would make a log line or a listing say something else.
+        List<String> forbidden = List.of("\u001b", "\u0085", "\u2028", "\u2029", "\u202e", "\u2066", "\u200f",
+                "\u061c");
+        Files.writeString(home.resolve("plain.txt"), "plain\n");
+        for (String ch : forbidden) {
+            Files.writeString(home.resolve("old" + ch + "gpj.exe"), "made on the host\n");
+        }
+        byte[] content = "x\n".getBytes(StandardCharsets.UTF_8);
+        Logger.getLogger("ftpd").addHandler(capture);
+        try (ControlClient c = alice()) {
+            for (String ch : forbidden) {
+                String name = "new" + ch + "gpj.exe";
+                String shown = printable(name);
+                assertThat(attempt(c, "STOR " + name, content).replies()).as("STOR " + shown).startsWith("553");
+                assertThat(attempt(c, "APPE " + name, content).replies()).as("APPE " + shown).startsWith("553");
+                assertThat(attempt(c, "STOU " + name, content).replies()).as("STOU " + shown).startsWith("553");
+                assertThat(c.command("MKD " + name)).as("MKD " + shown).startsWith("553");
+                assertThat(c.command("MKD dir" + ch + "/sub")).as("MKD in " + shown).startsWith("553");
+                assertThat(c.command("RNFR plain.txt")).startsWith("350");
+                assertThat(c.command("RNTO " + name)).as("RNTO " + shown).startsWith("553");
+                assertThat(attempt(c, "RETR old" + ch + "gpj.exe", null).replies()).as("RETR of an old one")
+                        .startsWith("553");
+            }
+            String listings = String.join("\n", c.list("LIST")) + String.join("\n", c.list("NLST"))
+                    + String.join("\n", c.list("MLSD"));
+            assertThat(listings).as("listings").contains("plain.txt").doesNotContain("gpj.exe");
+            assertThat(c.command("STAT /")).contains("plain.txt").doesNotContain("gpj.exe");
+        } finally {
+            Logger.getLogger("ftpd").removeHandler(capture);
+        }
+        try (var names = Files.list(home)) {
+            assertThat(names.map(p -> p.getFileName().toString())).as("nothing new was made")
+                    .noneMatch(n -> n.startsWith("new") || n.startsWith("dir"));
+        }
+        String logs = String.join("\n", server.xferlog()) + String.join("\n", logged);
+        for (String ch : forbidden) {
+            assertThat(logs).as("the logs hold no " + printable(ch)).doesNotContain(ch);
+        }
+        assertThat(Files.readString(home.resolve("plain.txt"))).isEqualTo("plain\n");
     }
 }

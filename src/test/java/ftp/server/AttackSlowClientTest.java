@@ -141,4 +141,36 @@ class AttackSlowClientTest {
             }
         }
     }
+
+    /**
+     * Issue 12: a client that stops reading its replies, then idles past its timeout. The 421 cannot leave
+     * either, and a session that waited for it to be flushed would be held for good (its slot, its descriptor).
+     * It is closed anyway, Session.CLOSING_GRACE after the timeout. (The login timeout ends the same way.)
+     */
+    @Test
+    void aClientThatNeverReadsIsClosedSoonAfterItsIdleTimeout() throws Exception {
+        try (TestServer server = TestServer.start("timeouts.idle=2s");
+             Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new java.net.InetSocketAddress("127.0.0.1", server.port()), 5000);
+            s.setSoTimeout(5000);
+            java.io.BufferedReader in = new java.io.BufferedReader(
+                    new java.io.InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII), 1);
+            assertThat(in.readLine()).startsWith("220");
+            s.getOutputStream().write("USER alice\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("331");
+            s.getOutputStream().write("PASS secret\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(in.readLine()).startsWith("230");
+            AttackEvidence.backUpReplies(server.port(), s);
+            long backedUp = System.nanoTime();
+            assertThat(ftp.testing.Eventually.holds(java.time.Duration.ofSeconds(60),
+                    () -> server.server().activeSessions() == 0)).as("the session is gone").isTrue();
+            long ms = (System.nanoTime() - backedUp) / 1_000_000;
+            assertThat(ms).as("ms until closed: idle timeout 2 s, then the grace")
+                    .isLessThan(Session.CLOSING_GRACE.toMillis() + 15_000);
+            // The server closed its end: the client, reading at last, comes to the end of the stream.
+            s.setSoTimeout(30_000);
+            assertThat(s.getInputStream().readAllBytes()).isNotEmpty();
+        }
+    }
 }

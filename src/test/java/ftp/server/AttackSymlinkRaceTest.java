@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,9 +17,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * The time-of-check-to-time-of-use race on the jail (issue 7): while a thread keeps swapping a directory of the
- * home for a symbolic link out of it, clients loop reads and writes through that directory. Whatever the
- * interleaving, a read returns the inside file or a refusal, and a write lands inside or nowhere.
+ * The time-of-check-to-time-of-use race on the jail (issue 7, and issue 12 for MKD): while a thread keeps
+ * swapping a directory of the home for a symbolic link out of it, clients loop reads and writes through that
+ * directory. Whatever the interleaving, a read returns the inside file or a refusal, and a write or a new
+ * folder lands inside or nowhere.
  */
 class AttackSymlinkRaceTest {
     private static final long RACE_NANOS = 2_500_000_000L;
@@ -35,7 +37,13 @@ class AttackSymlinkRaceTest {
             try {
                 while (!stop.get()) {
                     Files.move(place, realAside, StandardCopyOption.ATOMIC_MOVE);
-                    Files.move(linkAside, place, StandardCopyOption.ATOMIC_MOVE);
+                    try {
+                        Files.move(linkAside, place, StandardCopyOption.ATOMIC_MOVE);
+                    } catch (FileSystemException remade) {
+                        // The server makes a missing bookkeeping folder again: take that empty one away too.
+                        Files.delete(place);
+                        Files.move(linkAside, place, StandardCopyOption.ATOMIC_MOVE);
+                    }
                     Thread.yield();
                     Files.move(place, linkAside, StandardCopyOption.ATOMIC_MOVE);
                     Files.move(realAside, place, StandardCopyOption.ATOMIC_MOVE);
@@ -144,6 +152,58 @@ class AttackSymlinkRaceTest {
                 assertThat(left.toList()).as("nothing was written outside the home").isEmpty();
             }
             assertThat(Files.readAllBytes(Path.of("/etc/passwd"))).isEqualTo(etcPasswd);
+        }
+    }
+
+    @Test
+    void swappingTheBookkeepingFolderOrAParentForALinkOutNeverLetsMkdCreateOutside() throws Exception {
+        try (TestServer server = TestServer.start()) {
+            Path home = Files.createDirectories(server.home("alice")).toRealPath();
+            Path outside = Files.createDirectories(server.base().resolve("outside")).toRealPath();
+            Files.createDirectories(home.resolve("sub"));
+            List<String> wrong = new ArrayList<>();
+            int[] made = new int[2]; // [in the home, in the swapped folder]
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger swaps = new AtomicInteger();
+            // Log in first: a login finds the bookkeeping folder replaced by a link and refuses the session.
+            try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
+                Thread bookkeepingSwapper = swapper(home, ".upload", outside, stop, swaps);
+                Thread parentSwapper = swapper(home, "sub", outside, stop, swaps);
+                bookkeepingSwapper.start();
+                parentSwapper.start();
+                try {
+                    long end = System.nanoTime() + RACE_NANOS;
+                    for (int i = 0; System.nanoTime() < end; i++) {
+                        for (String dir : List.of("d" + (i % 8), "sub/d" + (i % 8))) {
+                            String mkd = c.command("MKD " + dir);
+                            String rmd = c.command("RMD " + dir);
+                            if (mkd.startsWith("257")) {
+                                made[dir.startsWith("sub") ? 1 : 0]++;
+                            }
+                            if (!mkd.matches("257 .*|550 .*") || !rmd.matches("250 .*|550 .*")) {
+                                wrong.add(dir + ": " + mkd + " / " + rmd);
+                            }
+                        }
+                    }
+                } finally {
+                    stop.set(true);
+                    bookkeepingSwapper.join();
+                    parentSwapper.join();
+                }
+                assertThat(c.command("NOOP")).startsWith("200");
+            }
+            assertThat(swaps.get()).as("the swappers really raced").isGreaterThan(100);
+            try (var left = Files.list(outside)) {
+                assertThat(left.toList()).as("nothing was created outside the home").isEmpty();
+            }
+            assertThat(made[0]).as("MKD kept working in the home").isPositive();
+            assertThat(made[1]).as("and in the folder whenever it was real").isPositive();
+            assertThat(wrong).as("replies other than created, removed or refused").isEmpty();
+            try (var left = Files.list(home)) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .as("no staged folder is left in the home")
+                        .allMatch(n -> n.equals(".upload") || n.startsWith(".upload-") || n.startsWith("sub"));
+            }
         }
     }
 }

@@ -110,6 +110,74 @@ class AttackTlsTest {
     }
 
     /**
+     * Issue 12: with tls.mode=required, a client that does not read its replies backs up the server's output with
+     * HELP, so the 234 cannot leave at once; then AUTH TLS and, in the same write or right after, USER, PASS and
+     * MKD in clear. None of them may run: not a 331, 230 or 257 in clear, no directory.
+     */
+    @Test
+    void plaintextBehindAuthTlsNeverRunsWhileTheRepliesAreBackedUp() throws Exception {
+        try (TestServer strict = TestServer.start("tls.mode=required", "tls.keystore=" + server.keystore(),
+                "quota.default=none")) {
+            Path home = Files.createDirectories(strict.home("alice"));
+            for (boolean sameWrite : List.of(true, false)) {
+                String dir = sameWrite ? "pwned-same-write" : "pwned-next-write";
+                String got = injectBehindBackedUpReplies(strict.port(), sameWrite,
+                        "USER alice\r\nPASS secret\r\nMKD " + dir + "\r\nSTAT\r\n");
+                int auth = got.indexOf("\r\n234 ");
+                assertThat(auth).as("the 234 came, after the HELP replies").isPositive();
+                String after = got.substring(got.indexOf('\n', auth + 2) + 1);
+                assertThat(after).as("sent in clear after the 234 (%s)", sameWrite ? "same write" : "next write")
+                        .doesNotContainPattern("(?m)^[1-5][0-9][0-9][ -]");
+                assertThat(home.resolve(dir)).doesNotExist();
+            }
+            try (ControlClient c = ControlClient.loggedInTls(strict.port(), "alice", "secret")) {
+                assertThat(c.command("MKD wanted")).startsWith("257");
+            }
+            assertThat(home.resolve("wanted")).isDirectory();
+        }
+    }
+
+    /**
+     * Connects without ever reading, sends HELP until the server holds some 32 KiB of replies the kernel could
+     * not take, then AUTH TLS and {@code injected} (in the same write, or once the server has read AUTH TLS).
+     * Then reads everything the server sends until it closes (or stays silent for 3 s: the injected bytes that
+     * came with AUTH TLS were dropped, and the server waits for a handshake).
+     */
+    private static String injectBehindBackedUpReplies(int port, boolean sameWrite, String injected)
+            throws Exception {
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(4096);
+            s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            s.setSoTimeout(5000);
+            assertThat(plainLine(s)).startsWith("220");
+            AttackEvidence.backUpReplies(port, s);
+            OutputStream out = s.getOutputStream();
+            if (sameWrite) {
+                out.write(("AUTH TLS\r\n" + injected).getBytes(StandardCharsets.US_ASCII));
+            } else {
+                out.write("AUTH TLS\r\n".getBytes(StandardCharsets.US_ASCII));
+                AttackEvidence.settledKernelBytes(port, s, true);
+                Thread.sleep(200);
+                out.write(injected.getBytes(StandardCharsets.US_ASCII));
+            }
+            AttackEvidence.settledKernelBytes(port, s, false); // a fixed server leaves the injected bytes unread
+            Thread.sleep(500); // time for the server to run whatever it would run
+            s.setSoTimeout(3000);
+            java.io.ByteArrayOutputStream got = new java.io.ByteArrayOutputStream();
+            byte[] buf = new byte[64 * 1024];
+            try {
+                int n;
+                while ((n = s.getInputStream().read(buf)) >= 0) {
+                    got.write(buf, 0, n);
+                }
+            } catch (SocketTimeoutException | SocketException silentOrReset) {
+                // the end of what the server sent
+            }
+            return got.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    /**
      * True when the server closes within 15 s (EOF or reset), whatever it sent before: long after a refusal or
      * the login timeout, long before the idle timeout.
      */

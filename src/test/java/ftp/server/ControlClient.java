@@ -41,12 +41,17 @@ public final class ControlClient implements AutoCloseable {
 
     /** Connects from {@code localAddress} (e.g. 127.0.0.2: all of 127/8 is loopback), or any when null. */
     public ControlClient(int port, String localAddress) {
+        this("127.0.0.1", port, localAddress);
+    }
+
+    /** Connects to {@code host} (an address literal such as {@code ::1}), from {@code localAddress} when not null. */
+    public ControlClient(String host, int port, String localAddress) {
         try {
             socket = new Socket();
             if (localAddress != null) {
                 socket.bind(new InetSocketAddress(localAddress, 0));
             }
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.connect(new InetSocketAddress(host, port), 5000);
             socket.setSoTimeout(10_000);
             in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
             out = socket.getOutputStream();
@@ -345,7 +350,7 @@ public final class ControlClient implements AutoCloseable {
         }
         try {
             Socket data = new Socket();
-            data.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), 5000);
+            data.connect(new InetSocketAddress(socket.getInetAddress(), Integer.parseInt(m.group(1))), 5000);
             data.setSoTimeout(10_000);
             return data;
         } catch (IOException e) {

@@ -31,13 +31,25 @@ final class FtpdCli {
         Files.writeString(conf().resolve(ServerSettings.FILE_NAME), String.join("\n", settings) + "\n");
     }
 
-    /** Runs {@code bin/ftpd --conf BASE/conf ARGS} with {@code stdin} (or nothing) on its standard input. */
-    Result run(String stdin, String... args) throws IOException, InterruptedException {
+    /** The {@code bin/ftpd} of this checkout. */
+    static Path script() {
         Path script = Path.of(System.getProperty("user.dir")).resolve("bin/ftpd");
         if (!Files.isExecutable(script)) {
             throw new AssertionError("bin/ftpd not found or not executable at " + script);
         }
-        List<String> command = new ArrayList<>(List.of(script.toString(), "--conf", conf().toString()));
+        return script;
+    }
+
+    /** Runs {@code bin/ftpd --conf BASE/conf ARGS} with {@code stdin} (or nothing) on its standard input. */
+    Result run(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("--conf", conf().toString()));
+        command.addAll(List.of(args));
+        return runExactly(stdin, command.toArray(String[]::new));
+    }
+
+    /** Runs {@code bin/ftpd ARGS}, no {@code --conf} added. */
+    Result runExactly(String stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(script().toString()));
         command.addAll(List.of(args));
         Path out = base.resolve("cli.out");
         Path err = base.resolve("cli.err");

@@ -17,7 +17,10 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Session limits of issue 2: client cap (reject and queue), per-address cap, timeouts, line length, a full pool. */
+/**
+ * Session limits of issue 2: client cap (reject and queue), per-address cap, timeouts, line length, a full pool.
+ * Since issue 12 both caps count logged-in sessions, so each test logs its sessions in to fill them.
+ */
 class LimitsTest {
 
     /** A new connection's first reply; retried a while, because a slot is freed just after the old socket closes. */
@@ -44,11 +47,18 @@ class LimitsTest {
         c.expect(230);
     }
 
+    private static ControlClient loggedIn(ControlClient c, String user) {
+        login(c, user);
+        return c;
+    }
+
     @Test
     void pastClientsMaxANewcomerGets421AndIsClosed() throws Exception {
         try (TestServer server = TestServer.start("clients.max=2");
              ControlClient c1 = greeted(server.port(), null);
              ControlClient c2 = greeted(server.port(), null)) {
+            login(c1, "alice");
+            login(c2, "bob");
             try (ControlClient c3 = new ControlClient(server.port())) {
                 assertThat(c3.reply()).startsWith("421").contains("limit 2");
                 assertThat(c3.reply()).isNull();
@@ -66,10 +76,9 @@ class LimitsTest {
     void theWaitingRoomTellsThePlaceAdmitsInOrderAndRefusesWhenFull() throws Exception {
         try (TestServer server = TestServer.start("clients.max=1", "clients.full_policy=queue",
                 "clients.waiting_room=2", "timeouts.login=2s");
-             ControlClient c1 = greeted(server.port(), null);
+             ControlClient c1 = loggedIn(greeted(server.port(), null), "alice");
              ControlClient c2 = new ControlClient(server.port());
              ControlClient c3 = new ControlClient(server.port())) {
-            login(c1, "alice");
             assertThat(c2.reply()).startsWith("120").contains("number 1 in line");
             assertThat(c3.reply()).startsWith("120").contains("number 2 in line");
             try (ControlClient c4 = new ControlClient(server.port())) {
@@ -100,7 +109,7 @@ class LimitsTest {
     void waitingTooLongEndsWith421() throws Exception {
         try (TestServer server = TestServer.start("clients.max=1", "clients.full_policy=queue",
                 "clients.waiting_timeout=1s");
-             ControlClient c1 = greeted(server.port(), null)) {
+             ControlClient c1 = loggedIn(greeted(server.port(), null), "alice")) {
             long connecting = System.nanoTime(); // the wait is counted from the connection, so from no earlier
             try (ControlClient c2 = new ControlClient(server.port())) {
                 assertThat(c2.reply()).startsWith("120");
@@ -115,8 +124,8 @@ class LimitsTest {
     @Test
     void clientsMaxPerIpCountsEachAddressSeparately() throws Exception {
         try (TestServer server = TestServer.start("clients.max=10", "clients.max_per_ip=2");
-             ControlClient a1 = greeted(server.port(), "127.0.0.1");
-             ControlClient a2 = greeted(server.port(), "127.0.0.1")) {
+             ControlClient a1 = loggedIn(greeted(server.port(), "127.0.0.1"), "alice");
+             ControlClient a2 = loggedIn(greeted(server.port(), "127.0.0.1"), "bob")) {
             try (ControlClient a3 = new ControlClient(server.port(), "127.0.0.1")) {
                 assertThat(a3.reply()).startsWith("421").contains("from your address");
                 assertThat(a3.reply()).isNull();

@@ -41,7 +41,7 @@ class ResumeAfterKillTest {
         Files.writeString(conf.resolve(ServerSettings.FILE_NAME), String.join("\n",
                 "listen.port=0", "tls.mode=off", "passive.ports=45000-45999", "quota.default=200M",
                 "auth.pbkdf2_iterations=" + TestServer.ITERATIONS, ""));
-        new AccountStore(conf.resolve("accounts.ini"), OptionalLong.empty())
+        new AccountStore(conf.resolve("accounts.ini"), OptionalLong.empty(), OptionalLong.empty())
                 .add("alice", "secret".toCharArray(), null, TestServer.ITERATIONS);
         Path home = base.resolve("home/alice");
         Files.createDirectories(home);

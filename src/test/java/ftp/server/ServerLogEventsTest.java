@@ -77,25 +77,49 @@ class ServerLogEventsTest {
         }
     }
 
+    private static ControlClient loggedInFrom(String localAddress, int port, String user) {
+        ControlClient c = new ControlClient(port, localAddress);
+        c.expect(220);
+        c.send("USER " + user);
+        c.expect(331);
+        c.send("PASS secret");
+        c.expect(230);
+        return c;
+    }
+
     @Test
     void connectionsOverTheCapsAreRefusedWithALine() throws Exception {
         try (LogCapture log = new LogCapture();
              TestServer server = TestServer.start("clients.max=2", "clients.max_per_ip=1");
-             ControlClient first = new ControlClient(server.port())) {
-            first.expect(220);
+             ControlClient first = loggedInFrom("127.0.0.1", server.port(), "alice")) {
             try (ControlClient second = new ControlClient(server.port())) {
-                assertThat(second.reply()).startsWith("421 Too many connections from your address");
+                assertThat(second.reply()).startsWith("421 Too many sessions from your address");
             }
-            try (ControlClient other = new ControlClient(server.port(), "127.0.0.2")) {
-                other.expect(220);
-                try (ControlClient third = new ControlClient(server.port(), "127.0.0.3")) {
-                    assertThat(third.reply()).startsWith("421 Too many users");
-                }
+            assertThat(first.command("NOOP")).startsWith("200");
+            try (ControlClient other = loggedInFrom("127.0.0.2", server.port(), "bob");
+                 ControlClient third = new ControlClient(server.port(), "127.0.0.3")) {
+                assertThat(third.reply()).startsWith("421 Too many users");
+                assertThat(other.command("NOOP")).startsWith("200");
             }
             assertThat(log.awaitLine("refused from=127.0.0.1"))
                     .isEqualTo("refused from=127.0.0.1 reason=per_address limit=1");
             assertThat(log.awaitLine("refused from=127.0.0.3"))
                     .isEqualTo("refused from=127.0.0.3 reason=clients_max limit=2");
+        }
+    }
+
+    @Test
+    void aConnectionDisplacedByANewerOneNotLoggedInGetsALine() throws Exception {
+        try (LogCapture log = new LogCapture();
+             TestServer server = TestServer.start("clients.max_unauthenticated_per_ip=1");
+             ControlClient waiting = new ControlClient(server.port())) {
+            waiting.expect(220);
+            try (ControlClient newer = new ControlClient(server.port())) {
+                newer.expect(220);
+                assertThat(waiting.reply()).startsWith("421 Too many connections waiting to log in");
+            }
+            assertThat(log.awaitLine("displaced ")).matches("displaced session=[0-9a-z]+-1 from=127\\.0\\.0\\.1"
+                    + ": too many connections not logged in");
         }
     }
 
@@ -126,12 +150,12 @@ class ServerLogEventsTest {
 
     @Test
     void anUploadRefusedForQuotaIsLogged() throws Exception {
-        try (LogCapture log = new LogCapture(); TestServer server = TestServer.start("quota.default=1000");
+        try (LogCapture log = new LogCapture(); TestServer server = TestServer.start("quota.default=100K");
              ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
-            assertThat(c.upload("STOR big file.bin", new byte[5000])).startsWith("552");
+            assertThat(c.upload("STOR big file.bin", new byte[500_000])).startsWith("552");
             assertThat(log.awaitLine("quota refused"))
                     .matches("quota refused user=alice from=127\\.0\\.0\\.1 path=\"/big file\\.bin\""
-                            + " received=\\d+ limit=1000");
+                            + " received=\\d+ limit=102400");
         }
     }
 

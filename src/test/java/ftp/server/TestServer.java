@@ -1,20 +1,26 @@
 package ftp.server;
 
 import ftp.auth.AccountStore;
+import ftp.fs.QuotaLedger;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Comparator;
 import java.util.OptionalLong;
 import java.util.Properties;
+import java.util.concurrent.Executor;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
- * A real server for tests: temporary conf and homes, port 0 on loopback, cheap password hashing, users
- * alice, bob and egon with password {@code secret} (egon: {@code 123}). Stop it with {@link #close()}.
+ * A real server for tests: temporary conf and homes, port 0 on loopback, cheap password hashing, no per-address
+ * limits unless a test sets them, users alice, bob and egon with password {@code secret} (egon: {@code 123}).
+ * Stop it with {@link #close()}.
  */
 public final class TestServer implements AutoCloseable {
     public static final int ITERATIONS = 1000;
@@ -28,6 +34,11 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(String... settings) {
+        return start(UnaryOperator.identity(), settings);
+    }
+
+    /** As {@link #start(String...)}, with the server's home measurements run through {@code measuringAround}. */
+    public static TestServer start(UnaryOperator<Executor> measuringAround, String... settings) {
         try {
             Path base = Files.createTempDirectory("ftpd-test");
             Path conf = Files.createDirectories(base.resolve("conf"));
@@ -36,19 +47,27 @@ public final class TestServer implements AutoCloseable {
             p.setProperty("tls.mode", "off");
             p.setProperty("passive.ports", "62000-64999"); // above the ephemeral range, so client sockets never hold them
             p.setProperty("auth.pbkdf2_iterations", Integer.toString(ITERATIONS));
+            // Every test client comes from 127.0.0.1 (a few bind 127.0.0.2...): the per-address limits stay out
+            // of the way unless a test sets them. "KEY=default" leaves a key to the server's own default.
+            p.setProperty("clients.max_per_ip", "100000");
+            p.setProperty("clients.max_unauthenticated_per_ip", "100000");
             for (String kv : settings) {
                 int eq = kv.indexOf('=');
-                p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+                if (kv.substring(eq + 1).equals("default")) {
+                    p.remove(kv.substring(0, eq));
+                } else {
+                    p.setProperty(kv.substring(0, eq), kv.substring(eq + 1));
+                }
             }
             StringBuilder text = new StringBuilder();
             p.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
             Files.writeString(conf.resolve(ServerSettings.FILE_NAME), text, StandardCharsets.UTF_8);
             ServerSettings s = ServerSettings.load(conf);
-            AccountStore accounts = new AccountStore(s.accountsFile(), s.defaultQuota());
+            AccountStore accounts = new AccountStore(s.accountsFile(), s.defaultQuota(), s.defaultFiles());
             accounts.add("alice", "secret".toCharArray(), null, ITERATIONS);
             accounts.add("bob", "secret".toCharArray(), null, ITERATIONS);
             accounts.add("egon", "123".toCharArray(), null, ITERATIONS);
-            return new TestServer(base, FtpServer.start(s));
+            return new TestServer(base, FtpServer.start(s, measuringAround));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -84,7 +103,8 @@ public final class TestServer implements AutoCloseable {
     }
 
     public AccountStore accounts() {
-        return new AccountStore(server.settings().accountsFile(), server.settings().defaultQuota());
+        return new AccountStore(server.settings().accountsFile(), server.settings().defaultQuota(),
+                server.settings().defaultFiles());
     }
 
     @Override
@@ -108,15 +128,31 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
-    /** What the quota must count: the sizes of the user's regular files, bookkeeping ({@code .upload}) excluded. */
+    /**
+     * What the quota must count, measured afresh: each regular file its size but at least a block, each folder a
+     * block (the home itself and bookkeeping ({@code .upload}) excluded, links not followed).
+     */
     public long diskUsage(String user) {
+        return walk(user, true);
+    }
+
+    /** The files and folders the quota must count, measured afresh (the home and bookkeeping excluded). */
+    public long fileCount(String user) {
+        return walk(user, false);
+    }
+
+    private long walk(String user, boolean bytes) {
         Path home = home(user);
         try (Stream<Path> files = Files.walk(home)) {
-            return files.filter(f -> !f.startsWith(home.resolve(".upload")))
-                    .filter(f -> Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+            return files.filter(f -> !f.equals(home) && !f.startsWith(home.resolve(".upload")))
                     .mapToLong(f -> {
                         try {
-                            return Files.size(f);
+                            BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class,
+                                    LinkOption.NOFOLLOW_LINKS);
+                            if (!a.isRegularFile() && !a.isDirectory()) {
+                                return 0;
+                            }
+                            return bytes ? Math.max(a.isRegularFile() ? a.size() : 0, QuotaLedger.BLOCK) : 1;
                         } catch (IOException e) {
                             throw new UncheckedIOException(e);
                         }

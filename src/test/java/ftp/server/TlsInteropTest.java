@@ -19,15 +19,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Real FTPS clients against a server with {@code tls.mode=required} (so a transfer that works was protected: PROT C
  * is refused there), every transfer checked with MD5: curl explicit ({@code --ssl-reqd}) and implicit
  * ({@code ftps://}), Python's {@code ftplib.FTP_TLS} with a subclass that resumes the control session on data
- * connections (stock {@code FTP_TLS} does not and gets a 522 that says so), {@code lftp} mirror both ways, and the
+ * connections (stock {@code FTP_TLS} does not and gets a 522 that says so), {@code lftp} mirror both ways and the
+ * README's {@code lftp} command, {@code wget} over {@code ftps://}, and the
  * {@code openssl s_client -starttls ftp} handshake under TLS 1.3 and 1.2 while TLS 1.1 is refused. Needs curl,
- * python3, lftp and openssl (CI installs them); a missing tool fails the test.
+ * python3, lftp, wget and openssl (CI installs them); a missing tool fails the test.
  */
 class TlsInteropTest {
     private static final int BIG = 32 << 20;
 
-    /** ftplib.FTP_TLS whose data connections resume the control connection's TLS session. */
-    private static final String FTPLIB_PRELUDE = """
+    /** ftplib.FTP_TLS whose data connections resume the control connection's TLS session (other tests use it too). */
+    static final String FTPLIB_PRELUDE = """
             import ftplib, hashlib, ssl, sys
 
             class ReusingFTP_TLS(ftplib.FTP_TLS):
@@ -153,7 +154,7 @@ class TlsInteropTest {
     }
 
     @Test
-    void stockPythonFtpTlsGetsA522NamingSessionReuse() {
+    void stockPythonFtpTlsGetsAClientNeutral522SayingHowToResume() {
         server.write("alice", "stock.txt", "hello".getBytes(StandardCharsets.UTF_8));
         Path script = ExternalClient.script(local, "stock.py", FTPLIB_PRELUDE + """
 
@@ -168,8 +169,10 @@ class TlsInteropTest {
                 """);
         String out = ExternalClient.run("python3", script.toString(), Integer.toString(server.port())).ok()
                 .output();
-        assertThat(out).contains("refused 522").containsIgnoringCase("reuse").contains("TLS session")
-                .doesNotContain("transfer worked");
+        // The refusal says what any client's user or the server's admin can do, and names no client.
+        assertThat(out).contains("refused 522").contains("resume the control connection's TLS session")
+                .contains("TLS 1.2").contains("tls.require_session_reuse=false")
+                .doesNotContain("transfer worked").doesNotContain("Python").doesNotContain("README");
         assertThat(out).contains("after 200"); // the control connection survives the refusal
     }
 
@@ -207,6 +210,26 @@ class TlsInteropTest {
                     .isEqualTo(expected);
             assertThat(ExternalClient.md5(down.resolve(relative))).as(relative).isEqualTo(expected);
         }
+    }
+
+    @Test
+    void lftpAsTheReadmeSaysLogsInOverTlsAndLists() {
+        server.write("alice", "readme/hello.txt", "hello".getBytes(StandardCharsets.UTF_8));
+        // The README's command, for a server whose certificate the machine does not trust: commands on stdin.
+        ExternalClient.Result r = ExternalClient.run("cd readme\nls\nquit\n".getBytes(StandardCharsets.UTF_8),
+                "lftp", "-e", "set ssl:verify-certificate no", "-u", "alice,secret", "-p",
+                Integer.toString(server.port()), "127.0.0.1").ok();
+        assertThat(r.output()).contains("hello.txt");
+    }
+
+    @Test
+    void wgetDownloadsOverExplicitTlsResumingTheSession() throws IOException {
+        server.write("alice", "wget/tls.bin", Files.readAllBytes(big));
+        Path down = local.resolve("wget-tls.bin");
+        // ftps:// is explicit FTPS (AUTH TLS) in wget, PROT P, resuming the control session on data connections.
+        ExternalClient.Result r = ExternalClient.run("wget", "-nv", "--no-check-certificate", "-O", down.toString(),
+                "ftps://alice:secret@127.0.0.1:" + server.port() + "/wget/tls.bin").ok();
+        assertThat(ExternalClient.md5(down)).as(r.output()).isEqualTo(bigMd5);
     }
 
     @Test

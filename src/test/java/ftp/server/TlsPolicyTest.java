@@ -16,7 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The settings around the refusals: {@code tls.mode=remote} lets loopback clients log in without TLS (netcat
- * debugging on the server's own machine), {@code tls.require_session_reuse=false} accepts data connections that
+ * debugging on the server's own machine) but not transfer in clear unless {@code tls.loopback_plain_data=true}, {@code tls.require_session_reuse=false} accepts data connections that
  * do not resume the control session (stock Python {@code FTP_TLS}), AUTH TLS after a plaintext login still drops
  * what was pipelined behind it, and a TLS upload cut without close_notify is kept as unfinished, not complete.
  */
@@ -37,11 +37,34 @@ class TlsPolicyTest {
     }
 
     @Test
-    void remoteModeLetsALoopbackClientLogInAndTransferInClear() {
+    void remoteModeLetsALoopbackClientLogInInClearButTransferOnlyUnderProtP() {
         server.write("alice", "hello.txt", "hello".getBytes(StandardCharsets.UTF_8));
         try (ControlClient c = ControlClient.loggedIn(server.port(), "alice", "secret")) {
             assertThat(c.tlsSession()).isNull();
-            assertThat(new String(c.fetch("RETR hello.txt"), StandardCharsets.UTF_8)).isEqualTo("hello");
+            assertThat(c.command("STAT")).contains("Control connection: plain");
+            c.epsvPort();
+            assertThat(c.command("RETR hello.txt")).startsWith("521");
+            try (ControlClient tls = c.startTls()) {
+                assertThat(tls.command("STAT")).contains("Control connection: TLS");
+                tls.epsvPort();
+                assertThat(tls.command("RETR hello.txt")).as("still PROT C").startsWith("521 ")
+                        .contains("use PBSZ 0 and PROT P");
+                assertThat(tls.command("PBSZ 0")).startsWith("200");
+                assertThat(tls.command("PROT P")).startsWith("200");
+                assertThat(new String(tls.fetchProtected("RETR hello.txt"), StandardCharsets.UTF_8)).isEqualTo("hello");
+            }
+        }
+    }
+
+    @Test
+    void withLoopbackPlainDataALoopbackClientTransfersInClear() {
+        try (TestServer open = TestServer.start("tls.mode=remote", "tls.loopback_plain_data=true",
+                "tls.keystore=" + server.keystore())) {
+            open.write("alice", "hello.txt", "hello".getBytes(StandardCharsets.UTF_8));
+            try (ControlClient c = ControlClient.loggedIn(open.port(), "alice", "secret")) {
+                assertThat(c.tlsSession()).isNull();
+                assertThat(new String(c.fetch("RETR hello.txt"), StandardCharsets.UTF_8)).isEqualTo("hello");
+            }
         }
     }
 

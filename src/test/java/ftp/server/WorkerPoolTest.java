@@ -38,7 +38,7 @@ class WorkerPoolTest {
     }
 
     @Test
-    void runsEveryTaskOnAFixedSetOfReusedThreads() throws Exception {
+    void runsEveryTaskOnReusedThreadsNeverMoreThanTheCap() throws Exception {
         WorkerPool pool = new WorkerPool("wp-reuse", 2, 200);
         try {
             Set<Thread> seen = ConcurrentHashMap.newKeySet();
@@ -51,7 +51,67 @@ class WorkerPoolTest {
             }
             assertThat(done.await(5, TimeUnit.SECONDS)).isTrue();
             assertThat(seen).hasSizeBetween(1, 2);
-            assertThat(threadsNamed("wp-reuse")).hasSize(2);
+            assertThat(threadsNamed("wp-reuse")).hasSizeBetween(1, 2);
+        } finally {
+            pool.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void startsThreadsOnlyWhenWorkArrivesAndLetsIdleOnesGo() throws Exception {
+        WorkerPool pool = new WorkerPool("wp-lazy", 3, 10, ThreadPriority.NORMAL, Duration.ofMillis(100));
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            assertThat(pool.threadCount()).as("an idle pool holds no thread").isZero();
+            assertThat(threadsNamed("wp-lazy")).isEmpty();
+            for (int i = 0; i < 5; i++) {
+                pool.trySubmit(() -> {
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            awaitBusy(pool, 3);
+            assertThat(pool.threadCount()).as("grown to the cap, not past it").isEqualTo(3);
+            assertThat(pool.queued()).isEqualTo(2);
+            release.countDown();
+            assertThat(Eventually.holds(() -> pool.threadCount() == 0 && threadsNamed("wp-lazy").isEmpty()))
+                    .as("threads end after the keep-alive without work").isTrue();
+            CountDownLatch again = new CountDownLatch(1);
+            assertThat(pool.trySubmit(again::countDown)).isTrue();
+            assertThat(again.await(10, TimeUnit.SECONDS)).as("a pool that shrank to nothing starts again").isTrue();
+        } finally {
+            release.countDown();
+            pool.shutdown(Duration.ofSeconds(2));
+        }
+    }
+
+    @Test
+    void aTaskNeverWaitsBehindABusyThreadWhileThePoolMayStillGrow() throws Exception {
+        // A 1 ms keep-alive makes threads end and start all the time, so submits race with threads that
+        // are about to leave: the task must still find a thread while another one is held.
+        WorkerPool pool = new WorkerPool("wp-race", 2, 10, ThreadPriority.NORMAL, Duration.ofMillis(1));
+        try {
+            for (int round = 0; round < 300; round++) {
+                CountDownLatch hold = new CountDownLatch(1);
+                CountDownLatch held = new CountDownLatch(1);
+                CountDownLatch second = new CountDownLatch(1);
+                assertThat(pool.trySubmit(() -> {
+                    held.countDown();
+                    try {
+                        hold.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                })).isTrue();
+                assertThat(pool.trySubmit(second::countDown)).isTrue();
+                assertThat(second.await(10, TimeUnit.SECONDS)).as("round " + round + ": ran beside the held task")
+                        .isTrue();
+                assertThat(held.await(10, TimeUnit.SECONDS)).isTrue();
+                hold.countDown();
+            }
         } finally {
             pool.shutdown(Duration.ofSeconds(2));
         }
@@ -184,6 +244,8 @@ class WorkerPoolTest {
     void nonsenseSizesAreRefused() {
         assertThatThrownBy(() -> new WorkerPool("wp-bad", 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WorkerPool("wp-bad", 1, 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new WorkerPool("wp-bad", 1, 1, ThreadPriority.NORMAL, Duration.ZERO))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

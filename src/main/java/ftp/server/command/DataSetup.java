@@ -8,6 +8,7 @@ import ftp.server.data.PassiveListener;
 
 import java.io.IOException;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
@@ -44,8 +45,8 @@ public final class DataSetup {
             s.options().markEpsvAll();
             return new Reply(200, "EPSV ALL accepted.");
         }
-        if (!a.isEmpty() && !a.equals("1") && !a.equals("2")) {
-            throw new FtpReplyException(522, "Network protocol not supported, use (1,2).");
+        if (!a.isEmpty() && !a.equals(family(s))) {
+            throw unsupportedFamily(s);
         }
         PassiveListener l = open(s);
         return new Reply(229, "Entering Extended Passive Mode (|||" + l.port() + "|).");
@@ -92,14 +93,14 @@ public final class DataSetup {
         if (f.length != 4 || !f[3].isEmpty()) {
             throw new FtpReplyException(501, "Syntax: EPRT |proto|address|port|");
         }
-        if (!f[0].equals("1") && !f[0].equals("2")) {
-            throw new FtpReplyException(522, "Network protocol not supported, use (1,2).");
-        }
         // Only literals: "cafe" or "dead.beef" would otherwise be looked up in DNS on the selector thread.
         boolean literal = f[0].equals("1") ? f[1].matches("\\d{1,3}(\\.\\d{1,3}){3}")
                 : f[1].matches("[0-9a-fA-F:][0-9a-fA-F.:]{1,44}") && f[1].indexOf(':') >= 0; // ".:1" would be looked up
         if (!literal) {
             throw new FtpReplyException(501, "Bad address.");
+        }
+        if (!f[0].equals(family(s))) {
+            throw unsupportedFamily(s);
         }
         int port;
         InetAddress address;
@@ -114,6 +115,23 @@ public final class DataSetup {
             throw new FtpReplyException(501, "Bad port.");
         }
         return active(s, address, port, "EPRT");
+    }
+
+    /**
+     * The one address family (RFC 2428: 1 = IPv4, 2 = IPv6) a data connection can use: the control connection's,
+     * since passive listeners bind its local address and active connections go to its peer. A dual-stack listener
+     * sees an IPv4 client as IPv4.
+     */
+    private static String family(Session s) throws FtpReplyException {
+        try {
+            return s.localAddress().getAddress() instanceof Inet6Address ? "2" : "1";
+        } catch (IOException e) {
+            throw new FtpReplyException(425, "Cannot tell the connection's address.");
+        }
+    }
+
+    private static FtpReplyException unsupportedFamily(Session s) throws FtpReplyException {
+        return new FtpReplyException(522, "Network protocol not supported, use (" + family(s) + ").");
     }
 
     /** A dotted-quad literal, each part 0-255; never a lookup. */

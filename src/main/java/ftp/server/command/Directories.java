@@ -2,6 +2,7 @@ package ftp.server.command;
 
 import ftp.fs.FileEntry;
 import ftp.fs.FsException;
+import ftp.fs.QuotaLedger;
 import ftp.log.LogField;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
@@ -38,10 +39,23 @@ public final class Directories {
         return cwd(v, "..");
     }
 
+    /**
+     * MKD past the quota (a folder costs a block and counts against the file limit) is 550: RFC 959 lists
+     * 552 for the storing commands only, 550 for MKD.
+     */
     public static Outcome mkd(SessionView v, String arg) throws FtpReplyException {
         String path = v.resolve(arg);
+        v.server().refreshQuota(v.user());
+        QuotaLedger quota = v.user().quota();
         try {
-            v.user().files().mkdir(path);
+            boolean fits = quota.tryCreateFolder(() -> {
+                v.user().files().mkdir(path);
+                return null;
+            });
+            if (!fits) {
+                throw new FtpReplyException(550, "Exceeded storage allocation: no room for another folder ("
+                        + Site.usage(quota) + ").");
+            }
         } catch (FsException e) {
             throw FsReplies.of(e);
         }
@@ -55,7 +69,7 @@ public final class Directories {
             throw new FtpReplyException(550, "Cannot remove the home directory.");
         }
         try {
-            v.user().files().rmdir(path);
+            v.user().quota().remove(() -> v.user().files().rmdir(path));
         } catch (FsException e) {
             throw FsReplies.of(e);
         }

@@ -13,6 +13,8 @@ final class FsReplies {
     static FtpReplyException of(FsException e) {
         return switch (e.kind()) {
             case NO_SPACE -> new FtpReplyException(452, "Insufficient storage space: " + e.getMessage() + ".");
+            case OVER_QUOTA -> new FtpReplyException(552, e.getMessage() + ".");
+            case BUSY -> new FtpReplyException(450, e.getMessage() + "; try again once it has finished.");
             case IO -> new FtpReplyException(451, "Local error: " + e.getMessage() + ".");
             default -> new FtpReplyException(550, e.getMessage() + ".");
         };

@@ -3,6 +3,7 @@ package ftp.server.command;
 import ftp.server.CommandSpec;
 import ftp.server.CommandTable;
 import ftp.server.FtpReplyException;
+import ftp.server.MlstFacts;
 import ftp.server.Reply;
 import ftp.server.Session;
 
@@ -15,25 +16,28 @@ import java.util.Locale;
 public final class Info {
     private Info() {}
 
-    public static final String FEATURES = String.join("\n",
-            "Extensions supported:",
-            " AUTH TLS",
-            " PBSZ",
-            " PROT",
-            " EPRT",
-            " EPSV",
-            " MDTM",
-            " MFMT",
-            " SIZE",
-            " REST STREAM",
-            " MLST type*;size*;modify*;perm*;",
-            " UTF8",
-            " TVFS",
-            " HASH MD5*",
-            " RANG STREAM",
-            " AVBL",
-            " XMD5",
-            "End");
+    /** FEAT's reply; the MLST line shows the facts the session has chosen. */
+    static String features(MlstFacts mlst) {
+        return String.join("\n",
+                "Extensions supported:",
+                " AUTH TLS",
+                " PBSZ",
+                " PROT",
+                " EPRT",
+                " EPSV",
+                " MDTM",
+                " MFMT",
+                " SIZE",
+                " REST STREAM",
+                " MLST " + mlst.feature(),
+                " UTF8",
+                " TVFS",
+                " HASH MD5*",
+                " RANG STREAM",
+                " AVBL",
+                " XMD5",
+                "End");
+    }
 
     public static Reply noop(Session s, String arg) {
         return new Reply(200, "NOOP ok.");
@@ -44,7 +48,7 @@ public final class Info {
     }
 
     public static Reply feat(Session s, String arg) {
-        return new Reply(211, FEATURES);
+        return new Reply(211, features(s.options().mlstFacts()));
     }
 
     public static Reply opts(Session s, String arg) throws FtpReplyException {
@@ -65,7 +69,10 @@ public final class Info {
                 throw new FtpReplyException(501, "Unsupported algorithm: only MD5.");
             }
             case "MLST" -> {
-                return new Reply(200, "MLST OPTS type;size;modify;perm;");
+                // RFC 3659 §7.9: the known facts named are chosen, the rest dropped; none named turns all off.
+                MlstFacts chosen = MlstFacts.parse(value);
+                s.options().setMlstFacts(chosen);
+                return new Reply(200, chosen.chosen().isEmpty() ? "MLST OPTS" : "MLST OPTS " + chosen.chosen());
             }
             default -> throw new FtpReplyException(501, "Unknown option " + Session.printable(option) + ".");
         }
@@ -90,6 +97,8 @@ public final class Info {
         if (column != 0) {
             b.append('\n');
         }
+        // Listings carry no zone, so say which one they use (commons-net: setServerTimeZoneId("UTC")).
+        b.append(" Times are UTC: LIST, STAT, MDTM, MFMT and MLST/MLSD.\n");
         return new Reply(214, b.append("Help OK.").toString());
     }
 

@@ -1,6 +1,8 @@
 package ftp.server.command;
 
 import ftp.fs.FileEntry;
+import ftp.server.MlstFacts;
+import ftp.server.MlstFacts.Fact;
 
 import java.time.Instant;
 import java.time.LocalDate;
@@ -48,16 +50,28 @@ final class ListingFormat {
     }
 
     static String facts(FileEntry e) {
-        return appendFacts(new StringBuilder(64), e).toString();
+        return facts(e, MlstFacts.ALL);
     }
 
-    static StringBuilder appendFacts(StringBuilder b, FileEntry e) {
-        b.append("type=").append(e.directory() ? "dir" : "file").append(';');
-        if (!e.directory()) {
+    static String facts(FileEntry e, MlstFacts chosen) {
+        return appendFacts(new StringBuilder(64), e, chosen).toString();
+    }
+
+    /** The {@code chosen} facts of {@code e}, each ended by {@code ;}; nothing when none is chosen. */
+    static StringBuilder appendFacts(StringBuilder b, FileEntry e, MlstFacts chosen) {
+        if (chosen.has(Fact.TYPE)) {
+            b.append("type=").append(e.directory() ? "dir" : "file").append(';');
+        }
+        if (chosen.has(Fact.SIZE) && !e.directory()) {
             b.append("size=").append(e.size()).append(';');
         }
-        modify(b.append("modify="), e.modified().toInstant().getEpochSecond()).append(';');
-        return b.append("perm=").append(e.directory() ? "flcdmpe" : "adfrw").append(';');
+        if (chosen.has(Fact.MODIFY)) {
+            modify(b.append("modify="), e.modified().toInstant().getEpochSecond()).append(';');
+        }
+        if (chosen.has(Fact.PERM)) {
+            b.append("perm=").append(e.directory() ? "flcdmpe" : "adfrw").append(';');
+        }
+        return b;
     }
 
     /** The MDTM stamp {@code yyyyMMddHHmmss} in UTC, for MDTM and MLSD/MLST's {@code modify} fact. */

@@ -5,6 +5,7 @@ import ftp.fs.FsException;
 import ftp.fs.GlobMatcher;
 import ftp.fs.VirtualPaths;
 import ftp.server.FtpReplyException;
+import ftp.server.MlstFacts;
 import ftp.server.Outcome;
 import ftp.server.Reply;
 import ftp.server.Session;
@@ -48,13 +49,15 @@ public final class Listings {
         if (!dir.directory()) {
             throw new FtpReplyException(501, "Not a directory; use MLST.");
         }
-        return send(v, arg, (e, line) -> ListingFormat.appendFacts(line, e).append(' ').append(e.name()));
+        MlstFacts facts = v.options().mlstFacts();
+        return send(v, arg, (e, line) -> ListingFormat.appendFacts(line, e, facts).append(' ').append(e.name()));
     }
 
     public static Outcome mlst(SessionView v, String arg) throws FtpReplyException {
         String path = v.resolve(arg.isBlank() ? "." : arg);
         FileEntry e = stat(v, path);
-        return Outcome.of(250, "Listing " + path + "\n " + ListingFormat.facts(e) + " " + path + "\nEnd");
+        return Outcome.of(250, "Listing " + path + "\n " + ListingFormat.facts(e, v.options().mlstFacts()) + " " + path
+                + "\nEnd");
     }
 
     /** STAT without an argument is the session status (selector thread); with a path, a listing on a worker. */

@@ -7,16 +7,18 @@ import ftp.server.Reply;
 import ftp.server.ServerContext;
 import ftp.server.Session;
 import ftp.server.SessionView;
-import ftp.server.UserContext;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * USER, PASS and QUIT. An unknown user and a wrong password get the same reply after the same delay; the
  * password check runs on the password-check threads (never the workers, so a flood of logins cannot delay
- * other sessions' commands), and a failure is answered late by the loop's timer, so no thread sleeps.
+ * other sessions' commands), and a failure is answered late by the loop's timer, so no thread sleeps. The
+ * first login since the start waits for its home to be measured without holding a password-check thread.
  */
 public final class Login {
     private Login() {}
@@ -58,12 +60,19 @@ public final class Login {
         ServerContext server = view.server();
         LoginResult result = server.authenticator().authenticate(name, password.toCharArray());
         if (result instanceof LoginResult.Accepted accepted) {
-            UserContext user = server.openUser(accepted.account());
-            return Outcome.of(new Reply(230, "User " + name + " logged in."), s -> s.loggedIn(user));
+            CompletableFuture<Outcome> loggedIn;
+            try {
+                // The 230 is sent by loggedIn, which may refuse instead (clients.max users logged in already).
+                loggedIn = server.openUser(accepted.account()).thenApply(user -> new Outcome(List.of(),
+                        s -> s.loggedIn(user, new Reply(230, "User " + name + " logged in."))));
+            } catch (RejectedExecutionException full) {
+                return busy("measuring homes");
+            }
+            // A first login waits for its home to be measured; the password thread moves on to other logins.
+            return new Outcome(List.of(), s -> s.await("PASS", loggedIn));
         }
         if (result instanceof LoginResult.Busy) {
-            return Outcome.of(new Reply(421, "Server busy checking passwords; try again later."),
-                    s -> s.closeAfterFlush("login busy"));
+            return busy("checking passwords");
         }
         InetAddress peer = view.peer();
         return new Outcome(List.of(), s -> {
@@ -81,6 +90,11 @@ public final class Login {
                 s.replyLater(delay, new Reply(530, "Login incorrect."), false);
             }
         });
+    }
+
+    private static Outcome busy(String doing) {
+        return Outcome.of(new Reply(421, "Server busy " + doing + "; try again later."),
+                s -> s.closeAfterFlush("login busy"));
     }
 
     /** The 421 for a banned address, with how long the ban lasts ("try again in 4 min 59 s"). */

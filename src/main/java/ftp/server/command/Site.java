@@ -14,9 +14,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * SITE HELP, SITE QUOTA, SITE UPLOADS (the user's unfinished uploads, for resuming) and AVBL. SITE CHMOD and
- * the rest are refused. Quota answers re-read the accounts file so an admin's change shows at once. Workers,
- * except the dispatching of SITE's sub-command.
+ * SITE HELP, SITE QUOTA (bytes used, limit and free; files and folders used and their limit), SITE UPLOADS
+ * (the user's unfinished uploads, for resuming), SITE UTIME (sets a modification time, like MFMT) and AVBL.
+ * SITE CHMOD and the rest are refused. Quota answers re-read the accounts file so an admin's change shows at
+ * once. Workers, except the dispatching of SITE's sub-command.
  */
 public final class Site {
     private Site() {}
@@ -26,8 +27,10 @@ public final class Site {
         String sub = words[0].toUpperCase(Locale.ROOT);
         switch (sub) {
             case "HELP" -> {
-                return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space\n"
-                        + " UPLOADS  unfinished uploads you can resume\nEnd");
+                return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space; files and their limit\n"
+                        + " UPLOADS  unfinished uploads you can resume\n"
+                        + " UTIME    set a modification time (UTC): UTIME YYYYMMDDhhmmss path,"
+                        + " or UTIME path atime mtime ctime UTC\nEnd");
             }
             case "QUOTA" -> {
                 s.submitToWorker("SITE", Site::quota, arg);
@@ -37,21 +40,44 @@ public final class Site {
                 s.submitToWorker("SITE", Site::uploads, arg);
                 return null;
             }
+            case "UTIME" -> {
+                s.submitToWorker("SITE", Site::utime, words.length > 1 ? words[1] : "");
+                return null;
+            }
             default -> throw new FtpReplyException(504, "SITE " + Session.printable(sub) + " is not supported.");
         }
     }
 
+    /**
+     * Bytes as {@code used}, {@code limit} and {@code free} lines, then {@code files: N of LIMIT} (or
+     * {@code files: N} when unlimited): keys a parser of the older three lines does not mistake. Every file and
+     * folder costs at least {@link QuotaLedger#BLOCK} bytes.
+     */
     private static Outcome quota(SessionView v, String arg) {
         v.server().refreshQuota(v.user());
         QuotaLedger q = v.user().quota();
         long used = q.used();
         String limit = q.limit().isPresent() ? Long.toString(q.limit().getAsLong()) : "none";
         String free = q.limit().isPresent() ? Long.toString(q.available()) : "none";
-        return Outcome.of(211, "Quota for " + v.user().name() + " (bytes; " + ByteSize.human(used) + " used):\n"
+        return Outcome.of(211, "Quota for " + v.user().name() + " (bytes; " + ByteSize.human(used) + " used; each"
+                + " file and folder costs at least " + QuotaLedger.BLOCK + "):\n"
                 + "used: " + used + "\n"
                 + "limit: " + limit + "\n"
                 + "free: " + free + "\n"
+                + files(q) + "\n"
                 + "End");
+    }
+
+    /** {@code files: N of LIMIT}, or {@code files: N} when unlimited. */
+    private static String files(QuotaLedger q) {
+        long files = q.files();
+        return "files: " + files + (q.fileLimit().isPresent() ? " of " + q.fileLimit().getAsLong() : "");
+    }
+
+    /** For refusals: what the user has of both limits, e.g. {@code 1.00MB of 1.00MB; files: 12 of 100}. */
+    static String usage(QuotaLedger q) {
+        return ByteSize.human(q.used()) + " of "
+                + (q.limit().isPresent() ? ByteSize.human(q.limit().getAsLong()) : "unlimited") + "; " + files(q);
     }
 
     private static Outcome uploads(SessionView v, String arg) throws FtpReplyException {
@@ -68,6 +94,25 @@ public final class Site {
                     .append(' ').append(r.path()).append('\n');
         }
         return Outcome.of(211, b.append("End").toString());
+    }
+
+    /**
+     * {@code UTIME YYYYMMDDhhmm[ss] path} (ProFTPD's form) or {@code UTIME path atime mtime ctime UTC} (the form of
+     * pure-ftpd and the clients that follow it); only the modification time is kept.
+     */
+    private static Outcome utime(SessionView v, String arg) throws FtpReplyException {
+        String[] words = arg.trim().split(" ");
+        int n = words.length;
+        if (n >= 5 && words[n - 1].equalsIgnoreCase("UTC")) {
+            String path = String.join(" ", java.util.Arrays.copyOf(words, n - 4));
+            return FileCommands.setModified(v, words[n - 3], path);
+        }
+        if (n >= 2 && words[0].matches("\\d{12}(\\d{2})?")) {
+            String stamp = words[0].length() == 12 ? words[0] + "00" : words[0];
+            return FileCommands.setModified(v, stamp, arg.trim().substring(words[0].length() + 1));
+        }
+        throw new FtpReplyException(501, "Syntax: SITE UTIME YYYYMMDDhhmmss path, or SITE UTIME path atime mtime"
+                + " ctime UTC");
     }
 
     public static Outcome avbl(SessionView v, String arg) throws FtpReplyException {

@@ -163,7 +163,7 @@ public final class Transfers {
                 int m = 0;
                 for (int i = 0; i < n; i++) {
                     byte b = buf.array()[i];
-                    if (b == '\n' && previous != '\r') {
+                    if (AsciiLineEnds.gainsCr(b, previous)) {
                         converted[m++] = '\r';
                     }
                     converted[m++] = b;

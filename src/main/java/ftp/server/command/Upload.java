@@ -1,11 +1,11 @@
 package ftp.server.command;
 
 import ftp.fs.ByteSize;
+import ftp.fs.ChargedFile;
 import ftp.fs.FileEntry;
 import ftp.fs.FollowingDigest;
 import ftp.fs.FsException;
 import ftp.fs.Md5;
-import ftp.fs.OpenedForWrite;
 import ftp.fs.QuotaLedger;
 import ftp.fs.UploadJournal;
 import ftp.fs.UploadRecord;
@@ -23,8 +23,8 @@ import ftp.server.data.DataConnections;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.logging.Level;
@@ -33,10 +33,14 @@ import java.util.logging.Level;
  * One upload (STOR, REST+STOR, APPE, STOU) from start to end, on one worker.
  *
  * <ul>
- * <li>Quota: space is reserved before each write (all of an {@code ALLO} size before the first byte), so
- *     sessions of the same user racing each other can never pass the limit together. An upload that runs
- *     past it gets 552 and the file goes back to how it was before: a new or replaced file is removed, an
- *     appended or resumed one truncated to where it started, and its journal record restored.</li>
+ * <li>Quota: the file is charged through its open handle ({@link ChargedFile}): space is reserved before
+ *     each write (all of an {@code ALLO} size before the first byte), so sessions of the same user racing
+ *     each other can never pass the limit together. An upload that runs past it gets 552 and the file goes
+ *     back to how it was before, through the handle: truncated to where the upload started, whatever its
+ *     name is by now, and only what that truncation freed is given back. A new or replaced file is then
+ *     removed if its name still names it, and its journal record restored. The 552 is sent before the data
+ *     connection closes, and what the client still sends is read and dropped (within bounds), so the client
+ *     sees the reply and a clean end rather than a reset.</li>
  * <li>Resume: the file is changed only once the data connection is up. The first
  *     {@value #FIRST_CHUNK} bytes are gathered before anything is written: an upload that ends cleanly
  *     within them (most files) is stored with one write and needs no record. A longer one is recorded as
@@ -63,6 +67,12 @@ final class Upload {
     /** One per transfer thread that has received (few, long-lived): bounded direct memory, never churned. */
     private static final ThreadLocal<ByteBuffer> DIRECT_BUFFER =
             ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(RECEIVE_CHUNK));
+    /**
+     * After a refusal mid-way, what the client still sends is dropped up to this much, so it can finish and
+     * read the reply rather than run into a reset; past it (or {@link #DRAIN_TIME}) the connection closes anyway.
+     */
+    private static final long DRAIN_BYTES = 64L << 20;
+    private static final Duration DRAIN_TIME = Duration.ofSeconds(5);
 
     private final SessionView v;
     private final String path;
@@ -74,8 +84,6 @@ final class Upload {
     /** The ALLO size (bytes the client will send), or -1. */
     private final long announced;
 
-    /** Reserved in the quota but not yet written. */
-    private long reserved;
     /** Next file offset to write; everything before it is on disk. */
     private long position;
     /** Bytes read from the data connection (differs from the bytes stored in ASCII mode). */
@@ -109,14 +117,21 @@ final class Upload {
 
     Outcome run() throws FtpReplyException {
         v.server().refreshQuota(v.user());
-        OpenedForWrite opened;
+        ChargedFile opened;
         try {
-            opened = files.openWrite(path, mode == UploadMode.UNIQUE);
+            opened = quota.openForUpload(mayCreate -> files.openWrite(path, mode == UploadMode.UNIQUE, mayCreate));
         } catch (FsException e) {
+            if (e.kind() == FsException.Kind.OVER_QUOTA) {
+                v.server().events().quotaRefused(v, path, "used=" + quota.used() + " limit="
+                        + ByteSize.canonical(quota.limit()) + " files=" + quota.files() + " file_limit="
+                        + QuotaLedger.fileLimitText(quota.fileLimit()));
+                throw new FtpReplyException(552, "Exceeded storage allocation: no room for another file ("
+                        + Site.usage(quota) + ").");
+            }
             throw FsReplies.of(e);
         }
-        try (FileChannel file = opened.channel()) {
-            return receive(opened, file);
+        try (ChargedFile file = opened) {
+            return receive(file);
         } catch (IOException e) {
             if (FsException.isNoSpace(e)) {
                 log(false);
@@ -126,36 +141,31 @@ final class Upload {
                     + LogField.quote(v.user().name()) + " failed", e);
             throw new FtpReplyException(451, "Local error while writing the file.");
         } finally {
-            if (reserved > 0) {
-                quota.release(reserved);
-                reserved = 0;
-            }
             if (digest != null) {
                 digest.abandon(); // no-op once finished
             }
         }
     }
 
-    private Outcome receive(OpenedForWrite opened, FileChannel file) throws IOException, FtpReplyException {
-        long before = opened.sizeBefore();
-        created = opened.created();
+    private Outcome receive(ChargedFile file) throws IOException, FtpReplyException {
+        long before = file.sizeBefore();
+        created = file.created();
         start = switch (mode) {
             case REPLACE, UNIQUE -> 0;
             case APPEND -> before;
             case RESUME -> v.options().restOffset();
         };
         if (start > before) {
-            discardCreated(opened);
+            discardCreated(file);
             throw new FtpReplyException(554, "Restart offset " + start + " is past the end of the file (" + before
                     + " bytes); resume from at most there.");
         }
-        if (announced > 0 && !quota.tryReserve(announced)) {
-            discardCreated(opened);
+        if (announced > 0 && !file.tryReserve(announced)) {
+            discardCreated(file);
             v.server().events().quotaRefused(v, path, "announced=" + announced + " available=" + quota.available());
             throw new FtpReplyException(552, "Exceeded storage allocation: " + announced + " bytes announced, "
                     + quota.available() + " available.");
         }
-        reserved = Math.max(0, announced);
         if (mode == UploadMode.RESUME || mode == UploadMode.APPEND) {
             earlier = journal.list().stream().filter(r -> r.path().equals(path)).findFirst();
         }
@@ -169,16 +179,15 @@ final class Upload {
         try {
             data = DataConnections.open(v);
         } catch (FtpReplyException e) {
-            discardCreated(opened);
+            discardCreated(file);
             throw e;
         }
         try (DataConnection d = data) {
-            return transfer(d, opened, file, before);
+            return transfer(d, file, before);
         }
     }
 
-    private Outcome transfer(DataConnection d, OpenedForWrite opened, FileChannel file, long before)
-            throws IOException {
+    private Outcome transfer(DataConnection d, ChargedFile file, long before) throws IOException {
         d.setReadTimeout((int) Math.min(Integer.MAX_VALUE, v.server().settings().dataTimeout().toMillis()));
         // Binary over a plain connection: socket to direct buffer to file, no copy through the heap.
         boolean binary = v.options().binary();
@@ -186,7 +195,7 @@ final class Upload {
         ByteBuffer converted = binary ? null : ByteBuffer.allocate(Transfers.BUFFER + 1);
         in.clear().limit(FIRST_CHUNK);
         boolean more = read(d, in, true);
-        begin(opened, file, before, !more && complete(d));
+        begin(file, before, !more && complete(d));
         Outcome refused = storeRead(file, in, converted);
         while (more && refused == null) {
             in.clear();
@@ -194,6 +203,10 @@ final class Upload {
             refused = storeRead(file, in, converted);
         }
         if (refused != null) {
+            if (more) {
+                file.close(); // the books are final before the client hears the reply
+                return answerThenDrain(d, refused);
+            }
             return refused;
         }
         if (endOfData && heldCr) {
@@ -276,19 +289,18 @@ final class Upload {
      * From here on the file changes. Unless the whole upload is already in memory ({@code gathered}), it
      * is recorded first, so a crash at any moment leaves a record.
      */
-    private void begin(OpenedForWrite opened, FileChannel file, long before, boolean gathered) throws IOException {
+    private void begin(ChargedFile file, long before, boolean gathered) throws IOException {
         v.server().hashes().forget(v.user().name(), path);
         if (!gathered) {
             try {
                 journal.markUnfinished(path, start, expectedSize);
             } catch (IOException e) {
-                discardCreated(opened);
+                discardCreated(file);
                 throw e;
             }
         }
         if (start < before) {
             file.truncate(start);
-            quota.adjust(-(before - start));
         }
         position = start;
         if (gathered && start == 0) {
@@ -299,7 +311,7 @@ final class Upload {
     }
 
     /** Stores what {@link #read} put in {@code in} (converted for TYPE A); see {@link #store}. */
-    private Outcome storeRead(FileChannel file, ByteBuffer in, ByteBuffer converted) throws IOException {
+    private Outcome storeRead(ChargedFile file, ByteBuffer in, ByteBuffer converted) throws IOException {
         in.flip();
         return store(file, converted == null ? in : toLocalLineEnds(in, converted, false));
     }
@@ -308,12 +320,12 @@ final class Upload {
      * Writes what {@code bytes} holds at {@link #position} after reserving it, then digests it; null when
      * done, else the reply that ends the upload (552 over quota, 452 disk full).
      */
-    private Outcome store(FileChannel file, ByteBuffer bytes) throws IOException {
+    private Outcome store(ChargedFile file, ByteBuffer bytes) throws IOException {
         int n = bytes.remaining();
         if (n == 0) {
             return null;
         }
-        if (!reserve(n)) {
+        if (!file.tryGrowTo(position + n)) {
             restoreAfterRefusal(file);
             log(false);
             v.server().events().quotaRefused(v, path, "received=" + received + " limit=" + quota.limit().orElse(0));
@@ -324,14 +336,13 @@ final class Upload {
             ByteBuffer out = bytes.duplicate();
             long p = position;
             while (out.hasRemaining()) {
-                p += file.write(out, p);
+                p += file.channel().write(out, p);
             }
         } catch (IOException e) {
             if (!FsException.isNoSpace(e)) {
                 throw e;
             }
             // Disk full: drop the partial slice, so file size, record and quota agree; keep the rest.
-            quota.release(n);
             try {
                 file.truncate(position);
             } catch (IOException again) {
@@ -353,19 +364,6 @@ final class Upload {
             digest.advance(position);
         }
         return null;
-    }
-
-    /** Takes {@code n} bytes from the ALLO reservation, or reserves them now; false when over quota. */
-    private boolean reserve(int n) {
-        if (reserved >= n) {
-            reserved -= n;
-            return true;
-        }
-        if (!quota.tryReserve(n - reserved)) {
-            return false;
-        }
-        reserved = 0;
-        return true;
     }
 
     /**
@@ -424,32 +422,58 @@ final class Upload {
         }
     }
 
-    /** Over quota: a new or replaced file disappears, an appended or resumed one goes back to its start. */
-    private void restoreAfterRefusal(FileChannel file) throws IOException {
-        quota.release(position - start);
-        if (created || mode == UploadMode.REPLACE || mode == UploadMode.UNIQUE) {
-            files.delete(path);
-            journal.markFinished(path);
-        } else {
-            file.truncate(start);
-            if (earlier.isPresent()) {
-                journal.markUnfinished(path, start, earlier.get().expected());
-            } else {
-                journal.markFinished(path);
-            }
-        }
+    /**
+     * Over quota: the file goes back to where this upload started, through its handle, wherever its name has
+     * gone; a new or replaced file then disappears if its name still names it, and its journal record goes
+     * too (an appended or resumed one's goes back to the earlier record).
+     */
+    private void restoreAfterRefusal(ChargedFile file) throws IOException {
+        file.truncate(start);
         position = start;
+        if (created || mode == UploadMode.REPLACE || mode == UploadMode.UNIQUE) {
+            removeIfStillOurs(file);
+            journal.markFinished(path);
+        } else if (earlier.isPresent()) {
+            journal.markUnfinished(path, start, earlier.get().expected());
+        } else {
+            journal.markFinished(path);
+        }
     }
 
     /** The upload never started: a file this command created is removed again. */
-    private void discardCreated(OpenedForWrite opened) {
-        if (opened.created()) {
-            try {
-                files.delete(path);
-            } catch (FsException e) {
-                ServerContext.LOG.log(Level.WARNING, "cannot remove the empty file " + LogField.quote(path), e);
-            }
+    private void discardCreated(ChargedFile file) {
+        if (file.created()) {
+            removeIfStillOurs(file);
         }
+    }
+
+    /**
+     * Removes the upload's name if it still names the upload's file (never a link or a file that took the
+     * name since). Its charge goes back when the file is closed: see {@link QuotaLedger#remove}.
+     */
+    private void removeIfStillOurs(ChargedFile file) {
+        try {
+            quota.remove(() -> files.deleteIfSame(path, file.fileKey()));
+        } catch (FsException e) {
+            ServerContext.LOG.log(Level.WARNING, "cannot remove " + LogField.quote(path) + " after a refused upload",
+                    e);
+        }
+    }
+
+    /**
+     * A refusal while the client is still sending: the reply goes first (the loop sends it), then what is
+     * still coming is dropped, at most {@link #DRAIN_BYTES} or {@link #DRAIN_TIME}, so the connection
+     * then ends with a close, not a reset that would reach the client before the reply and make it retry or
+     * take the reply for its next command's.
+     */
+    private Outcome answerThenDrain(DataConnection d, Outcome refusal) {
+        refusal.replies().forEach(v.preliminary());
+        boolean ended = d.drain(DRAIN_BYTES, DRAIN_TIME);
+        if (!ended) {
+            ServerContext.LOG.fine(() -> "upload of " + LogField.quote(path) + " by " + LogField.quote(v.user().name())
+                    + " refused; the client went on sending past the drain limits");
+        }
+        return Outcome.answered(refusal.change());
     }
 
     private void log(boolean complete) {

@@ -4,8 +4,11 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
@@ -74,6 +77,37 @@ public final class DataConnection implements java.io.Closeable {
                 return -1;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Reads and drops what the peer still sends, until it ends, {@code maxBytes} have passed or {@code time}
+     * is up; true when it ended. Closing with unread bytes would send a reset, which can reach the client
+     * before a reply already sent and be taken as a network failure. Each read waits at most for what is
+     * left of {@code time}, plain reads included (through the socket's stream, which honours the timeout).
+     */
+    public boolean drain(long maxBytes, Duration time) {
+        long deadline = System.nanoTime() + time.toNanos();
+        Socket socket = tls != null ? tls : channel.socket();
+        byte[] sink = new byte[64 * 1024];
+        long drained = 0;
+        try {
+            InputStream in = socket.getInputStream();
+            while (drained < maxBytes) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    return false;
+                }
+                socket.setSoTimeout((int) Math.min(Integer.MAX_VALUE, left));
+                int n = in.read(sink);
+                if (n < 0) {
+                    return true;
+                }
+                drained += n;
+            }
+            return false;
+        } catch (IOException e) {
+            return false;  // timed out, reset, or a TLS end without close_notify: closing is all that is left
         }
     }
 

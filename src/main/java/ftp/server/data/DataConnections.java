@@ -56,8 +56,10 @@ public final class DataConnections {
                     // refusing anyway
                 }
                 close(channel);
-                throw new FtpReplyException(522, "Data connection must reuse the control connection's TLS session "
-                        + "(stock Python FTP_TLS does not; see the README).");
+                // Said to every client alike: what its user can change, and what the server's admin can.
+                throw new FtpReplyException(522, "Data connection refused: resume the control connection's TLS"
+                        + " session on data connections. Clients that cannot should use TLS 1.2 with session"
+                        + " resumption, or ask the admin to set tls.require_session_reuse=false.");
             }
             conn = new DataConnection(channel, tls);
         } else {
