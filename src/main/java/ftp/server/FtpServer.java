@@ -7,6 +7,7 @@ import ftp.auth.VerifiedLoginCache;
 import ftp.fs.HashCache;
 import ftp.fs.QuotaRegistry;
 import ftp.log.AddressLogLimit;
+import ftp.server.pool.ThreadPriority;
 import ftp.server.pool.WorkerPool;
 import ftp.tls.KeyMaterial;
 import ftp.tls.TlsContexts;
@@ -50,17 +51,21 @@ public final class FtpServer implements AutoCloseable {
         this.settings = settings;
         Files.createDirectories(settings.homeRoot());
         this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
-        this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue());
-        this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(), settings.workerQueue());
-        this.transfers = new WorkerPool("ftpd-transfer", settings.transferThreads(), settings.workerQueue());
+        Duration keepAlive = settings.workerKeepAlive();
+        this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue(),
+                ThreadPriority.NORMAL, keepAlive);
+        this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(), settings.workerQueue(),
+                ThreadPriority.NORMAL, keepAlive);
+        this.transfers = new WorkerPool("ftpd-transfer", settings.transferThreads(), settings.workerQueue(),
+                ThreadPriority.NORMAL, keepAlive);
         // One digest per upload in flight at most; past that an upload goes undigested and HASH reads the file.
         // Digests run at idle priority: on a busy machine the wire gets the CPU first and the digest catches up.
         this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
-                settings.digestPriority());
+                settings.digestPriority(), keepAlive);
         // One thread per user whose first login since the start waits for the home's walk, up to 16; logins
         // of users already measured never come here.
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
-                settings.workerQueue());
+                settings.workerQueue(), ThreadPriority.NORMAL, keepAlive);
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
                 settings.logKeep());
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),

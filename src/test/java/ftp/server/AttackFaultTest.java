@@ -89,7 +89,9 @@ class AttackFaultTest {
 
     @Test
     void twoHundredTransfersCutByResetLeaveFdsThreadsAndQuotaStraight() throws Exception {
-        try (TestServer server = TestServer.start("passive.ports=61400-61499", "clients.max=20")) {
+        // Pool threads end 1 s after their last task, so a thread the cut transfers leaked is one that stays.
+        try (TestServer server = TestServer.start("passive.ports=61400-61499", "clients.max=20",
+                "workers.keep_alive=1s")) {
             server.write("alice", "source.bin", random(8 << 20, 3));
             List<ControlClient> sessions = new ArrayList<>();
             ThreadPoolExecutor pool = (ThreadPoolExecutor) Executors.newFixedThreadPool(4);
