@@ -6,9 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What {@code bin/ftpd} runs: {@code [--conf DIR] start|stop|restart|status|run} and
- * {@code user add|passwd|quota|del|list}. Errors are one readable line on stderr and a non-zero exit.
- * Main thread only.
+ * What {@code bin/ftpd} runs: {@code [--conf DIR] start|stop|restart|status|run},
+ * {@code user add|passwd|quota|del|list}, {@code who} and {@code ban list|clear}. Errors are one readable
+ * line on stderr and a non-zero exit. Main thread only.
  */
 public final class FtpdMain {
     static final String USAGE = String.join(System.lineSeparator(),
@@ -19,6 +19,8 @@ public final class FtpdMain {
             "                                 (SIZE like 500K, 100M, 2G, or none; N files and folders, or none)",
             "       ftpd [--conf DIR] user del NAME",
             "       ftpd [--conf DIR] user list",
+            "       ftpd [--conf DIR] who",
+            "       ftpd [--conf DIR] ban list | ban clear ADDRESS",
             "       ftpd --help",
             "",
             "commands:",
@@ -29,6 +31,8 @@ public final class FtpdMain {
             "  run        serve in the foreground (systemd, containers): logs go to standard output too,",
             "             SIGTERM stops gracefully and exits 0",
             "  user ...   add, change or remove accounts; a running server sees the change at once",
+            "  who        the running server's sessions: user, address, since when, what they do and how fast",
+            "  ban ...    list the addresses banned for failed logins, or lift a ban at once (ban clear ADDRESS)",
             "",
             "options:",
             "  --conf DIR  the conf directory (default: conf/ beside bin/). Settings are DIR/ftpd.properties;",
@@ -38,7 +42,8 @@ public final class FtpdMain {
             "",
             "start and run refuse to start, naming the reason, when a setting is unknown or malformed, the",
             "accounts file is missing or empty, or the TLS key store cannot be read.",
-            "exit codes: 0 ok, 1 failed (the reason on stderr), 2 wrong command line, 3 not running (status)");
+            "exit codes: 0 ok, 1 failed (the reason on stderr), 2 wrong command line,",
+            "            3 not running (status, who, ban)");
 
     private FtpdMain() {}
 
@@ -81,6 +86,8 @@ public final class FtpdMain {
                 case "restart" -> new Lifecycle(installDir, confDir).restart();
                 case "status" -> new Lifecycle(installDir, confDir).status();
                 case "user" -> new UserAdmin(confDir).run(rest.subList(1, rest.size()));
+                case "who" -> new AdminClient(confDir).who(rest.subList(1, rest.size()));
+                case "ban" -> new AdminClient(confDir).ban(rest.subList(1, rest.size()));
                 default -> usageError("unknown command: " + rest.get(0));
             };
         } catch (IllegalArgumentException | IllegalStateException e) {

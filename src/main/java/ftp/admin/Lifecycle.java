@@ -1,8 +1,9 @@
 package ftp.admin;
 
 import ftp.auth.AccountStore;
+import ftp.log.AsyncLogHandler;
+import ftp.log.LogFiles;
 import ftp.server.FtpServer;
-import ftp.server.LogFiles;
 import ftp.server.ServerContext;
 import ftp.server.ServerSettings;
 import ftp.tls.KeyMaterial;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.channels.Channels;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,8 +56,22 @@ final class Lifecycle {
             throw new IllegalStateException("already running (pid " + runningPid().get().pid() + ")");
         }
         refuseUnservable();
-        ServerLogging.toFileAndStandardOutput(settings.logDir());
-        FtpServer server = FtpServer.start(settings);
+        AsyncLogHandler log = ServerLogging.toFileAndStandardOutput(settings);
+        FtpServer server = null;
+        AdminEndpoints endpoints;
+        try {
+            server = FtpServer.start(settings);
+            endpoints = AdminEndpoints.start(server, settings, log);
+        } catch (IOException | RuntimeException e) {
+            ServerContext.LOG.severe("ftpd failed to start: " + e.getMessage());
+            if (server != null) {
+                server.close();
+            }
+            log.close();
+            throw e;
+        }
+        FtpServer running = server;
+        String metrics = endpoints.metricsAddress().map(a -> " metrics=" + address(a)).orElse("");
         long pid = ProcessHandle.current().pid();
         Files.createDirectories(settings.pidFile().getParent());
         writeAtomically(settings.pidFile(), pid + "\n");
@@ -65,7 +79,8 @@ final class Lifecycle {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             int exitCode = 0;
             try {
-                server.close();
+                endpoints.close();
+                running.close();
             } catch (RuntimeException e) {
                 ServerContext.LOG.log(Level.SEVERE, "graceful stop failed", e);
                 exitCode = 1;
@@ -77,19 +92,20 @@ final class Lifecycle {
             } catch (IOException ignored) {
                 // exiting anyway
             }
+            log.close(); // writes what is still queued, "ftpd stopped" included
             // A JVM stopped by a signal exits 128+signal (143 for SIGTERM) whatever happens after; this stop was
-            // the expected one and went well, so say so. Every log handler flushes each line as it is written.
+            // the expected one and went well, so say so.
             Runtime.getRuntime().halt(exitCode);
         }, "ftpd-shutdown"));
-        System.out.println("ftpd listening on " + address(server) + " (pid " + pid + ")");
+        System.out.println("ftpd listening on " + address(running.address()) + " (pid " + pid + ")");
         System.out.flush();
         // The main thread has nothing else to do: it keeps the status file current (no thread of its own).
         boolean warned = false;
         try {
             do {
                 try {
-                    writeAtomically(statusFile(), "address=" + address(server) + " clients="
-                            + server.activeSessions() + "\n");
+                    writeAtomically(statusFile(), "address=" + address(running.address()) + " clients="
+                            + running.activeSessions() + metrics + "\n");
                 } catch (IOException e) {
                     if (!warned) {
                         warned = true;
@@ -138,8 +154,9 @@ final class Lifecycle {
                 said.subList(Math.max(0, said.size() - 20), said.size()).forEach(System.err::println);
                 return 1;
             }
+            // The server writes its status once it listens: no test connection, which it would log as a session.
             String address = readStatus("address");
-            if (address != null && accepts(address)) {
+            if (address != null) {
                 System.out.println("ftpd started pid=" + p.pid() + " address=" + address);
                 return 0;
             }
@@ -185,6 +202,10 @@ final class Lifecycle {
         }
         System.out.println("running pid=" + running.get().pid() + " address=" + readStatus("address")
                 + " clients=" + readStatus("clients") + processFootprint(running.get().pid()));
+        String metrics = readStatus("metrics");
+        if (metrics != null) {
+            System.out.println("metrics http://" + metrics + "/metrics");
+        }
         if (settings.tlsMode() != ServerSettings.TlsMode.OFF && Files.exists(settings.tlsKeystore())) {
             System.out.println("tls certificate sha256=" + KeyMaterial.sha256Fingerprint(settings.tlsKeystore(),
                     settings.tlsKeystorePassword().toCharArray()));
@@ -270,23 +291,12 @@ final class Lifecycle {
         return null;
     }
 
-    private static boolean accepts(String address) {
-        int colon = address.lastIndexOf(':');
-        String host = address.substring(0, colon).replace("[", "").replace("]", "");
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress(host, Integer.parseInt(address.substring(colon + 1))), 1000);
-            return true;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
     /** {@code HOST:PORT}, an IPv6 host in brackets and in its short form ({@code [::1]:2121}). */
-    private static String address(FtpServer server) {
-        InetAddress host = server.address().getAddress();
+    private static String address(InetSocketAddress address) {
+        InetAddress host = address.getAddress();
         String name = host instanceof Inet6Address ? "[" + shortForm(host.getHostAddress()) + "]"
                 : host.getHostAddress();
-        return name + ":" + server.address().getPort();
+        return name + ":" + address.getPort();
     }
 
     /** RFC 5952's text: the longest run of two or more zero groups becomes {@code ::} (the JDK writes them all). */

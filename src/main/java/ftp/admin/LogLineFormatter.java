@@ -1,5 +1,6 @@
 package ftp.admin;
 
+import ftp.log.LogField;
 import ftp.server.LogTimestamps;
 
 import java.time.ZoneId;
@@ -10,7 +11,8 @@ import java.util.logging.LogRecord;
 
 /**
  * One {@code log/ftpd.log} line per record: {@code yyyy-MM-dd HH:mm:ss.SSS LEVEL message}, with the exception
- * after {@code " | "}, in the zone it is given. Thread-safe: any thread that logs may call it.
+ * after {@code " | "}, in the zone it is given. Whatever the message holds, it stays one line: line breaks and
+ * other unsafe characters are escaped ({@link LogField#line}). Thread-safe: any thread that logs may call it.
  */
 final class LogLineFormatter extends Formatter {
     private final LogTimestamps seconds;
@@ -25,9 +27,9 @@ final class LogLineFormatter extends Formatter {
         int fraction = (int) Math.floorMod(millis, 1000L);
         StringBuilder b = new StringBuilder(128).append(seconds.secondOf(millis))
                 .append(fraction < 100 ? (fraction < 10 ? ".00" : ".0") : ".").append(fraction)
-                .append(' ').append(r.getLevel().getName()).append(' ').append(formatMessage(r));
+                .append(' ').append(r.getLevel().getName()).append(' ').append(LogField.line(formatMessage(r)));
         if (r.getThrown() != null) {
-            b.append(" | ").append(r.getThrown());
+            b.append(" | ").append(LogField.line(r.getThrown().toString()));
         }
         return b.append(System.lineSeparator()).toString();
     }

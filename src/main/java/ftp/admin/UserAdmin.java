@@ -4,6 +4,7 @@ import ftp.auth.Account;
 import ftp.auth.AccountStore;
 import ftp.fs.ByteSize;
 import ftp.fs.QuotaLedger;
+import ftp.log.LogField;
 import ftp.server.ServerSettings;
 
 import java.io.BufferedReader;
@@ -17,6 +18,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.OptionalLong;
+import java.util.logging.Level;
 
 /**
  * {@code user add|passwd|quota|del|list}: edits {@code accounts.ini} (atomically, through
@@ -81,6 +83,9 @@ final class UserAdmin {
             accounts.setFiles(name, files);
         }
         Files.createDirectories(settings.homeRoot().resolve(name), settings.filesUmask().forDirectories());
+        logChange("user add name=" + LogField.quote(name) + " quota="
+                + ByteSize.canonical(accounts.find(name).orElseThrow().quota())
+                + (files == null ? "" : " files=" + QuotaLedger.fileLimitText(files)));
         System.out.println("added " + name + " (quota " + ByteSize.canonical(accounts.find(name).orElseThrow().quota())
                 + ")");
     }
@@ -97,6 +102,7 @@ final class UserAdmin {
         } finally {
             Arrays.fill(password, '\0');
         }
+        logChange("user passwd name=" + LogField.quote(names.get(0)));
         System.out.println("password changed for " + names.get(0) + " (sessions already logged in continue;"
                 + " user del ends them)");
     }
@@ -129,6 +135,9 @@ final class UserAdmin {
             accounts.setFiles(name, files);
             System.out.println("file limit of " + name + " is now " + QuotaLedger.fileLimitText(files));
         }
+        logChange("user quota name=" + LogField.quote(name)
+                + (quota == null ? "" : " quota=" + ByteSize.canonical(quota))
+                + (files == null ? "" : " files=" + QuotaLedger.fileLimitText(files)));
     }
 
     private static OptionalLong fileLimit(List<String> args, int i) {
@@ -143,6 +152,7 @@ final class UserAdmin {
             throw new IllegalArgumentException("user del NAME");
         }
         accounts.delete(args.get(0));
+        logChange("user del name=" + LogField.quote(args.get(0)));
         System.out.println("deleted " + args.get(0) + " (the home directory was kept; a running server ends the user's"
                 + " sessions)");
     }
@@ -161,6 +171,19 @@ final class UserAdmin {
             String files = ledger.files() + (a.files().isPresent() ? "/" + a.files().getAsLong() : "");
             System.out.println(String.format(Locale.ROOT, row, a.name(), quota, ByteSize.human(ledger.used()), files,
                     a.enabled() ? "yes" : "no"));
+        }
+    }
+
+    /**
+     * One line in {@code ftpd.log} for a change that was made, with the system user who made it. The change
+     * stands even when the line cannot be written; the admin is told.
+     */
+    private void logChange(String change) {
+        try {
+            ServerLogging.append(settings, Level.INFO, "admin " + change + " by="
+                    + LogField.quote(System.getProperty("user.name")));
+        } catch (IOException e) {
+            System.err.println("ftpd: warning: the change is made but not logged: " + e.getMessage());
         }
     }
 

@@ -6,7 +6,10 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -92,6 +95,33 @@ public final class LoginThrottle {
         Instant now = clock.instant();
         Failures f = live(address, now);
         return f == null || f.bannedUntil == null ? Duration.ZERO : Duration.between(now, f.bannedUntil);
+    }
+
+    /**
+     * A banned client (an IPv4 address, or the first address of an IPv6 /64 network), until when, and the
+     * failures that led to it.
+     */
+    public record Ban(InetAddress client, Instant until, int failures) {}
+
+    /** The bans in force now, soonest over first. */
+    public synchronized List<Ban> bans() {
+        Instant now = clock.instant();
+        List<Ban> bans = new ArrayList<>();
+        for (InetAddress client : new ArrayList<>(table.keySet())) {
+            Failures f = live(client, now);
+            if (f != null && f.bannedUntil != null) {
+                bans.add(new Ban(client, f.bannedUntil, f.count));
+            }
+        }
+        bans.sort(Comparator.comparing(Ban::until));
+        return bans;
+    }
+
+    /** Lifts the ban on {@code address}'s client and forgets its failures; false when it was not banned. */
+    public synchronized boolean clear(InetAddress address) {
+        Failures f = live(address, clock.instant());
+        table.remove(clientOf(address));
+        return f != null && f.bannedUntil != null;
     }
 
     /** Number of clients currently remembered (for status output and tests). */

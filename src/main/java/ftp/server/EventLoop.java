@@ -1,5 +1,8 @@
 package ftp.server;
 
+import ftp.server.ServerEvents.Refusal;
+import ftp.server.command.Login;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
@@ -56,6 +60,8 @@ public final class EventLoop implements Runnable {
     private final TlsControlFactory tls;
     private final AccountWatch accountWatch;
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Prefixes session ids, so that they differ from those of earlier runs. */
+    private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private volatile int activeCount;
     private volatile int loggedInCount;
     private volatile boolean stopping;
@@ -109,6 +115,21 @@ public final class EventLoop implements Runnable {
         return stopping;
     }
 
+    /** This run's id, the prefix of its session ids; any thread. */
+    String runId() {
+        return runId;
+    }
+
+    /** Any thread: a copy of every session, taken on the selector thread (never completed once it stopped). */
+    CompletableFuture<List<SessionSummary>> summaries() {
+        CompletableFuture<List<SessionSummary>> result = new CompletableFuture<>();
+        post(() -> {
+            long now = System.nanoTime();
+            result.complete(sessions.stream().map(s -> s.summary(now)).toList());
+        });
+        return result;
+    }
+
     /** Number of open control connections, logged in or not, not counting the waiting room; any thread. */
     public int activeSessions() {
         return activeCount;
@@ -125,10 +146,12 @@ public final class EventLoop implements Runnable {
         try {
             while (!stopping || !sessions.isEmpty() || !waitingRoom.isEmpty()) {
                 selector.select(selectTimeoutMillis());
+                long passStart = System.nanoTime();
                 drainEvents();
                 handleReadyKeys();
                 runTimers();
                 sweepTimeouts();
+                server.events().metrics().loopPass(System.nanoTime() - passStart);
             }
         } catch (IOException | ClosedSelectorException e) {
             ServerContext.LOG.log(Level.SEVERE, "event loop stopped", e);
@@ -212,12 +235,13 @@ public final class EventLoop implements Runnable {
             return;
         }
         nextSweep = now + SWEEP_INTERVAL_NANOS;
+        server.events().sweep();
         for (Session s : new ArrayList<>(sessions)) {
             s.checkTimeouts(now);
         }
         accountWatch.sweep(sessions);
         long waitLimit = server.settings().waitingTimeout().toNanos();
-        while (!waitingRoom.isEmpty() && now - waitingRoom.peek().waitingSinceNanos() > waitLimit) {
+        while (!waitingRoom.isEmpty() && now - waitingRoom.peek().connectedNanos() > waitLimit) {
             Session s = waitingRoom.poll();
             countSessions();
             s.send(new Reply(421, "Waited too long for a free slot; try again later."));
@@ -259,23 +283,27 @@ public final class EventLoop implements Runnable {
             refuse(ch, "421 Server shutting down.\r\n");
             return;
         }
-        if (server.throttle().isBanned(from)) {
-            refuse(ch, "421 Too many failed logins from your address; try again later.\r\n");
+        Duration banned = server.throttle().banRemaining(from);
+        if (!banned.isZero()) {
+            server.events().refused(from, Refusal.BANNED, "remaining=" + banned.toSeconds() + "s");
+            refuse(ch, Login.bannedReply(banned).render());
             return;
         }
         if (loggedInPerAddress.getOrDefault(from, 0) >= s.maxClientsPerIp()) {
+            server.events().refused(from, Refusal.PER_ADDRESS, "limit=" + s.maxClientsPerIp());
             refuse(ch, "421 Too many sessions from your address (limit " + s.maxClientsPerIp() + ").\r\n");
             return;
         }
         boolean full = slotsTaken(null) >= s.maxClients();
         if (full && (s.fullPolicy() != ServerSettings.FullPolicy.QUEUE || waitingRoom.size() >= s.waitingRoom())) {
+            server.events().refused(from, Refusal.CLIENTS_MAX, "limit=" + s.maxClients());
             refuse(ch, "421 Too many users (limit " + s.maxClients() + "); try again later.\r\n");
             return;
         }
         makeRoomForUnauthenticated(from);
         Session session;
         try {
-            session = new Session(this, server, ch, nextSessionId++);
+            session = new Session(this, server, ch, runId + "-" + nextSessionId++);
             session.attach(ch.register(selector, SelectionKey.OP_READ, session));
         } catch (IOException e) {
             closeQuietly(ch);
@@ -284,7 +312,7 @@ public final class EventLoop implements Runnable {
         sessions.add(session);
         unauthenticated.computeIfAbsent(from, k -> new LinkedHashSet<>()).add(session);
         unauthenticatedCount++;
-        ServerContext.LOG.info(() -> "connect from=" + from.getHostAddress() + " session=" + session.id());
+        server.events().connected(session);
         if (full) {
             waitingRoom.add(session);
             countSessions();
@@ -325,17 +353,15 @@ public final class EventLoop implements Runnable {
             LinkedHashSet<Session> heaviest = null;
             for (LinkedHashSet<Session> set : unauthenticated.values()) {
                 if (heaviest == null || set.size() > heaviest.size() || (set.size() == heaviest.size()
-                        && set.iterator().next().id() < heaviest.iterator().next().id())) {
+                        && set.iterator().next().connectedNanos() - heaviest.iterator().next().connectedNanos() < 0)) {
                     heaviest = set;
                 }
             }
             victim = heaviest == null ? null : heaviest.iterator().next();
         }
         if (victim != null) {
-            Session v = victim;
-            ServerContext.LOG.info(() -> "displaced session=" + v.id() + " from="
-                    + v.peerAddress().getHostAddress() + ": too many connections not logged in");
-            v.displace();
+            server.events().displaced(victim);
+            victim.displace();
         }
     }
 

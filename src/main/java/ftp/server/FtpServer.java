@@ -6,6 +6,7 @@ import ftp.auth.LoginThrottle;
 import ftp.auth.VerifiedLoginCache;
 import ftp.fs.HashCache;
 import ftp.fs.QuotaRegistry;
+import ftp.log.AddressLogLimit;
 import ftp.server.pool.ThreadPriority;
 import ftp.server.pool.WorkerPool;
 import ftp.tls.KeyMaterial;
@@ -21,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.UnaryOperator;
 
@@ -41,6 +44,7 @@ public final class FtpServer implements AutoCloseable {
     private final InetSocketAddress address;
     private final InetSocketAddress implicitAddress; // null without an implicit-FTPS listener
     private final TransferLog transferLog;
+    private final ServerContext context;
     private final TlsContexts tls;
 
     private FtpServer(ServerSettings settings, UnaryOperator<Executor> measuringAround) throws IOException {
@@ -62,16 +66,19 @@ public final class FtpServer implements AutoCloseable {
         // of users already measured never come here.
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
                 settings.workerQueue(), ThreadPriority.NORMAL, keepAlive);
-        this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"));
+        this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
+                settings.logKeep());
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),
                 settings.defaultFiles());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);
-        ServerContext context = new ServerContext(settings, accounts, authenticator,
+        ServerEvents events = new ServerEvents(new ServerMetrics(), new AddressLogLimit(settings.logLinesPerAddress(),
+                Duration.ofMinutes(1), 4096, Clock.systemUTC(), ServerContext.LOG::info));
+        this.context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
                 new QuotaRegistry(measuringAround.apply(homeMeasurements)), new HashCache(4096), workers,
-                passwordChecks, transfers, digests, transferLog, tls);
+                passwordChecks, transfers, digests, transferLog, events, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();
         InetAddress host = InetAddress.getByName(settings.listenHost());
@@ -120,8 +127,9 @@ public final class FtpServer implements AutoCloseable {
         FtpServer server = new FtpServer(settings, measuringAround);
         server.loopThread.start();
         ServerContext.LOG.info(() -> "ftpd started on " + server.address.getAddress().getHostAddress() + ":"
-                + server.address.getPort() + " (clients.max=" + settings.maxClients() + ", workers="
-                + settings.workerThreads() + ", tls=" + settings.tlsMode().name().toLowerCase(java.util.Locale.ROOT) + ")");
+                + server.address.getPort() + " run=" + server.loop.runId() + " (clients.max=" + settings.maxClients()
+                + ", workers=" + settings.workerThreads() + ", tls="
+                + settings.tlsMode().name().toLowerCase(java.util.Locale.ROOT) + ")");
         return server;
     }
 
@@ -147,6 +155,25 @@ public final class FtpServer implements AutoCloseable {
         return settings;
     }
 
+    /** A copy of every session, taken on the selector thread; never completes once the server stopped. */
+    public CompletableFuture<List<SessionSummary>> sessions() {
+        return loop.summaries();
+    }
+
+    public LoginThrottle throttle() {
+        return context.throttle();
+    }
+
+    public ServerEvents events() {
+        return context.events();
+    }
+
+    /** The worker pools by what they run: commands, logins, transfers, digests, home measurements. */
+    public Map<String, WorkerPool> pools() {
+        return Map.of("commands", workers, "logins", passwordChecks, "transfers", transfers, "digests", digests,
+                "measurements", homeMeasurements);
+    }
+
     /** Graceful stop: no new sessions, 421 to idle ones, running transfers get {@code timeouts.shutdown}. */
     @Override
     public void close() {
@@ -166,6 +193,7 @@ public final class FtpServer implements AutoCloseable {
         } catch (IOException ignored) {
             // stopping anyway
         }
+        context.events().flush();
         ServerContext.LOG.info("ftpd stopped");
     }
 

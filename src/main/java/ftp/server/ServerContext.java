@@ -35,6 +35,7 @@ public final class ServerContext {
     private final WorkerPool transfers;
     private final WorkerPool digests;
     private final TransferLog transferLog;
+    private final ServerEvents events;
     private final TlsContexts tls;
     /** One per account that has logged in, shared by its sessions so they agree on which records exist. */
     private final ConcurrentHashMap<String, UploadJournal> journals = new ConcurrentHashMap<>();
@@ -42,7 +43,7 @@ public final class ServerContext {
     public ServerContext(ServerSettings settings, AccountStore accounts, Authenticator authenticator,
                          LoginThrottle throttle, QuotaRegistry quotas, HashCache hashes, WorkerPool workers,
                          WorkerPool passwordChecks, WorkerPool transfers, WorkerPool digests, TransferLog transferLog,
-                         TlsContexts tls) {
+                         ServerEvents events, TlsContexts tls) {
         this.settings = settings;
         this.accounts = accounts;
         this.authenticator = authenticator;
@@ -54,6 +55,7 @@ public final class ServerContext {
         this.transfers = transfers;
         this.digests = digests;
         this.transferLog = transferLog;
+        this.events = events;
         this.tls = tls;
     }
 
@@ -99,8 +101,17 @@ public final class ServerContext {
         return passwordChecks;
     }
 
-    public TransferLog transferLog() {
-        return transferLog;
+    public ServerEvents events() {
+        return events;
+    }
+
+    /** Worker: a transfer ended: its xferlog line, and its bytes in the session's and the server's counts. */
+    public void transferEnded(SessionView v, String path, long bytes, TransferLog.Direction direction, long millis,
+                              boolean complete) {
+        transferLog.record(v.peer().getHostAddress(), bytes, path, v.options().binary(), direction, v.user().name(),
+                millis, complete);
+        v.user().traffic().add(direction, bytes);
+        events.metrics().transfer(direction, bytes, complete);
     }
 
     /** The certificate and per-session TLS contexts, or null when TLS is off. */
@@ -117,7 +128,8 @@ public final class ServerContext {
         UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()), settings.filesUmask());
         return quotas.ledgerFor(account.name(), files.home(), account.quota(), account.files())
                 .thenApply(ledger -> new UserContext(account.name(), files, ledger,
-                        journals.computeIfAbsent(account.name(), name -> new UploadJournal(files))));
+                        journals.computeIfAbsent(account.name(), name -> new UploadJournal(files)),
+                        new SessionTraffic()));
     }
 
     /**

@@ -8,6 +8,7 @@ import ftp.server.pool.ThreadPriority;
 import java.io.IOException;
 import java.io.Reader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +71,11 @@ public record ServerSettings(
         int maxLoginFailures,
         Duration loginBanTime,
         int maxConcurrentHashes,
-        int maxLineLength) {
+        int maxLineLength,
+        long logMaxSize,
+        int logKeep,
+        int logLinesPerAddress,
+        Optional<InetSocketAddress> metricsListen) {
 
     public enum FullPolicy { REJECT, QUEUE }
 
@@ -149,7 +154,11 @@ public record ServerSettings(
                 s.integer("auth.max_failures", 5, 1, 1000),
                 s.duration("auth.ban_time", "300s"),
                 s.integer("auth.max_concurrent_hashes", Math.max(1, Runtime.getRuntime().availableProcessors() - 1), 1, 64),
-                s.integer("limits.line_length", 8192, 512, 1 << 20));
+                s.integer("limits.line_length", 8192, 512, 1 << 20),
+                s.boundedSize("log.max_size", "10M", 4096),
+                s.integer("log.keep", 5, 0, 1000),
+                s.integer("log.lines_per_address", 30, 0, 1_000_000),
+                s.hostAndPort("metrics.listen"));
         s.refuseUnread();
         return settings;
     }
@@ -261,6 +270,37 @@ public record ServerSettings(
                 return ByteSize.parse(raw);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " is not a size (e.g. 500K, 100M, 2G or none)", e);
+            }
+        }
+
+        /** A size of at least {@code min} bytes, never {@code none}. */
+        long boundedSize(String key, String def, long min) {
+            OptionalLong v = size(key, def);
+            if (v.isEmpty() || v.getAsLong() < min) {
+                throw new IllegalArgumentException(key + "=" + string(key, def) + " must be a size of at least " + min
+                        + " bytes");
+            }
+            return v.getAsLong();
+        }
+
+        /** {@code HOST:PORT} ({@code [V6]:PORT} for IPv6), resolved now; empty when unset. */
+        Optional<InetSocketAddress> hostAndPort(String key) {
+            String raw = string(key, "");
+            if (raw.isEmpty()) {
+                return Optional.empty();
+            }
+            int colon = raw.lastIndexOf(':');
+            String host = colon < 0 ? "" : raw.substring(0, colon).replaceAll("^\\[|\\]$", "");
+            try {
+                int port = Integer.parseInt(raw.substring(colon + 1));
+                if (host.isEmpty() || port < 0 || port > 65535) {
+                    throw new NumberFormatException();
+                }
+                return Optional.of(new InetSocketAddress(InetAddress.getByName(host), port));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " must be HOST:PORT, e.g. 127.0.0.1:9121", e);
+            } catch (UnknownHostException e) {
+                throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
             }
         }
 

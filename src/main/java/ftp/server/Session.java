@@ -1,5 +1,6 @@
 package ftp.server;
 
+import ftp.log.LogField;
 import ftp.server.CommandSpec.LoopHandler;
 import ftp.server.CommandSpec.TransferHandler;
 import ftp.server.CommandSpec.WorkerHandler;
@@ -57,7 +58,7 @@ public final class Session {
     private final ServerContext server;
     private final SocketChannel channel;
     private final InetSocketAddress peer;
-    private final long id;
+    private final String id;
     private final CommandInput input;
     private final TransferOptions options = new TransferOptions();
     private SelectionKey key;
@@ -85,8 +86,11 @@ public final class Session {
     private TransferHandle transfer;
     private boolean abortRequested;
     private boolean quitAfterTransfer;
+    private String lastVerb = "";
+    private String endReason; // the first reason given for closing
+    private boolean ended;
 
-    Session(EventLoop loop, ServerContext server, SocketChannel channel, long id) throws IOException {
+    Session(EventLoop loop, ServerContext server, SocketChannel channel, String id) throws IOException {
         this.loop = loop;
         this.server = server;
         this.channel = channel;
@@ -122,7 +126,8 @@ public final class Session {
         return (InetSocketAddress) channel.getLocalAddress();
     }
 
-    public long id() {
+    /** Unique across restarts: the server run's id, a dash, and a count. */
+    public String id() {
         return id;
     }
 
@@ -175,8 +180,7 @@ public final class Session {
         if (refusal != null) {
             pendingUser = null;
             state = State.NEED_USER;
-            ServerContext.LOG.info(() -> "login refused user=" + context.name() + " from="
-                    + peer.getAddress().getHostAddress() + " session=" + id + ": " + refusal);
+            server.events().loginRefused(this, context.name(), refusal);
             send(new Reply(421, refusal));
             closeAfterFlush("login refused: full");
             return;
@@ -187,15 +191,13 @@ public final class Session {
         cwd = "/";
         state = State.LOGGED_IN;
         server.throttle().recordSuccess(peer.getAddress());
-        ServerContext.LOG.info(() -> "login ok user=" + context.name() + " from=" + peer.getAddress().getHostAddress()
-                + " session=" + id);
+        server.events().loginOk(this);
         send(welcome);
     }
 
     /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
     public void loginFailed() {
-        ServerContext.LOG.warning("login failed user=" + printable(pendingUser) + " from="
-                + peer.getAddress().getHostAddress() + " session=" + id);
+        server.events().loginFailed(this);
         pendingUser = null;
         state = State.NEED_USER;
     }
@@ -214,7 +216,8 @@ public final class Session {
         if (ch == null) {
             return null;
         }
-        PassiveListener listener = new PassiveListener(ch, peer.getAddress(), server.settings().dataTimeout());
+        PassiveListener listener = new PassiveListener(ch, peer.getAddress(), server.settings().dataTimeout(),
+                server.events());
         loop.register(listener);
         dataLink = listener;
         passive = listener;
@@ -402,6 +405,7 @@ public final class Session {
             return;
         }
         options.beforeCommand(verb);
+        lastVerb = verb;
         try {
             CommandSpec.Handler handler = spec.handler();
             if (handler instanceof LoopHandler h) {
@@ -509,7 +513,8 @@ public final class Session {
 
     /** The account was deleted or disabled: 421, and the session ends with whatever it was doing. */
     void endForLostAccount() {
-        ServerContext.LOG.info(() -> "session=" + id + " user=" + user.name() + " ended: account deleted or disabled");
+        ServerContext.LOG.info(() -> "session=" + id + " user=" + LogField.quote(user.name())
+                + " ended: account deleted or disabled");
         send(new Reply(421, "Your account was deleted or disabled; closing control connection."));
         closeAfterFlush("account deleted or disabled");
     }
@@ -690,9 +695,7 @@ public final class Session {
         if (state != State.CLOSING) {
             state = State.CLOSING;
             closingSinceNanos = System.nanoTime();
-            if (why != null) {
-                ServerContext.LOG.fine(() -> "session=" + id + " closing: " + why);
-            }
+            endReason = why;
         }
         if (!io.hasPendingOutput()) {
             close(null);
@@ -703,8 +706,10 @@ public final class Session {
 
     /** Closes at once and releases everything the session holds. Idempotent. */
     public void close(String why) {
-        if (why != null) {
-            ServerContext.LOG.fine(() -> "session=" + id + " closed: " + why);
+        boolean first = !ended;
+        ended = true;
+        if (endReason == null) {
+            endReason = why;
         }
         state = State.CLOSING;
         if (transfer != null) {
@@ -716,6 +721,9 @@ public final class Session {
         }
         io.close();
         loop.sessionClosed(this);
+        if (first) {
+            server.events().sessionEnded(this, endReason, Duration.ofNanos(System.nanoTime() - connectedNanos));
+        }
     }
 
     boolean isOpen() {
@@ -752,7 +760,15 @@ public final class Session {
         }
     }
 
-    long waitingSinceNanos() {
+    SessionSummary summary(long nowNanos) {
+        TransferHandle t = transfer;
+        String doing = t != null ? t.description() : busy ? lastVerb : "idle";
+        return new SessionSummary(id, state, user == null ? null : user.name(), peer.getAddress(),
+                Duration.ofNanos(nowNanos - connectedNanos), Duration.ofNanos(nowNanos - lastActivityNanos), doing,
+                t == null ? 0 : t.bytes(), t == null ? 0 : t.bytesPerSecond(nowNanos));
+    }
+
+    long connectedNanos() {
         return connectedNanos;
     }
 

@@ -69,6 +69,16 @@ class LogLineFormatterTest {
     }
 
     @Test
+    void aRecordIsOneLineWhateverItsMessageAndExceptionHold() {
+        LogRecord r = new LogRecord(Level.WARNING, "upload of /a\nFORGED line\u2028 failed");
+        r.setThrown(new IOException("/a\r\n2026-12-04 00:00:00.000 INFO forged"));
+        r.setInstant(Instant.parse("2026-12-04T14:51:02.5Z"));
+        assertThat(line(new LogLineFormatter(ZoneOffset.UTC), r)).isEqualTo("2026-12-04 14:51:02.500 WARNING "
+                + "upload of /a\\x0aFORGED line\\u2028 failed"
+                + " | java.io.IOException: /a\\x0d\\x0a2026-12-04 00:00:00.000 INFO forged");
+    }
+
+    @Test
     void theMessageGetsItsParametersAndTheExceptionFollows() {
         LogRecord r = new LogRecord(Level.WARNING, "cannot write {0}");
         r.setParameters(new Object[] {"xferlog"});

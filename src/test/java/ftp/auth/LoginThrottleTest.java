@@ -137,6 +137,41 @@ class LoginThrottleTest {
     }
 
     @Test
+    void bansAreListedSoonestOverFirstAndAnAdminCanLiftOne() {
+        for (int i = 0; i < 5; i++) {
+            throttle.recordFailure(a);
+        }
+        clock.advance(Duration.ofMinutes(1));
+        for (int i = 0; i < 6; i++) {
+            throttle.recordFailure(b);
+        }
+        throttle.recordFailure(address(3)); // failures, no ban
+        assertThat(throttle.bans()).containsExactly(
+                new LoginThrottle.Ban(a, Instant.parse("2024-01-01T00:10:00Z"), 5),
+                new LoginThrottle.Ban(b, Instant.parse("2024-01-01T00:11:00Z"), 6));
+
+        assertThat(throttle.clear(a)).isTrue();
+        assertThat(throttle.isBanned(a)).isFalse();
+        assertThat(throttle.delayAfterFailure(a)).as("its failures are forgotten too").isEqualTo(Duration.ofSeconds(1));
+        assertThat(throttle.clear(a)).as("no ban left to lift").isFalse();
+        assertThat(throttle.clear(address(3))).isFalse();
+        assertThat(throttle.bans()).extracting(LoginThrottle.Ban::client).containsExactly(b);
+
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(throttle.bans()).as("an expired ban is not listed").isEmpty();
+    }
+
+    @Test
+    void anIpv6BanIsListedAndLiftedForItsWholeSlash64() {
+        for (int i = 1; i <= 5; i++) {
+            throttle.recordFailure(v6("2001:db8:1:2::" + i));
+        }
+        assertThat(throttle.bans()).extracting(LoginThrottle.Ban::client).containsExactly(v6("2001:db8:1:2::"));
+        assertThat(throttle.clear(v6("2001:db8:1:2:ffff::9"))).isTrue();
+        assertThat(throttle.isBanned(v6("2001:db8:1:2::1"))).isFalse();
+    }
+
+    @Test
     void tableIsBoundedAndForgetsTheLeastRecentlySeen() {
         LoginThrottle small = new LoginThrottle(2, Duration.ofMinutes(10), 3, clock);
         small.recordFailure(a);

@@ -2,6 +2,7 @@ package ftp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftp.server.FtpdCli.Result;
 import ftp.testing.Eventually;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,42 +33,17 @@ class AdminCliTest {
     @TempDir
     Path base;
 
-    private record Result(int exit, String out, String err) {}
-
     private Path conf() {
         return base.resolve("conf");
     }
 
     private Result ftpd(String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of("--conf", conf().toString()));
-        command.addAll(List.of(args));
-        return ftpdExactly(stdin, command.toArray(String[]::new));
-    }
-
-    private static Path script() {
-        Path script = Path.of(System.getProperty("user.dir")).resolve("bin/ftpd");
-        if (!Files.isExecutable(script)) {
-            throw new AssertionError("bin/ftpd not found or not executable at " + script);
-        }
-        return script;
+        return new FtpdCli(base).run(stdin, args);
     }
 
     /** bin/ftpd with exactly {@code args}, no {@code --conf} added. */
     private Result ftpdExactly(String stdin, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(script().toString()));
-        command.addAll(List.of(args));
-        Path out = base.resolve("cli.out");
-        Path err = base.resolve("cli.err");
-        Path in = base.resolve("cli.in");
-        Files.writeString(in, stdin == null ? "" : stdin);
-        Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
-                .redirectInput(in.toFile()).start();
-        if (!p.waitFor(60, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            throw new AssertionError("ftpd " + String.join(" ", args) + " did not finish");
-        }
-        return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8).trim(),
-                Files.readString(err, StandardCharsets.UTF_8).trim());
+        return new FtpdCli(base).runExactly(stdin, args);
     }
 
     private static String mode(Path p) throws IOException {
@@ -260,7 +236,7 @@ class AdminCliTest {
         assertThat(ftpd("pw\n", "user", "add", "carol", "--password-stdin").exit()).isZero();
         // A file, not a pipe: the JDK closes a child's pipe when the child exits, racing the reader for the last lines.
         Path output = base.resolve("run.out");
-        Process run = new ProcessBuilder(script().toString(), "--conf", conf().toString(), "run")
+        Process run = new ProcessBuilder(FtpdCli.script().toString(), "--conf", conf().toString(), "run")
                 .redirectErrorStream(true).redirectOutput(output.toFile()).start();
         try {
             assertThat(Eventually.holds(() -> portIn(output) > 0)).as("%s", read(output)).isTrue();
@@ -333,9 +309,6 @@ class AdminCliTest {
 
     /** If an assertion failed while the server ran, do not leave it behind. */
     private void killLeftover() throws IOException {
-        Path pid = base.resolve("run/ftpd.pid");
-        if (Files.exists(pid)) {
-            ProcessHandle.of(Long.parseLong(Files.readString(pid).trim())).ifPresent(ProcessHandle::destroy);
-        }
+        new FtpdCli(base).killLeftover();
     }
 }

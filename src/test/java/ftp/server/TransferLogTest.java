@@ -50,7 +50,7 @@ class TransferLogTest {
     private List<String> datesAt(ZoneId zone, String... instants) throws IOException {
         MutableClock clock = new MutableClock(Instant.parse(instants[0]), zone);
         Path file = Files.createTempFile(dir, "xferlog", "");
-        try (TransferLog log = new TransferLog(file, TransferLog.MAX_BYTES, clock)) {
+        try (TransferLog log = new TransferLog(file, 1 << 20, 1, clock)) {
             for (String instant : instants) {
                 clock.set(Instant.parse(instant));
                 log.record("127.0.0.1", 1, "/f", true, Direction.OUTGOING, "alice", 1, true);
@@ -97,7 +97,7 @@ class TransferLogTest {
     void fieldsHoldNoSpacesOrNewlinesAndTheFileRotatesPastItsBound() throws IOException {
         Path file = dir.resolve("log/xferlog");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-04T14:51:02Z"), ZoneOffset.UTC);
-        try (TransferLog log = new TransferLog(file, 500, clock)) {
+        try (TransferLog log = new TransferLog(file, 500, 1, clock)) {
             for (int i = 0; i < 10; i++) {
                 log.record("127.0.0.1", 1000 + i, "/dir/a file\nwith newline", i % 2 == 0,
                         i % 3 == 0 ? Direction.INCOMING : Direction.OUTGOING, "alice", 1500, i != 9);

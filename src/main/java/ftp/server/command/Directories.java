@@ -3,6 +3,7 @@ package ftp.server.command;
 import ftp.fs.FileEntry;
 import ftp.fs.FsException;
 import ftp.fs.QuotaLedger;
+import ftp.log.LogField;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -58,7 +59,7 @@ public final class Directories {
         } catch (FsException e) {
             throw FsReplies.of(e);
         }
-        ServerContext.LOG.info(() -> "mkdir user=" + v.user().name() + " path=" + path);
+        ServerContext.LOG.info(() -> "mkdir user=" + LogField.quote(v.user().name()) + " path=" + LogField.quote(path));
         return Outcome.of(257, FsReplies.quoted(path) + " created.");
     }
 
@@ -72,7 +73,7 @@ public final class Directories {
         } catch (FsException e) {
             throw FsReplies.of(e);
         }
-        ServerContext.LOG.info(() -> "rmdir user=" + v.user().name() + " path=" + path);
+        ServerContext.LOG.info(() -> "rmdir user=" + LogField.quote(v.user().name()) + " path=" + LogField.quote(path));
         return Outcome.of(250, "Directory removed.");
     }
 }

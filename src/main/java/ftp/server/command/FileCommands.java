@@ -2,6 +2,7 @@ package ftp.server.command;
 
 import ftp.fs.FileEntry;
 import ftp.fs.FsException;
+import ftp.log.LogField;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -52,7 +53,8 @@ public final class FileCommands {
         } catch (IOException e) {
             throw new FtpReplyException(451, "Local error: cannot update the upload records.");
         }
-        ServerContext.LOG.info(() -> "delete user=" + v.user().name() + " path=" + path);
+        ServerContext.LOG.info(() -> "delete user=" + LogField.quote(v.user().name())
+                + " path=" + LogField.quote(path));
         return Outcome.of(250, "File deleted.");
     }
 
@@ -84,7 +86,8 @@ public final class FileCommands {
         } catch (FsException e) {
             throw FsReplies.of(e);
         }
-        ServerContext.LOG.info(() -> "rename user=" + v.user().name() + " from=" + from + " to=" + to);
+        ServerContext.LOG.info(() -> "rename user=" + LogField.quote(v.user().name()) + " from=" + LogField.quote(from)
+                + " to=" + LogField.quote(to));
         return Outcome.of(250, "Rename successful.");
     }
 

@@ -44,9 +44,10 @@ public final class Login {
         if (s.tlsRequiredButMissing()) {
             throw new FtpReplyException(530, "TLS is required: use AUTH TLS before logging in.");
         }
-        if (s.server().throttle().isBanned(s.peerAddress())) {
+        Duration banned = s.server().throttle().banRemaining(s.peerAddress());
+        if (!banned.isZero()) {
             // A connection opened before the ban must not go on guessing.
-            s.send(new Reply(421, "Too many failed logins from your address; try again later."));
+            s.send(bannedReply(banned));
             s.closeAfterFlush("login refused: address banned");
             return null;
         }
@@ -76,10 +77,15 @@ public final class Login {
         InetAddress peer = view.peer();
         return new Outcome(List.of(), s -> {
             s.loginFailed();
+            boolean wasBanned = server.throttle().isBanned(peer);
             server.throttle().recordFailure(peer);
             Duration delay = server.throttle().delayAfterFailure(peer);
-            if (server.throttle().isBanned(peer)) {
-                s.replyLater(delay, new Reply(421, "Too many failed logins; try again later."), true);
+            Duration banned = server.throttle().banRemaining(peer);
+            if (!banned.isZero()) {
+                if (!wasBanned) {
+                    server.events().banned(peer, server.settings().loginBanTime());
+                }
+                s.replyLater(delay, bannedReply(banned), true);
             } else {
                 s.replyLater(delay, new Reply(530, "Login incorrect."), false);
             }
@@ -89,6 +95,14 @@ public final class Login {
     private static Outcome busy(String doing) {
         return Outcome.of(new Reply(421, "Server busy " + doing + "; try again later."),
                 s -> s.closeAfterFlush("login busy"));
+    }
+
+    /** The 421 for a banned address, with how long the ban lasts ("try again in 4 min 59 s"). */
+    public static Reply bannedReply(Duration remaining) {
+        long seconds = Math.max(1, remaining.getSeconds() + (remaining.getNano() > 0 ? 1 : 0)); // rounded up
+        String in = seconds < 60 ? seconds + " s"
+                : seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
+        return new Reply(421, "Too many failed logins from your address; try again in " + in + ".");
     }
 
     public static Reply quit(Session s, String arg) {

@@ -208,7 +208,6 @@ public final class Transfers {
 
     private static void log(SessionView v, String path, long bytes, long startedMillis,
                             TransferLog.Direction direction, boolean complete) {
-        v.server().transferLog().record(v.peer().getHostAddress(), bytes, path, v.options().binary(), direction,
-                v.user().name(), System.currentTimeMillis() - startedMillis, complete);
+        v.server().transferEnded(v, path, bytes, direction, System.currentTimeMillis() - startedMillis, complete);
     }
 }

@@ -11,6 +11,7 @@ import ftp.fs.UploadJournal;
 import ftp.fs.UploadRecord;
 import ftp.fs.UserFileSystem;
 import ftp.fs.VirtualPaths;
+import ftp.log.LogField;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -121,6 +122,9 @@ final class Upload {
             opened = quota.openForUpload(mayCreate -> files.openWrite(path, mode == UploadMode.UNIQUE, mayCreate));
         } catch (FsException e) {
             if (e.kind() == FsException.Kind.OVER_QUOTA) {
+                v.server().events().quotaRefused(v, path, "used=" + quota.used() + " limit="
+                        + ByteSize.canonical(quota.limit()) + " files=" + quota.files() + " file_limit="
+                        + QuotaLedger.fileLimitText(quota.fileLimit()));
                 throw new FtpReplyException(552, "Exceeded storage allocation: no room for another file ("
                         + Site.usage(quota) + ").");
             }
@@ -133,7 +137,8 @@ final class Upload {
                 log(false);
                 return Outcome.of(452, "Insufficient storage space on the server.");
             }
-            ServerContext.LOG.log(Level.WARNING, "upload of " + path + " by " + v.user().name() + " failed", e);
+            ServerContext.LOG.log(Level.WARNING, "upload of " + LogField.quote(path) + " by "
+                    + LogField.quote(v.user().name()) + " failed", e);
             throw new FtpReplyException(451, "Local error while writing the file.");
         } finally {
             if (digest != null) {
@@ -157,6 +162,7 @@ final class Upload {
         }
         if (announced > 0 && !file.tryReserve(announced)) {
             discardCreated(file);
+            v.server().events().quotaRefused(v, path, "announced=" + announced + " available=" + quota.available());
             throw new FtpReplyException(552, "Exceeded storage allocation: " + announced + " bytes announced, "
                     + quota.available() + " available.");
         }
@@ -213,7 +219,8 @@ final class Upload {
             keepUnfinished();
             log(false);
             if (endOfData && !d.endedCleanly()) {
-                ServerContext.LOG.warning("TLS upload of " + path + " by " + v.user().name()
+                ServerContext.LOG.warning("TLS upload of " + LogField.quote(path) + " by "
+                        + LogField.quote(v.user().name())
                         + " ended without close_notify: possibly truncated; kept as unfinished");
                 return Outcome.of(426, "Upload ended without TLS close_notify; kept as unfinished (" + position
                         + " bytes).");
@@ -227,7 +234,7 @@ final class Upload {
         try {
             journal.markFinished(path);
         } catch (IOException e) {
-            ServerContext.LOG.log(Level.WARNING, "cannot clear the upload record of " + path, e);
+            ServerContext.LOG.log(Level.WARNING, "cannot clear the upload record of " + LogField.quote(path), e);
         }
         try {
             FileEntry entry = files.stat(path);
@@ -244,7 +251,8 @@ final class Upload {
             // only the digest goes uncached.
         }
         log(true);
-        ServerContext.LOG.info(() -> "upload user=" + v.user().name() + " path=" + path + " bytes=" + received);
+        ServerContext.LOG.info(() -> "upload user=" + LogField.quote(v.user().name()) + " path=" + LogField.quote(path)
+                + " bytes=" + received);
         String name = mode == UploadMode.UNIQUE ? " FILE: " + VirtualPaths.name(path) : "";
         return Outcome.of(226, "Transfer complete (" + received + " bytes received)." + name);
     }
@@ -260,7 +268,7 @@ final class Upload {
             try {
                 n = d.read(in);
             } catch (IOException e) {
-                ServerContext.LOG.fine(() -> "upload of " + path + " stopped: " + e);
+                ServerContext.LOG.fine(() -> "upload of " + LogField.quote(path) + " stopped: " + e);
                 return false;
             }
             if (n < 0) {
@@ -320,6 +328,7 @@ final class Upload {
         if (!file.tryGrowTo(position + n)) {
             restoreAfterRefusal(file);
             log(false);
+            v.server().events().quotaRefused(v, path, "received=" + received + " limit=" + quota.limit().orElse(0));
             return Outcome.of(552, "Exceeded storage allocation: the upload would pass your quota of "
                     + ByteSize.human(quota.limit().orElse(0)) + "; nothing of it was kept.");
         }
@@ -337,11 +346,13 @@ final class Upload {
             try {
                 file.truncate(position);
             } catch (IOException again) {
-                ServerContext.LOG.log(Level.WARNING, "cannot trim " + path + " after a full disk", again);
+                ServerContext.LOG.log(Level.WARNING, "cannot trim " + LogField.quote(path) + " after a full disk",
+                        again);
             }
             keepUnfinished();
             log(false);
-            ServerContext.LOG.warning("disk full while " + v.user().name() + " uploaded " + path + "; kept "
+            ServerContext.LOG.warning("disk full while " + LogField.quote(v.user().name()) + " uploaded "
+                    + LogField.quote(path) + "; kept "
                     + position + " bytes as unfinished");
             return Outcome.of(452, "Insufficient storage space on the server; " + position
                     + " bytes kept, resume later.");
@@ -406,7 +417,7 @@ final class Upload {
         try {
             journal.markUnfinished(path, position, expectedSize);
         } catch (IOException e) {
-            ServerContext.LOG.log(Level.WARNING, "cannot update the upload record of " + path
+            ServerContext.LOG.log(Level.WARNING, "cannot update the upload record of " + LogField.quote(path)
                     + " (the earlier record stands)", e);
         }
     }
@@ -444,7 +455,8 @@ final class Upload {
         try {
             quota.remove(() -> files.deleteIfSame(path, file.fileKey()));
         } catch (FsException e) {
-            ServerContext.LOG.log(Level.WARNING, "cannot remove " + path + " after a refused upload", e);
+            ServerContext.LOG.log(Level.WARNING, "cannot remove " + LogField.quote(path) + " after a refused upload",
+                    e);
         }
     }
 
@@ -458,14 +470,14 @@ final class Upload {
         refusal.replies().forEach(v.preliminary());
         boolean ended = d.drain(DRAIN_BYTES, DRAIN_TIME);
         if (!ended) {
-            ServerContext.LOG.fine(() -> "upload of " + path + " by " + v.user().name()
+            ServerContext.LOG.fine(() -> "upload of " + LogField.quote(path) + " by " + LogField.quote(v.user().name())
                     + " refused; the client went on sending past the drain limits");
         }
         return Outcome.answered(refusal.change());
     }
 
     private void log(boolean complete) {
-        v.server().transferLog().record(v.peer().getHostAddress(), received, path, v.options().binary(),
-                TransferLog.Direction.INCOMING, v.user().name(), System.currentTimeMillis() - startedMillis, complete);
+        v.server().transferEnded(v, path, received, TransferLog.Direction.INCOMING,
+                System.currentTimeMillis() - startedMillis, complete);
     }
 }

@@ -1,5 +1,7 @@
 package ftp.server.data;
 
+import ftp.server.ServerEvents;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -11,7 +13,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Logger;
 
 /**
  * One PASV/EPSV listener. The selector thread accepts on it: a connection from any address other than the
@@ -20,17 +21,18 @@ import java.util.logging.Logger;
  * Selector thread for accept and expiry; {@link #open} and {@link #close} from any thread.
  */
 public final class PassiveListener implements DataLink {
-    private static final Logger LOG = Logger.getLogger("ftpd");
-
     private final ServerSocketChannel server;
     private final InetAddress expectedPeer;
+    private final ServerEvents events;
     private volatile long deadlineNanos;
     private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
     private final AtomicBoolean taken = new AtomicBoolean();
 
-    public PassiveListener(ServerSocketChannel server, InetAddress expectedPeer, Duration timeout) {
+    public PassiveListener(ServerSocketChannel server, InetAddress expectedPeer, Duration timeout,
+                           ServerEvents events) {
         this.server = server;
         this.expectedPeer = expectedPeer;
+        this.events = events;
         this.deadlineNanos = System.nanoTime() + timeout.toNanos();
     }
 
@@ -49,8 +51,7 @@ public final class PassiveListener implements DataLink {
             while ((ch = server.accept()) != null) {
                 InetAddress from = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
                 if (!from.equals(expectedPeer) || connection.isDone()) {
-                    LOG.warning("data connection from " + from.getHostAddress() + " refused on port " + port()
-                            + " (expected " + expectedPeer.getHostAddress() + ")");
+                    events.strangerRefused(from, port(), expectedPeer);
                     ch.close();
                     continue;
                 }

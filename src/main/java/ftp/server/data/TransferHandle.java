@@ -52,6 +52,16 @@ public final class TransferHandle {
         return bytes.get();
     }
 
+    /** The command as the client sent it, bounded and without control characters. */
+    public String description() {
+        return description;
+    }
+
+    /** The average rate since the transfer started. */
+    public double bytesPerSecond(long nowNanos) {
+        return bytes.get() / Math.max(1e-3, (nowNanos - startedNanos) / 1e9);
+    }
+
     public boolean aborted() {
         return aborted;
     }
@@ -88,11 +98,10 @@ public final class TransferHandle {
 
     /** One line for STAT: what is moving and how far it got. */
     public String progress() {
-        long n = bytes.get();
-        double seconds = Math.max(1e-3, (System.nanoTime() - startedNanos) / 1e9);
+        long now = System.nanoTime();
         String of = expected >= 0 ? " of " + expected : "";
         return String.format(Locale.ROOT, "%s: %d%s bytes transferred, %.1f s, %.1f MiB/s",
-                description, n, of, seconds, n / seconds / (1 << 20));
+                description, bytes.get(), of, (now - startedNanos) / 1e9, bytesPerSecond(now) / (1 << 20));
     }
 
     /** The command as the client sent it, bounded and without control characters, fit for a reply. */

@@ -11,6 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -44,6 +45,7 @@ public final class WorkerPool implements Executor {
     private int idle;                                     // guarded by lock: threads waiting for a task
     private int started;                                  // guarded by lock: for thread names
     private final AtomicInteger busy = new AtomicInteger();
+    private final LongAdder rejected = new LongAdder();
     private volatile boolean shuttingDown;
 
     public WorkerPool(String name, int maxThreads, int queueCapacity) {
@@ -78,6 +80,7 @@ public final class WorkerPool implements Executor {
     public boolean trySubmit(Runnable task) {
         synchronized (lock) {
             if (shuttingDown || queue.size() >= capacity || !queue.offer(task)) {
+                rejected.increment();
                 return false;
             }
             growIfBehind();
@@ -106,6 +109,11 @@ public final class WorkerPool implements Executor {
 
     public int queued() {
         return queue.size();
+    }
+
+    /** Tasks refused because the queue was full (or the pool stopping), since the start. */
+    public long rejected() {
+        return rejected.sum();
     }
 
     /** Caller holds lock. */

@@ -1,4 +1,4 @@
-package ftp.server;
+package ftp.log;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
