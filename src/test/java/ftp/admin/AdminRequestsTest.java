@@ -28,13 +28,13 @@ class AdminRequestsTest {
                 String[] who = new String[1];
                 assertThat(Eventually.holds(() -> {
                     who[0] = requests.apply("who").text();
-                    return who[0].contains("KB at ");
+                    return who[0].contains("iB at ");
                 })).as(who[0]).isTrue();
                 assertThat(who[0].lines()).hasSize(3).anyMatch(l -> l.matches(
                         "[0-9a-z]+-\\d+ +need_user +- +127\\.0\\.0\\.1 +\\S+ \\S+ +\\d+s +idle"))
                         .anyMatch(l -> l.matches("[0-9a-z]+-\\d+ +logged_in +alice +127\\.0\\.0\\.1 +\\S+ \\S+ +\\d+s +"
                                 + "\"STOR big \\\\\"quoted\\\\\" name\\.bin\" "
-                                + "\\d+\\.\\d\\dKB at \\d+\\.\\d\\d[KM]?B/s"));
+                                + "\\d+\\.\\d\\d [KM]iB at \\d+\\.\\d\\d (?:[KM]i)?B/s"));
             }
             assertThat(alice.reply()).startsWith("226");
         }
