@@ -13,17 +13,20 @@ final class RemoteFileCommands {
 
     static List<ShellCommand> all() {
         return List.of(
-                new ShellCommand("mkdir", "r", 1, 1, RemoteFileCommands::makeDirectory),
+                new ShellCommand("mkdir", List.of(), "p", "r", 1, 1, RemoteFileCommands::makeDirectory),
                 new ShellCommand("rmdir", "r", 1, 1, RemoteFileCommands::removeDirectory),
                 new ShellCommand("remove", List.of("rm", "delete"), "", "r", 1, 1, RemoteFileCommands::removeFile),
                 new ShellCommand("rename", List.of("mv"), "", "r", 2, 2, RemoteFileCommands::rename),
                 new ShellCommand("quota", "", 0, 0, RemoteFileCommands::quota));
     }
 
-    /** Like {@code mkdir -p}: an existing directory is fine, missing parents are made first. */
+    /**
+     * Like {@code mkdir -p}: an existing directory is fine, missing parents are made first ({@code -p} is taken
+     * too, for hands used to the shell's).
+     */
     private static boolean makeDirectory(ShellSession s, List<String> args) throws IOException {
         FtpClient client = s.remote();
-        String path = s.resolve(args.get(0));
+        String path = s.resolve(Flags.of(args).operands().get(0));
         try {
             client.mkd(path);
             s.say("mkdir.ok");

@@ -43,7 +43,7 @@ class ClientEndToEndTest extends AgainstServer {
         write(client.files().resolve("a.bin"), 300_000, 1);
         Files.writeString(client.files().resolve("数据 1.txt"), "你好, ftp\n");
         ClientRun.Result r = client.run("egon", String.join("\n",
-                "pwd", "mkdir /d1/d2", "mkdir /d1/d2", "cd /d1", "pwd", "upload a.bin", "upload \"数据 1.txt\" d2",
+                "pwd", "mkdir /d1/d2", "mkdir -p /d1/d2", "cd /d1", "pwd", "upload a.bin", "upload \"数据 1.txt\" d2",
                 "ls", "ls d2", "cd d2", "cd ..", "cd .", "rename a.bin b.bin", "download b.bin copy.bin",
                 "download \"d2/数据 1.txt\" cn.txt", "quota", "lls", "lpwd", "remove b.bin", "rm \"d2/数据 1.txt\"",
                 "rmdir d2", "cd", "rmdir d1", "ls", "quit", ""));

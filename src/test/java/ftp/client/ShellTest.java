@@ -65,7 +65,7 @@ class ShellTest {
     void helpListsEveryCommand() throws Exception {
         Shell shell = shell("", Locale.ENGLISH);
         assertThat(shell.execute("help")).isTrue();
-        assertThat(out()).contains("ls [path]", "cd [path]", "mkdir path", "rmdir path", "remove path",
+        assertThat(out()).contains("ls [path]", "cd [path]", "mkdir [-p] path", "rmdir path", "remove path",
                 "upload [-f] [-r] local [remote]", "resume_upload", "download [-f] [-r] remote [local]", "mput", "mget", "resume_download", "quota",
                 "lcd", "lls", "lpwd", "quit").contains("Local folder: " + dir.resolve("files"));
     }
@@ -99,7 +99,7 @@ class ShellTest {
     void unknownCommandsAndWrongArgumentCountsFailTheExitCode() throws Exception {
         Shell shell = shell("bogus\nmkdir\n", Locale.ENGLISH);
         assertThat(shell.run(null)).isEqualTo(1);
-        assertThat(err()).contains("bogus: command not found").contains("usage: mkdir path");
+        assertThat(err()).contains("bogus: command not found").contains("usage: mkdir [-p] path");
     }
 
     @Test
