@@ -84,6 +84,7 @@ public final class Session {
     private PassiveListener passive;
     private DataLink dataLink;
     private TransferHandle transfer;
+    private PassiveListener awaitingData; // a transfer command waits on the loop for this listener's connection
     private boolean abortRequested;
     private boolean quitAfterTransfer;
     private String lastVerb = "";
@@ -349,9 +350,17 @@ public final class Session {
             case "ABOR" -> {
                 abortRequested = true;
                 transfer.abort();
+                if (awaitingData != null) {
+                    endDataWait(new Reply(426, "No data connection was made; transfer aborted."));
+                }
             }
             case "STAT" -> send(new Reply(213, "Status: " + transfer.progress()));
-            default -> quitAfterTransfer = true;
+            default -> {
+                quitAfterTransfer = true;
+                if (awaitingData != null) {
+                    endDataWait(new Reply(425, "No data connection was made."));
+                }
+            }
         }
     }
 
@@ -447,17 +456,54 @@ public final class Session {
         passive = null;
         transfer = handle;
         abortRequested = false;
-        submit(pool, verb, handle, view -> {
-            try {
-                return whileAccountAllows(view, v -> h.run(v.withData(link), arg));
-            } finally {
-                link.close(); // a refused command never opened it; a finished one is done with it
+        Runnable start = () -> {
+            submit(pool, verb, handle, view -> {
+                try {
+                    return whileAccountAllows(view, v -> h.run(v.withData(link), arg));
+                } finally {
+                    link.close(); // a refused command never opened it; a finished one is done with it
+                }
+            });
+            if (!busy) { // refused by a full queue
+                link.close();
+                transfer = null;
+            }
+        };
+        if (link instanceof PassiveListener listener && !listener.settled()) {
+            awaitDataConnection(listener, start);
+        } else {
+            start.run();
+        }
+    }
+
+    /**
+     * A passive transfer whose client has not connected yet: the session stays busy and the selector thread
+     * waits, not a worker. The command goes to its pool once the listener accepts the client; ABOR, QUIT, a
+     * closed session or the listener's expiry end the wait instead ({@link #endDataWait}).
+     */
+    private void awaitDataConnection(PassiveListener listener, Runnable start) {
+        busy = true;
+        awaitingData = listener;
+        listener.whenConnected(() -> {
+            if (awaitingData != listener) {
+                return;
+            }
+            awaitingData = null;
+            busy = false;
+            start.run();
+            if (!busy) {
+                processQueued(); // refused by a full queue: the lines behind it run now
             }
         });
-        if (!busy) { // refused by a full queue
-            link.close();
-            transfer = null;
-        }
+    }
+
+    /** Ends a wait for the passive data connection with {@code reply}, as if a worker had answered it. */
+    private void endDataWait(Reply reply) {
+        PassiveListener listener = awaitingData;
+        awaitingData = null;
+        listener.whenConnected(null);
+        listener.close();
+        complete(Outcome.of(reply));
     }
 
     /** True when {@code tls.mode} requires TLS on this client's control connection (whether or not it is in place). */
@@ -715,6 +761,11 @@ public final class Session {
         if (transfer != null) {
             transfer.abort();
         }
+        if (awaitingData != null) {
+            awaitingData.whenConnected(null);
+            awaitingData.close();
+            awaitingData = null;
+        }
         closeDataLink();
         if (key != null) {
             key.cancel();
@@ -745,7 +796,11 @@ public final class Session {
         if (passive != null && passive.expired(nowNanos)) {
             closeDataLink();
         }
-        if (transfer != null) {
+        if (awaitingData != null && awaitingData.expired(nowNanos)) {
+            endDataWait(new Reply(425, "No data connection within " + s.dataTimeout().toSeconds() + " s."));
+            return;
+        }
+        if (transfer != null && awaitingData == null) {
             transfer.abortIfStalled(nowNanos, s.dataTimeout());
         }
         if (busy) {

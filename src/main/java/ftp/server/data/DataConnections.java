@@ -10,7 +10,8 @@ import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Opens the data connection a transfer command needs: waits for the passive connection or connects out,
+ * Opens the data connection a transfer command needs: takes the passive connection (already accepted: the
+ * session hands a passive transfer to a worker only once its client connected) or connects out,
  * wraps it in TLS under PROT P and checks that the client resumed the control connection's TLS session
  * (the defence against data-connection theft). The transfer holds the listener while the worker waits and
  * the connection once it is up, so ABOR, a stall or a vanished client can close either.

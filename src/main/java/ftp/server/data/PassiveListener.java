@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One PASV/EPSV listener. The selector thread accepts on it: a connection from any address other than the
  * control connection's peer is closed at once (no data theft), and the first right one closes the listener,
- * so it serves exactly one connection. The worker waits for that connection through {@link #open}.
- * Selector thread for accept and expiry; {@link #open} and {@link #close} from any thread.
+ * so it serves exactly one connection. A transfer command that arrives before the connection waits for it on the
+ * selector thread ({@link #whenConnected}), so the worker it is then handed to finds it through {@link #open} at
+ * once. Selector thread for accept, expiry and the callback; {@link #open} and {@link #close} from any thread.
  */
 public final class PassiveListener implements DataLink {
     private final ServerSocketChannel server;
@@ -27,6 +28,7 @@ public final class PassiveListener implements DataLink {
     private volatile long deadlineNanos;
     private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
     private final AtomicBoolean taken = new AtomicBoolean();
+    private Runnable onConnected;
 
     public PassiveListener(ServerSocketChannel server, InetAddress expectedPeer, Duration timeout,
                            ServerEvents events) {
@@ -60,11 +62,34 @@ public final class PassiveListener implements DataLink {
                     ch.close();
                 }
                 server.close();
+                connected();
                 return;
             }
         } catch (IOException e) {
             connection.completeExceptionally(e);
             close();
+            connected();
+        }
+    }
+
+    /** Selector thread: true once a connection was accepted (or accepting failed), so {@link #open} will not wait. */
+    public boolean settled() {
+        return connection.isDone();
+    }
+
+    /**
+     * Selector thread: runs {@code action} on the selector thread once the rightful connection is accepted or
+     * accepting failed; not when the listener is closed or expires first (its owner handles those). One action.
+     */
+    public void whenConnected(Runnable action) {
+        onConnected = action;
+    }
+
+    private void connected() {
+        Runnable action = onConnected;
+        onConnected = null;
+        if (action != null) {
+            action.run();
         }
     }
 

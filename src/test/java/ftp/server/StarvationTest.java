@@ -1,0 +1,123 @@
+package ftp.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Sessions that send PASV and a transfer command and never connect hold no worker: the selector thread waits
+ * for their data connection, so with both pools of two threads each "stalled" another user's disk commands and
+ * listings still answer at once, and the stalled commands end with 425 when their listener expires.
+ */
+class StarvationTest {
+    /** Far under the 30 s data timeout a worker used to wait; a loaded machine answers far sooner. */
+    private static final int DEADLINE_MILLIS = 5_000;
+
+    private static ControlClient login(int port, String user) {
+        return ControlClient.loggedIn(port, user, "secret");
+    }
+
+    /** Six sessions: four send PASV+LIST, two PASV+RETR of an existing file; none connects. */
+    private static List<ControlClient> stall(TestServer server) {
+        server.write("alice", "file.txt", "content\n".getBytes(StandardCharsets.UTF_8));
+        List<ControlClient> stalled = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ControlClient c = login(server.port(), "alice");
+            stalled.add(c);
+            assertThat(c.command("PASV")).startsWith("227");
+            c.send(i < 4 ? "LIST" : "RETR file.txt");
+        }
+        return stalled;
+    }
+
+    /** The reply, or an assertion naming the command when none comes within the deadline. */
+    private static String answer(ControlClient c, String command) {
+        long start = System.nanoTime();
+        try {
+            String r = c.command(command);
+            assertThat(System.nanoTime() - start).as(command).isLessThan(DEADLINE_MILLIS * 1_000_000L);
+            return r;
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof SocketTimeoutException) {
+                throw new AssertionError(command + " not answered within " + DEADLINE_MILLIS + " ms", e);
+            }
+            throw e;
+        }
+    }
+
+    @Test
+    void stalledPassiveTransfersHoldNoWorker() throws Exception {
+        try (TestServer server = TestServer.start("workers.threads=2", "workers.transfer_threads=2")) {
+            List<ControlClient> stalled = stall(server);
+            try (ControlClient other = login(server.port(), "bob")) {
+                other.socket().setSoTimeout(DEADLINE_MILLIS);
+                assertThat(answer(other, "MKD x")).startsWith("257");
+                assertThat(answer(other, "CWD x")).startsWith("250");
+                assertThat(answer(other, "PWD")).startsWith("257 \"/x\"");
+                assertThat(answer(other, "MKD y")).startsWith("257");
+                try (Socket data = other.openPassive()) {
+                    data.setSoTimeout(DEADLINE_MILLIS);
+                    assertThat(answer(other, "NLST")).startsWith("150");
+                    assertThat(new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("y\r\n");
+                    other.expect(226);
+                }
+
+                // The waits end on the client's word too: ABOR (426 for the command, then 226), QUIT.
+                ControlClient aborting = stalled.get(0);
+                aborting.socket().setSoTimeout(DEADLINE_MILLIS);
+                aborting.send("ABOR");
+                assertThat(aborting.reply()).startsWith("426");
+                assertThat(aborting.reply()).startsWith("226");
+                assertThat(answer(aborting, "NOOP")).startsWith("200");
+                ControlClient quitting = stalled.get(4);
+                quitting.socket().setSoTimeout(DEADLINE_MILLIS);
+                quitting.send("QUIT");
+                assertThat(quitting.reply()).startsWith("425");
+                assertThat(quitting.reply()).startsWith("221");
+                assertThat(quitting.reply()).isNull();
+            } finally {
+                for (ControlClient c : stalled) {
+                    c.close();
+                }
+            }
+        }
+    }
+
+    @Test
+    void stalledPassiveTransfersGet425WhenTheListenerExpires() throws Exception {
+        try (TestServer server = TestServer.start("workers.threads=2", "workers.transfer_threads=2",
+                "timeouts.data=3s")) {
+            List<ControlClient> stalled = stall(server);
+            try {
+                for (ControlClient c : stalled) {
+                    c.socket().setSoTimeout(15_000); // the 3 s data timeout and the once-a-second sweep, loaded
+                    String r = c.reply();
+                    if (r != null && r.startsWith("150")) {
+                        r = c.reply();
+                    }
+                    assertThat(r).matches("42[56] .*");
+                    assertThat(c.command("NOOP")).startsWith("200"); // the session goes on
+                }
+                // Connecting after the expiry reaches nothing that serves a transfer; a fresh PASV works.
+                ControlClient c = stalled.get(0);
+                try (Socket data = c.openPassive()) {
+                    assertThat(c.command("NLST")).startsWith("150");
+                    assertThat(new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                            .isEqualTo("file.txt\r\n");
+                    c.expect(226);
+                }
+            } finally {
+                for (ControlClient c : stalled) {
+                    c.close();
+                }
+            }
+        }
+    }
+}
