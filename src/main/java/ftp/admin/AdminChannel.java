@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
+import java.time.Duration;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.logging.Level;
 import jdk.net.ExtendedSocketOptions;
@@ -24,9 +26,9 @@ import jdk.net.UnixDomainPrincipal;
  * The running server's admin channel: a Unix-domain socket ({@code run/ftpd.sock}, mode {@code rw-------})
  * where {@code bin/ftpd who} and {@code ban} send one request line and read the answer until the server
  * closes. Only the server's own user (and root) may ask: the socket's mode keeps others out and the peer's
- * credentials are checked as well. One thread ({@code ftpd-admin}) serves one request at a time, each with a
- * deadline, and never touches the selector loop: it asks the loop for a snapshot and waits for it itself.
- * Started and closed by the main thread.
+ * credentials are checked as well. The main thread, which has nothing else to do once the server runs, serves
+ * one request at a time ({@link #serve}), each with a deadline, and never touches the selector loop: it asks the
+ * loop for a snapshot and waits for it itself. Closed by the shutdown hook.
  */
 final class AdminChannel implements AutoCloseable {
     static final String FILE_NAME = "ftpd.sock";
@@ -37,7 +39,6 @@ final class AdminChannel implements AutoCloseable {
     private final ServerSocketChannel listener;
     private final UserPrincipal owner;
     private final Function<String, AdminReply> requests;
-    private final Thread thread;
 
     private AdminChannel(Path path, ServerSocketChannel listener, Function<String, AdminReply> requests)
             throws IOException {
@@ -45,9 +46,6 @@ final class AdminChannel implements AutoCloseable {
         this.listener = listener;
         this.owner = Files.getOwner(path);
         this.requests = requests;
-        this.thread = new Thread(this::serve, "ftpd-admin");
-        thread.setDaemon(true);
-        thread.start();
     }
 
     /** Listens at {@code path}, replacing a socket file a crashed server left behind. */
@@ -65,19 +63,35 @@ final class AdminChannel implements AutoCloseable {
         }
     }
 
-    private void serve() {
-        try (Selector selector = Selector.open()) {
-            while (listener.isOpen()) {
-                try (SocketChannel client = listener.accept()) {
-                    answer(client, selector);
-                } catch (IOException e) {
-                    if (listener.isOpen()) {
+    /**
+     * Answers requests on the calling thread until {@code stop} holds or the channel closes, and runs {@code tick}
+     * at once and then about every {@code period} in between.
+     */
+    void serve(Duration period, Runnable tick, BooleanSupplier stop) {
+        try (Selector accepting = Selector.open(); Selector answering = Selector.open()) {
+            listener.configureBlocking(false);
+            listener.register(accepting, SelectionKey.OP_ACCEPT);
+            long next = System.nanoTime();
+            while (listener.isOpen() && !stop.getAsBoolean()) {
+                if (System.nanoTime() - next >= 0) {
+                    tick.run();
+                    next = System.nanoTime() + period.toNanos();
+                }
+                accepting.select(Math.max(1, (next - System.nanoTime()) / 1_000_000));
+                accepting.selectedKeys().clear();
+                SocketChannel client;
+                while ((client = listener.accept()) != null) {
+                    try (SocketChannel c = client) {
+                        answer(c, answering);
+                    } catch (IOException e) {
                         ServerContext.LOG.log(Level.FINE, "admin request failed", e);
                     }
                 }
             }
         } catch (IOException e) {
-            ServerContext.LOG.log(Level.WARNING, "admin channel stopped", e);
+            if (listener.isOpen()) {
+                ServerContext.LOG.log(Level.WARNING, "admin channel stopped", e);
+            }
         }
     }
 
@@ -141,12 +155,9 @@ final class AdminChannel implements AutoCloseable {
     public void close() {
         try {
             listener.close();
-            thread.join(2_000);
             Files.deleteIfExists(path);
         } catch (IOException e) {
             ServerContext.LOG.log(Level.WARNING, "cannot remove " + path, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.ZoneId;
+import java.time.Duration;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /**
  * How the admin reaches a running server besides FTP: the admin channel ({@code run/ftpd.sock}, for
@@ -39,6 +41,11 @@ final class AdminEndpoints implements AutoCloseable {
             channel.close();
             throw e;
         }
+    }
+
+    /** Serves the admin channel on the calling thread; see {@link AdminChannel#serve}. */
+    void serveAdmin(Duration period, Runnable tick, BooleanSupplier stop) {
+        channel.serve(period, tick, stop);
     }
 
     Optional<InetSocketAddress> metricsAddress() {

@@ -18,12 +18,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 
 /**
@@ -99,20 +99,22 @@ final class Lifecycle {
         }, "ftpd-shutdown"));
         System.out.println("ftpd listening on " + address(running.address()) + " (pid " + pid + ")");
         System.out.flush();
-        // The main thread has nothing else to do: it keeps the status file current (no thread of its own).
-        boolean warned = false;
-        try {
-            do {
-                try {
-                    writeAtomically(statusFile(), "address=" + address(running.address()) + " clients="
-                            + running.activeSessions() + metrics + "\n");
-                } catch (IOException e) {
-                    if (!warned) {
-                        warned = true;
-                        System.err.println("ftpd: cannot write " + statusFile() + ": " + e.getMessage());
-                    }
+        // The main thread has nothing else to do: it answers the admin channel and keeps the status file current
+        // (no threads of their own).
+        boolean[] warned = {false};
+        endpoints.serveAdmin(Duration.ofSeconds(1), () -> {
+            try {
+                writeAtomically(statusFile(), "address=" + address(running.address()) + " clients="
+                        + running.activeSessions() + metrics + "\n");
+            } catch (IOException e) {
+                if (!warned[0]) {
+                    warned[0] = true;
+                    System.err.println("ftpd: cannot write " + statusFile() + ": " + e.getMessage());
                 }
-            } while (!stopped.await(1, TimeUnit.SECONDS));
+            }
+        }, () -> stopped.getCount() == 0);
+        try {
+            stopped.await(); // the admin channel closed first; the shutdown hook is finishing
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
