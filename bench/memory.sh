@@ -4,7 +4,8 @@
 # Usage: bench/memory.sh [--runs N] [--max-ram SIZE] [--seconds T] [--clients C] [--settle S]
 #   Each run starts a server through bin/ftpd with the default settings (only listen.port=0 and one account on
 #   a temporary conf and home), waits S seconds (default 40: longer than the worker threads' 30 s keep-alive),
-#   reads its idle RSS and threads, runs C clients (default 10, the default clients.max) of Python ftplib
+#   reads its idle RSS and threads, runs C clients (default 10, the default clients.max; each from its own
+#   loopback address 127.0.0.2, .3 ...) of Python ftplib over TLS with PROT P, as the default tls.mode asks,
 #   looping STOR 4 KiB, NLST, RETR, DELE for T seconds (default 20) while sampling RSS every 50 ms, then
 #   waits S seconds again and reads the idle figures after the load.
 #   --max-ram SIZE  adds -XX:MaxRAM=SIZE, to show that the figures do not depend on the machine's RAM
@@ -72,18 +73,34 @@ for run in $(seq "$RUNS"); do
     sleep "$SETTLE"
     read -r idle_rss idle_threads < <(footprint "$PID")
     read -r ops peak_rss peak_threads < <(python3 - "$port" "$PID" "$CLIENTS" "$SECONDS_LOAD" <<'PY'
-import ftplib, io, os, sys, threading, time
+import ftplib, io, os, ssl, sys, threading, time
 port, pid, clients, seconds = int(sys.argv[1]), sys.argv[2], int(sys.argv[3]), float(sys.argv[4])
 payload = os.urandom(4096)
+# The default tls.mode=remote wants protected data connections even on loopback, resuming the control
+# connection's TLS session (the README's subclass); the demo certificate is self-signed.
+context = ssl.create_default_context()
+context.check_hostname = False
+context.verify_mode = ssl.CERT_NONE
+
+class ReusingFTP_TLS(ftplib.FTP_TLS):
+    def ntransfercmd(self, cmd, rest=None):
+        conn, size = ftplib.FTP.ntransfercmd(self, cmd, rest)
+        if self._prot_p:
+            conn = self.context.wrap_socket(conn, server_hostname=self.host, session=self.sock.session)
+        return conn, size
+
 ops = [0] * clients
 errors = []
 stop = time.monotonic() + seconds
 
 def client(i):
     try:
-        ftp = ftplib.FTP()
-        ftp.connect("127.0.0.1", port, timeout=30)
+        # Each client from its own loopback address, as users on their own machines would be: the default
+        # per-address limits (5 logged in, 4 logging in) are meant for one address, not for this load.
+        ftp = ReusingFTP_TLS(context=context)
+        ftp.connect("127.0.0.1", port, timeout=30, source_address=(f"127.0.0.{i + 2}", 0))
         ftp.login("memtest", "memtest")
+        ftp.prot_p()
         n = 0
         while time.monotonic() < stop:
             name = f"c{i}-{n}.bin"
