@@ -56,14 +56,20 @@ public final class Haproxy implements AutoCloseable {
         return new Builder(dir);
     }
 
-    /** True when the {@code haproxy} binary is on the PATH. */
+    /** True when the {@code haproxy} binary is installed. */
     public static boolean installed() {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+        return binary() != null;
+    }
+
+    /** On the PATH, or in the sbin folders Debian installs it to (not on a plain user's PATH); null if none. */
+    private static Path binary() {
+        String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/usr/local/sbin";
+        for (String d : path.split(":")) {
             if (!d.isEmpty() && Files.isExecutable(Path.of(d, "haproxy"))) {
-                return true;
+                return Path.of(d, "haproxy");
             }
         }
-        return false;
+        return null;
     }
 
     public static final class Builder {
@@ -122,7 +128,7 @@ public final class Haproxy implements AutoCloseable {
                     Path config = dir.resolve("haproxy.cfg");
                     Files.writeString(config, config(port), StandardCharsets.UTF_8);
                     Files.deleteIfExists(dir.resolve("admin.sock"));
-                    Process p = new ProcessBuilder("haproxy", "-db", "-f", config.toString())
+                    Process p = new ProcessBuilder(String.valueOf(binary()), "-db", "-f", config.toString())
                             .redirectErrorStream(true)
                             .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("haproxy.log").toFile()))
                             .start();

@@ -53,16 +53,157 @@ class ProxyAddressTest {
         return c;
     }
 
+    /** Reads until the server closes; what it sent before (within 15 s). */
+    private static String untilClosed(Socket s) throws IOException {
+        s.setSoTimeout(15_000);
+        return new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    }
+
+    private static Socket direct(int port) throws IOException {
+        Socket s = new Socket();
+        s.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        return s;
+    }
+
+    /** A data connection to the passive port of {@code epsvReply}, from {@code from}. */
+    private static Socket dataFrom(String from, String epsvReply) throws IOException {
+        Matcher m = EPSV.matcher(epsvReply);
+        assertThat(m.find()).as(epsvReply).isTrue();
+        Socket data = new Socket();
+        data.bind(new InetSocketAddress(from, 0));
+        data.connect(new InetSocketAddress("127.0.0.1", Integer.parseInt(m.group(1))), 5000);
+        data.setSoTimeout(10_000);
+        return data;
+    }
+
     @Test
-    void clientsAreLoggedWithTheirOwnAddresses() throws Exception {
+    void clientsAreSeenWithTheirOwnAddressesInLogsAndSessionList() throws Exception {
         try (LogCapture log = new LogCapture(); TestServer node = node("v2");
              Haproxy lb = Haproxy.in(dir).backends(node.port()).start();
              ControlClient two = loggedIn(lb, "127.0.0.2"); ControlClient three = loggedIn(lb, "127.0.0.3")) {
             assertThat(two.command("NOOP")).startsWith("200");
             assertThat(three.command("NOOP")).startsWith("200");
-            assertThat(log.awaitLine("login ok user=alice from=127.0.0.2 ")).as(lb::log).isNotNull();
+            assertThat(log.awaitLine("connect from=127.0.0.2 ")).as(lb::log).isNotNull();
+            assertThat(log.awaitLine("login ok user=alice from=127.0.0.2 ")).isNotNull();
             assertThat(log.awaitLine("login ok user=alice from=127.0.0.3 ")).isNotNull();
-            assertThat(log.lines()).as(lb::log).noneMatch(l -> l.startsWith("login ok") && l.contains("127.0.0.1"));
+            assertThat(log.lines()).noneMatch(l -> l.contains("from=127.0.0.1"));
+            assertThat(node.server().sessions().get()).extracting(s -> s.from().getHostAddress())
+                    .as("what bin/ftpd who lists").containsExactlyInAnyOrder("127.0.0.2", "127.0.0.3");
+        }
+    }
+
+    @Test
+    void thePerAddressCapHitsOnlyTheAddressOverIt() throws Exception {
+        try (TestServer node = node("v2", "clients.max_per_ip=1");
+             Haproxy lb = Haproxy.in(dir).backends(node.port()).start();
+             ControlClient first = loggedIn(lb, "127.0.0.2")) {
+            try (ControlClient second = new ControlClient(lb.port(), "127.0.0.2")) {
+                assertThat(second.reply()).as(lb::log).startsWith("421 Too many sessions from your address");
+            }
+            try (ControlClient other = loggedIn(lb, "127.0.0.3")) {
+                assertThat(other.command("NOOP")).startsWith("200");
+            }
+            assertThat(first.command("NOOP")).startsWith("200");
+        }
+    }
+
+    @Test
+    void aBanForFailedLoginsHitsOnlyTheFailingAddress() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer node = node("v2", "auth.max_failures=2");
+             Haproxy lb = Haproxy.in(dir).backends(node.port()).start()) {
+            for (int i = 0; i < 2; i++) {
+                try (ControlClient c = new ControlClient(lb.port(), "127.0.0.2")) {
+                    c.expect(220);
+                    assertThat(c.command("USER alice")).startsWith("331");
+                    // The failure that reaches auth.max_failures is answered with the ban itself.
+                    assertThat(c.command("PASS wrong")).startsWith(i == 0 ? "530" : "421 Too many failed logins");
+                }
+            }
+            assertThat(log.awaitLine("ban from=127.0.0.2 ")).isNotNull();
+            try (ControlClient banned = new ControlClient(lb.port(), "127.0.0.2")) {
+                assertThat(banned.reply()).startsWith("421");
+            }
+            try (ControlClient other = loggedIn(lb, "127.0.0.3")) {
+                assertThat(other.command("NOOP")).startsWith("200");
+            }
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("ban from=127.0.0.1") || l.startsWith("ban from=127.0.0.3"));
+        }
+    }
+
+    @Test
+    void thePassivePortTakesTheRealClientAndRefusesAnotherAddress() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer node = node("v2");
+             Haproxy lb = Haproxy.in(dir).backends(node.port()).start();
+             ControlClient client = loggedIn(lb, "127.0.0.2")) {
+            node.write("alice", "hello.txt", "hello".getBytes(StandardCharsets.US_ASCII));
+            String epsv = client.command("EPSV");
+            try (Socket stranger = dataFrom("127.0.0.3", epsv)) {
+                assertThat(log.awaitLine("data connection refused from=127.0.0.3 ")).contains("expected=127.0.0.2");
+                assertThat(untilClosed(stranger)).isEmpty();
+            }
+            try (Socket data = dataFrom("127.0.0.2", epsv)) {
+                client.send("RETR hello.txt");
+                assertThat(client.reply()).startsWith("150");
+                try (InputStream in = data.getInputStream()) {
+                    assertThat(new String(in.readAllBytes(), StandardCharsets.US_ASCII)).isEqualTo("hello");
+                }
+                client.expect(226);
+            }
+        }
+    }
+
+    @Test
+    void aDirectConnectionWithoutHeaderIsClosedWithALogLine() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer node = node("v2", "timeouts.login=2s")) {
+            try (Socket silent = direct(node.port())) {
+                assertThat(untilClosed(silent)).as("no greeting without a header").isEmpty();
+            }
+            assertThat(log.awaitLine("refused from=127.0.0.1 reason=proxy_header why=no-header-in-time")).isNotNull();
+            try (Socket plainFtp = direct(node.port())) {
+                plainFtp.getOutputStream().write("USER alice\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(untilClosed(plainFtp)).isEmpty();
+            }
+            assertThat(log.awaitLine("refused from=127.0.0.1 reason=proxy_header why=\"no PROXY protocol signature\""))
+                    .isNotNull();
+            assertThat(log.lines()).noneMatch(l -> l.startsWith("connect from="));
+        }
+    }
+
+    @Test
+    void aHeaderFromAnAddressNotInProxyFromIsRefused() throws Exception {
+        try (LogCapture log = new LogCapture();
+             TestServer node = TestServer.start("listen.proxy_protocol=v2", "listen.proxy_from=127.0.0.9, 10.0.0.0/8");
+             Haproxy lb = Haproxy.in(dir).backends(node.port()).start();
+             ControlClient client = new ControlClient(lb.port(), "127.0.0.2")) {
+            assertThat(client.reply()).startsWith("421 Connections are taken only through the load balancer");
+            assertThat(client.reply()).isNull();
+            assertThat(log.awaitLine("refused from=127.0.0.1 reason=proxy_header why=not-in-listen.proxy_from"))
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void aV1HeaderGivesTheClientsAddressToo() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer node = node("v1");
+             Haproxy lb = Haproxy.in(dir).backends(node.port()).proxyVersion(ProxyVersion.V1).start();
+             ControlClient client = loggedIn(lb, "127.0.0.3")) {
+            assertThat(client.command("NOOP")).startsWith("200");
+            assertThat(log.awaitLine("login ok user=alice from=127.0.0.3 ")).as(lb::log).isNotNull();
+        }
+    }
+
+    @Test
+    void twoNodesWithHealthChecksServeClientsInTurn() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer first = node("any"); TestServer second = node("any");
+             Haproxy lb = Haproxy.in(dir).backends(first.port(), second.port()).healthChecks(true).start();
+             ControlClient two = loggedIn(lb, "127.0.0.2"); ControlClient three = loggedIn(lb, "127.0.0.3")) {
+            // Both are up: the nodes answered haproxy's checks, which carry a v2 LOCAL header.
+            assertThat(lb.backendsUp()).as(lb::log).isEqualTo(2);
+            assertThat(two.command("NOOP")).startsWith("200");
+            assertThat(three.command("NOOP")).startsWith("200");
+            assertThat(first.server().loggedInSessions()).isEqualTo(1);
+            assertThat(second.server().loggedInSessions()).isEqualTo(1);
+            assertThat(log.lines()).noneMatch(l -> l.contains("reason=proxy_header"));
         }
     }
 }
