@@ -153,6 +153,34 @@ class ProxyAddressTest {
     }
 
     @Test
+    void activeModeTargetsOnlyTheRealClientsAddress() throws Exception {
+        try (TestServer node = node("v2");
+             Haproxy lb = Haproxy.in(dir).backends(node.port()).start();
+             ControlClient client = loggedIn(lb, "127.0.0.2")) {
+            assertThat(client.command("PORT 127,0,0,1,200,10")).as("the balancer's address").startsWith("504");
+            assertThat(client.command("EPRT |1|127.0.0.3|51210|")).as("another client's").startsWith("504");
+            assertThat(client.command("EPRT |1|127.0.0.2|51210|")).startsWith("200");
+            assertThat(client.command("PORT 127,0,0,2,200,10")).startsWith("200");
+        }
+    }
+
+    @Test
+    void theCommandsSentInTheHeadersSegmentAreKeptForTheSession() throws Exception {
+        // A pipelining client behind a balancer that sends the header and the first bytes in one segment.
+        byte[] header = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A, 0x21, 0x11, 0x00, 12,
+            (byte) 192, 0, 2, 9, 127, 0, 0, 1, (byte) 0xC0, 0x00, 0x08, 0x49};
+        try (LogCapture log = new LogCapture(); TestServer node = node("v2"); Socket s = direct(node.port())) {
+            byte[] commands = "USER alice\r\nPASS secret\r\nQUIT\r\n".getBytes(StandardCharsets.US_ASCII);
+            byte[] segment = new byte[header.length + commands.length];
+            System.arraycopy(header, 0, segment, 0, header.length);
+            System.arraycopy(commands, 0, segment, header.length, commands.length);
+            s.getOutputStream().write(segment);
+            assertThat(untilClosed(s)).matches("(?s)220 .*\r\n331 .*\r\n230 .*\r\n221 .*\r\n");
+            assertThat(log.awaitLine("login ok user=alice from=192.0.2.9 ")).isNotNull();
+        }
+    }
+
+    @Test
     void aDirectConnectionWithoutHeaderIsClosedWithALogLine() throws Exception {
         try (LogCapture log = new LogCapture(); TestServer node = node("v2", "timeouts.login=2s")) {
             try (Socket silent = direct(node.port())) {
