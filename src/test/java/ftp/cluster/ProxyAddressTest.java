@@ -198,6 +198,22 @@ class ProxyAddressTest {
     }
 
     @Test
+    void connectionsAwaitingTheirHeaderAreBoundedByTheUnauthenticatedBudget() throws Exception {
+        try (LogCapture log = new LogCapture(); TestServer node = node("any", "clients.max_unauthenticated=2");
+             Socket first = direct(node.port()); Socket second = direct(node.port());
+             Socket third = direct(node.port())) {
+            assertThat(untilClosed(third)).isEmpty();
+            assertThat(log.awaitLine("refused from=127.0.0.1 reason=proxy_header why=too-many-headers-awaited limit=2"))
+                    .isNotNull();
+            assertThat(first.isClosed() || second.isClosed()).isFalse();
+            // Once the earlier ones complete their header, they are clients like any other.
+            first.getOutputStream().write("PROXY TCP4 192.0.2.1 127.0.0.1 1000 21\r\nQUIT\r\n"
+                    .getBytes(StandardCharsets.US_ASCII));
+            assertThat(untilClosed(first)).startsWith("220 ").contains("221 ");
+        }
+    }
+
+    @Test
     void aHeaderFromAnAddressNotInProxyFromIsRefused() throws Exception {
         try (LogCapture log = new LogCapture();
              TestServer node = TestServer.start("listen.proxy_protocol=v2", "listen.proxy_from=127.0.0.9, 10.0.0.0/8");
