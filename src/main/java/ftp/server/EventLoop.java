@@ -364,7 +364,8 @@ public final class EventLoop implements Runnable {
             closeQuietly(ch);
             return;
         }
-        Duration timeout = s.loginTimeout().compareTo(PROXY_HEADER_TIMEOUT) < 0 ? s.loginTimeout() : PROXY_HEADER_TIMEOUT;
+        Duration timeout = s.loginTimeout().compareTo(PROXY_HEADER_TIMEOUT) < 0
+                ? s.loginTimeout() : PROXY_HEADER_TIMEOUT;
         ProxyHandshake handshake = new ProxyHandshake(ch, listener, balancer, s.proxyProtocol(),
                 System.nanoTime() + timeout.toNanos());
         try {

@@ -27,6 +27,7 @@ final class ProxyHandshake {
     private final ProxyHeaderParser parser;
     private final long deadlineNanos;
     private boolean anyByte;
+    private boolean closedEarly;
     private String failure;
 
     ProxyHandshake(SocketChannel channel, ServerSocketChannel listener, InetSocketAddress balancer,
@@ -65,7 +66,7 @@ final class ProxyHandshake {
      * Meaningful once {@link #read} said {@link Progress#FAILED}.
      */
     boolean silentClose() {
-        return !anyByte && failure.equals("closed before the PROXY header");
+        return closedEarly && !anyByte;
     }
 
     boolean expired(long nowNanos) {
@@ -80,6 +81,7 @@ final class ProxyHandshake {
                 scratch.limit(Math.min(scratch.capacity(), parser.wanted()));
                 int n = channel.read(scratch);
                 if (n < 0) {
+                    closedEarly = true;
                     failure = "closed before the PROXY header";
                     return Progress.FAILED;
                 }

@@ -115,9 +115,11 @@ class TransferLogTest {
                 "Thu Dec 10 14:51:02 2026", "Fri Dec 11 14:51:02 2026", "Sat Dec 12 14:51:02 2026",
                 "Sun Dec 13 14:51:02 2026");
         assertThat(lines.get(0).fields()).containsExactly(
-                "2", "127.0.0.1", "1000", "/dir/a_file_with_newline", "b", "_", "i", "r", "alice", "ftp", "0", "*", "c", "node-a");
+                "2", "127.0.0.1", "1000", "/dir/a_file_with_newline", "b", "_", "i", "r", "alice", "ftp", "0", "*", "c",
+                "node-a");
         assertThat(lines.get(9).fields()).containsExactly(
-                "2", "127.0.0.1", "1009", "/dir/a_file_with_newline", "a", "_", "i", "r", "alice", "ftp", "0", "*", "i", "node-a");
+                "2", "127.0.0.1", "1009", "/dir/a_file_with_newline", "a", "_", "i", "r", "alice", "ftp", "0", "*", "i",
+                "node-a");
         assertThat(lines).extracting(l -> l.fields().get(12)).containsExactly(
                 "c", "c", "c", "c", "c", "c", "c", "c", "c", "i");
     }

@@ -40,7 +40,7 @@ public final class BalancerAddresses {
         return new BalancerAddresses(List.of(), "");
     }
 
-    /** Parses {@code text}; throws {@link IllegalArgumentException} naming the entry that is not an address or block. */
+    /** Parses {@code text}; an {@link IllegalArgumentException} names the entry that is not an address or block. */
     public static BalancerAddresses parse(String text) {
         List<Block> blocks = new ArrayList<>();
         for (String entry : text.split(",")) {
@@ -71,7 +71,8 @@ public final class BalancerAddresses {
                 && java.util.Arrays.stream(address.split("\\.")).allMatch(o -> Integer.parseInt(o) <= 255);
         boolean v6 = address.contains(":") && address.matches("[0-9A-Fa-f:.]+");
         if (!v4 && !v6) {
-            throw new IllegalArgumentException(entry + " is not an IP address or CIDR block (host names are not allowed)");
+            throw new IllegalArgumentException(entry
+                    + " is not an IP address or CIDR block (host names are not allowed)");
         }
         try {
             return InetAddress.getByName(address).getAddress(); // a literal: parsed, never looked up

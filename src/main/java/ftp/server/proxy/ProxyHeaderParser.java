@@ -45,7 +45,7 @@ public final class ProxyHeaderParser {
         return result;
     }
 
-    /** How many bytes the header still needs at least (0 once complete): a socket read of this many never overshoots. */
+    /** How many bytes the header needs at least (0 once complete): a read of this many never passes its end. */
     public int wanted() {
         if (result != null) {
             return 0;
@@ -99,7 +99,7 @@ public final class ProxyHeaderParser {
         }
     }
 
-    /** The shortest a complete v1 line can be, given the protocol word read so far: lets reads take more than a byte. */
+    /** The shortest a whole v1 line can be, given the protocol word read so far: reads take more than a byte. */
     private int shortestV1() {
         if (length >= 11 && startsWith("PROXY TCP4 ")) {
             return 32; // PROXY TCP4 1.1.1.1 1.1.1.1 1 1\r\n

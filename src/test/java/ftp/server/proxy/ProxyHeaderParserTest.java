@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** PROXY protocol headers as HAProxy's spec writes them, whole, byte by byte, followed by the client's bytes, and broken. */
+/** PROXY headers as HAProxy's spec writes them: whole, byte by byte, followed by the client's bytes, and broken. */
 class ProxyHeaderParserTest {
     private static final byte[] SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A};
 
