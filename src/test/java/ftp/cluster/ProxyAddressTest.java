@@ -181,6 +181,20 @@ class ProxyAddressTest {
     }
 
     @Test
+    void implicitTlsThroughTheBalancerHandshakesAfterTheHeader() throws Exception {
+        // The client's ClientHello follows the header at once: it must reach the TLS engine untouched.
+        try (LogCapture log = new LogCapture();
+             TestServer node = node("v2", "tls.mode=optional", "tls.implicit_port=0");
+             Haproxy lb = Haproxy.in(dir).backend(new InetSocketAddress("127.0.0.1", node.implicitPort())).start();
+             ControlClient client = ControlClient.implicitTls(lb.port())) {
+            assertThat(client.command("USER alice")).startsWith("331");
+            assertThat(client.command("PASS secret")).startsWith("230");
+            assertThat(log.awaitLine("login ok user=alice from=127.0.0.1 ")).as(lb::log).isNotNull();
+            assertThat(log.lines()).noneMatch(l -> l.contains("reason=proxy_header"));
+        }
+    }
+
+    @Test
     void aDirectConnectionWithoutHeaderIsClosedWithALogLine() throws Exception {
         try (LogCapture log = new LogCapture(); TestServer node = node("v2", "timeouts.login=2s")) {
             direct(node.port()).close(); // as a balancer's plain TCP check does: not worth a line
