@@ -5,8 +5,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +29,11 @@ import java.util.concurrent.atomic.LongAdder;
  * lease NODE BYTES EXPIRES_EPOCH_MILLIS
  * </pre>
  *
- * A JVM cannot hold two overlapping locks on one file, so the file lock is paired with an in-process monitor
- * (one of a fixed set, chosen by the file's path). Blocking: worker threads only.
+ * The lock is taken on a separate, never replaced file ({@code quota-ledger.lock}); the ledger itself is
+ * written to a temporary file named after the node and renamed over the old one, so a node killed while
+ * writing leaves the old ledger or the new one, never half of one. A JVM cannot hold two overlapping locks
+ * on one file, so the file lock is paired with an in-process monitor (one of a fixed set, chosen by the
+ * file's path). Blocking: worker threads only.
  */
 final class LedgerFile {
     static final String NAME = "quota-ledger";
@@ -66,11 +72,10 @@ final class LedgerFile {
             return null;
         }
 
+        /** A lease of 0 bytes still says the node uses the ledger, and may have changes not yet folded. */
         void putLease(String node, long bytes, long expires) {
             leases.removeIf(l -> l.node().equals(node));
-            if (bytes > 0) {
-                leases.add(new Lease(node, bytes, expires));
-            }
+            leases.add(new Lease(node, bytes, expires));
         }
 
         /** Bytes leased to nodes other than {@code node}, expired or not: unknown until measured. */
@@ -102,27 +107,41 @@ final class LedgerFile {
     }
 
     private final Path file;
+    private final Path lockFile;
+    private final Path temp;
     private final LongAdder lockCount;
 
     /** {@code lockCount} counts every acquisition of the file lock (for the metrics page). */
-    LedgerFile(Path bookkeeping, LongAdder lockCount) {
+    LedgerFile(Path bookkeeping, String node, LongAdder lockCount) {
         this.file = bookkeeping.resolve(NAME);
+        this.lockFile = bookkeeping.resolve(NAME + ".lock");
+        this.temp = bookkeeping.resolve(NAME + ".new-" + node);
         this.lockCount = lockCount;
     }
 
     /** Reads the ledger under its lock, lets {@code update} change it, and writes it back if it returned. */
     <T> T update(Update<T> update) throws IOException {
         synchronized (IN_PROCESS[Math.floorMod(file.hashCode(), IN_PROCESS.length)]) {
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
+            try (FileChannel locked = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
-                    FileLock lock = channel.lock()) {
+                    FileLock lock = locked.lock()) {
                 lockCount.increment();
                 assert lock.isValid();
-                Book book = read(channel);
+                Book book = read();
                 T result = update.apply(book);
-                write(channel, book);
+                write(book);
                 return result;
             }
+        }
+    }
+
+    private Book read() throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return read(channel);
+        } catch (NoSuchFileException e) {
+            Book book = new Book();
+            book.stale = true;
+            return book;
         }
     }
 
@@ -163,7 +182,7 @@ final class LedgerFile {
         return book;
     }
 
-    private static void write(FileChannel channel, Book book) throws IOException {
+    private void write(Book book) throws IOException {
         StringBuilder b = new StringBuilder(MAGIC).append('\n');
         b.append("base ").append(book.baseBytes).append(' ').append(book.baseFiles).append('\n');
         b.append("stale ").append(book.stale ? 1 : 0).append('\n');
@@ -172,10 +191,12 @@ final class LedgerFile {
                     .append('\n');
         }
         ByteBuffer bytes = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
-        long at = 0;
-        while (bytes.hasRemaining()) {
-            at += channel.write(bytes, at);
+        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+            while (bytes.hasRemaining()) {
+                channel.write(bytes);
+            }
         }
-        channel.truncate(at);
+        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -74,6 +74,7 @@ public final class QuotaLedger {
     private long foldedUsed;
     private long foldedFiles;
     private long leasedToOthers;
+    private boolean registered;  // this node has a lease in the file (perhaps of 0 bytes)
 
     public QuotaLedger(String user, OptionalLong limit, OptionalLong fileLimit) {
         this(user, limit, fileLimit, null, null, null);
@@ -97,7 +98,7 @@ public final class QuotaLedger {
             LeaseTerms terms) throws IOException {
         Path bookkeeping = home.resolve(Jail.BOOKKEEPING_NAME);
         Files.createDirectories(bookkeeping);
-        return new QuotaLedger(user, limit, fileLimit, home, new LedgerFile(bookkeeping, terms.locks()), terms);
+        return new QuotaLedger(user, limit, fileLimit, home, new LedgerFile(bookkeeping, terms.node(), terms.locks()), terms);
     }
 
     /** A file limit as admins write it ({@code 100000}, {@code none}); none or unlimited gives an empty value. */
@@ -136,6 +137,11 @@ public final class QuotaLedger {
 
     public synchronized long used() {
         return used;
+    }
+
+    /** Bytes the other nodes sharing this ledger held in leases when it was last read (0 when not shared). */
+    public synchronized long leasedToOthers() {
+        return leasedToOthers;
     }
 
     /** Files and folders in the home. */
@@ -179,6 +185,7 @@ public final class QuotaLedger {
                 if (!created) {
                     removeEntry(BLOCK);
                 }
+                foldIfShared();
             }
             return true;
         }
@@ -202,6 +209,7 @@ public final class QuotaLedger {
                 }
             } else {
                 removeEntry(costOf(gone));
+                foldIfShared();
             }
         }
     }
@@ -250,13 +258,8 @@ public final class QuotaLedger {
                 if (file.unlinked) {
                     removeEntry(fileCost(file.size));
                 }
-                if (this.file != null && writing.isEmpty()) {
-                    try {
-                        sync(0, false, true);
-                    } catch (IOException e) {
-                        // The lease expires and another node measures the home afresh: nothing stays lost.
-                        LOG.warning("quota ledger of " + user + " not updated: " + e);
-                    }
+                if (writing.isEmpty()) {
+                    foldIfShared();
                 }
             }
         }
@@ -306,11 +309,18 @@ public final class QuotaLedger {
         return file.update(book -> {
             LedgerFile.Lease mine = book.leaseOf(node);
             long spent = used - foldedUsed;
+            if (mine == null && registered) {
+                // Another node took our lease for a dead node's and measured the home. With nothing being
+                // written here, that measurement holds all our changes; else they may now count twice.
+                if (writing.isEmpty()) {
+                    spent = 0;
+                    files = foldedFiles;
+                } else {
+                    book.stale = true;
+                }
+            }
             book.baseBytes = Math.max(0, saturatedAdd(book.baseBytes, spent));
             book.baseFiles = Math.max(0, book.baseFiles + (files - foldedFiles));
-            if (mine == null && leased > 0) {
-                book.stale = true;  // our lease was reclaimed while we held it: what we folded may count twice
-            }
             long left = mine == null ? 0 : Math.max(0, leased - Math.max(0, spent));
             for (LedgerFile.Lease l : book.leases) {
                 book.stale |= !l.node().equals(node) && l.lapsed(now);
@@ -339,6 +349,7 @@ public final class QuotaLedger {
                 }
             }
             book.putLease(node, lease, now + terms.time().toMillis());
+            registered = true;
             leased = lease;
             leaseExpires = now + terms.time().toMillis();
             leasedToOthers = others;
@@ -351,6 +362,22 @@ public final class QuotaLedger {
             }
             return granted;
         });
+    }
+
+    /**
+     * Folds a change into the shared ledger at once (a node that died with changes not folded and no lease
+     * would leave them wrong for good), giving the lease back when no upload runs. Caller holds
+     * {@link #changes}. A failure leaves the change to the next fold.
+     */
+    private void foldIfShared() {
+        if (file == null) {
+            return;
+        }
+        try {
+            sync(0, false, writing.isEmpty());
+        } catch (IOException e) {
+            LOG.warning("quota ledger of " + user + " not updated: " + e);
+        }
     }
 
     /**
