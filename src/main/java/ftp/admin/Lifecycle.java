@@ -104,7 +104,8 @@ final class Lifecycle {
         boolean[] warned = {false};
         endpoints.serveAdmin(Duration.ofSeconds(1), () -> {
             try {
-                writeAtomically(statusFile(), "address=" + address(running.address()) + " clients="
+                writeAtomically(statusFile(), "node=" + settings.nodeName() + " address=" + address(running.address())
+                        + " clients="
                         + running.activeSessions() + metrics + "\n");
             } catch (IOException e) {
                 if (!warned[0]) {
@@ -202,8 +203,8 @@ final class Lifecycle {
             System.out.println("stopped");
             return 3;
         }
-        System.out.println("running pid=" + running.get().pid() + " address=" + readStatus("address")
-                + " clients=" + readStatus("clients") + processFootprint(running.get().pid()));
+        System.out.println("running pid=" + running.get().pid() + " node=" + readStatus("node")
+                + " address=" + readStatus("address") + " clients=" + readStatus("clients") + processFootprint(running.get().pid()));
         String metrics = readStatus("metrics");
         if (metrics != null) {
             System.out.println("metrics http://" + metrics + "/metrics");

@@ -30,7 +30,8 @@ final class ServerLogging {
     /** Sends every logger's output there; close the handler last, to write what is queued. */
     static AsyncLogHandler toFileAndStandardOutput(ServerSettings settings) throws IOException {
         AsyncLogHandler handler = new AsyncLogHandler(new RotatingFile(settings.logDir().resolve(FILE_NAME),
-                settings.logMaxSize(), settings.logKeep()), System.out, new LogLineFormatter(ZoneId.systemDefault()),
+                settings.logMaxSize(), settings.logKeep()), System.out, new LogLineFormatter(ZoneId.systemDefault(),
+                settings.nodeName()),
                 QUEUE);
         Logger root = Logger.getLogger("");
         for (var h : root.getHandlers()) {
@@ -46,7 +47,7 @@ final class ServerLogging {
      * so it lands whole between the server's lines, whether or not the server runs.
      */
     static void append(ServerSettings settings, Level level, String message) throws IOException {
-        byte[] line = new LogLineFormatter(ZoneId.systemDefault()).format(new LogRecord(level, message))
+        byte[] line = new LogLineFormatter(ZoneId.systemDefault(), settings.nodeName()).format(new LogRecord(level, message))
                 .getBytes(StandardCharsets.UTF_8);
         try (OutputStream out = RotatingFile.openAppending(settings.logDir().resolve(FILE_NAME))) {
             out.write(line);

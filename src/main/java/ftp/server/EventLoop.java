@@ -1,7 +1,9 @@
 package ftp.server;
 
 import ftp.server.ServerEvents.Refusal;
+import ftp.log.LogField;
 import ftp.server.command.Login;
+import ftp.server.proxy.ProxyProtocol;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -39,6 +41,8 @@ import javax.net.ssl.SSLSession;
  */
 public final class EventLoop implements Runnable {
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+    /** A balancer sends its PROXY header at once; this long (or the login timeout, if shorter) is generous. */
+    private static final Duration PROXY_HEADER_TIMEOUT = Duration.ofSeconds(5);
 
     private final ServerContext server;
     private final CommandTable commands;
@@ -48,6 +52,8 @@ public final class EventLoop implements Runnable {
     private final PriorityQueue<Timer> timers = new PriorityQueue<>();
     private final Set<Session> sessions = new LinkedHashSet<>();
     private final ArrayDeque<Session> waitingRoom = new ArrayDeque<>();
+    /** Connections from a balancer whose PROXY header is not complete yet, oldest first. */
+    private final LinkedHashSet<ProxyHandshake> proxyHandshakes = new LinkedHashSet<>();
     /** Sessions not logged in (waiting room included), by address, each address's in order of arrival. */
     private final Map<InetAddress, LinkedHashSet<Session>> unauthenticated = new HashMap<>();
     private int unauthenticatedCount;
@@ -199,6 +205,8 @@ public final class EventLoop implements Runnable {
                     if (key.isValid() && key.isReadable()) {
                         s.onReadable(scratch);
                     }
+                } else if (att instanceof ProxyHandshake h) {
+                    onProxyHeaderReadable(h);
                 } else if (att instanceof ftp.server.data.PassiveListener p) {
                     p.onAcceptable();
                     if (!p.channel().isOpen()) {
@@ -236,6 +244,7 @@ public final class EventLoop implements Runnable {
         }
         nextSweep = now + SWEEP_INTERVAL_NANOS;
         server.events().sweep();
+        sweepProxyHandshakes(now);
         for (Session s : new ArrayList<>(sessions)) {
             s.checkTimeouts(now);
         }
@@ -268,21 +277,31 @@ public final class EventLoop implements Runnable {
     }
 
     private void admit(SocketChannel ch, ServerSocketChannel listener) {
-        InetAddress from;
+        InetSocketAddress remote;
         try {
             ch.configureBlocking(false);
             ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
             ch.socket().setOOBInline(true); // ftplib's abort() sends IAC IP / IAC DM as urgent data
-            from = ((InetSocketAddress) ch.getRemoteAddress()).getAddress();
+            remote = (InetSocketAddress) ch.getRemoteAddress();
         } catch (IOException e) {
             closeQuietly(ch);
             return;
         }
-        ServerSettings s = server.settings();
         if (stopping) {
             refuse(ch, "421 Server shutting down.\r\n");
             return;
         }
+        if (server.settings().proxyProtocol() != ProxyProtocol.OFF) {
+            expectProxyHeader(ch, listener, remote);
+        } else {
+            admitClient(ch, listener, remote);
+        }
+    }
+
+    /** Admits a connection from {@code client} (the real client's address, read from a PROXY header if one came). */
+    private void admitClient(SocketChannel ch, ServerSocketChannel listener, InetSocketAddress client) {
+        ServerSettings s = server.settings();
+        InetAddress from = client.getAddress();
         Duration banned = server.throttle().banRemaining(from);
         if (!banned.isZero()) {
             server.events().refused(from, Refusal.BANNED, "remaining=" + banned.toSeconds() + "s");
@@ -303,7 +322,7 @@ public final class EventLoop implements Runnable {
         makeRoomForUnauthenticated(from);
         Session session;
         try {
-            session = new Session(this, server, ch, runId + "-" + nextSessionId++);
+            session = new Session(this, server, ch, client, runId + "-" + nextSessionId++);
             session.attach(ch.register(selector, SelectionKey.OP_READ, session));
         } catch (IOException e) {
             closeQuietly(ch);
@@ -324,6 +343,73 @@ public final class EventLoop implements Runnable {
             }
             session.greet(new Reply(220, "ftpd ready."));
         }
+    }
+
+    // ---------------------------------------------------------------- PROXY protocol headers
+
+    /**
+     * The balancer must be one of {@code listen.proxy_from}: anyone else could claim any address. The number
+     * of headers awaited at once is bounded by {@code clients.max_unauthenticated}, as sessions not logged in are.
+     */
+    private void expectProxyHeader(SocketChannel ch, ServerSocketChannel listener, InetSocketAddress balancer) {
+        ServerSettings s = server.settings();
+        if (!s.proxyFrom().contains(balancer.getAddress())) {
+            server.events().refused(balancer.getAddress(), Refusal.PROXY_HEADER, "why=not-in-listen.proxy_from");
+            refuse(ch, "421 Connections are taken only through the load balancer.\r\n");
+            return;
+        }
+        if (proxyHandshakes.size() >= s.maxUnauthenticated()) {
+            server.events().refused(balancer.getAddress(), Refusal.PROXY_HEADER,
+                    "why=too-many-headers-awaited limit=" + s.maxUnauthenticated());
+            closeQuietly(ch);
+            return;
+        }
+        Duration timeout = s.loginTimeout().compareTo(PROXY_HEADER_TIMEOUT) < 0 ? s.loginTimeout() : PROXY_HEADER_TIMEOUT;
+        ProxyHandshake handshake = new ProxyHandshake(ch, listener, balancer, s.proxyProtocol(),
+                System.nanoTime() + timeout.toNanos());
+        try {
+            ch.register(selector, SelectionKey.OP_READ, handshake);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            return;
+        }
+        proxyHandshakes.add(handshake);
+    }
+
+    private void onProxyHeaderReadable(ProxyHandshake h) {
+        switch (h.read(scratch)) {
+            case WAITING -> { }
+            case DONE -> {
+                proxyHandshakes.remove(h);
+                admitClient(h.channel(), h.listener(), h.header().clientOr(h.balancer()));
+            }
+            case FAILED -> {
+                if (!h.silentClose()) {
+                    server.events().refused(h.balancer().getAddress(), Refusal.PROXY_HEADER,
+                            "why=" + LogField.quote(h.failure()));
+                }
+                dropProxyHandshake(h);
+            }
+        }
+    }
+
+    /** Deadlines pass in the order of arrival: the sweep stops at the first one still running. */
+    private void sweepProxyHandshakes(long now) {
+        Iterator<ProxyHandshake> it = proxyHandshakes.iterator();
+        while (it.hasNext()) {
+            ProxyHandshake h = it.next();
+            if (!h.expired(now)) {
+                return;
+            }
+            it.remove();
+            server.events().refused(h.balancer().getAddress(), Refusal.PROXY_HEADER, "why=no-header-in-time");
+            closeQuietly(h.channel());
+        }
+    }
+
+    private void dropProxyHandshake(ProxyHandshake h) {
+        proxyHandshakes.remove(h);
+        closeQuietly(h.channel());
     }
 
     /** Open connections outside the waiting room (one that timed out there counts until it is closed). */
@@ -491,6 +577,7 @@ public final class EventLoop implements Runnable {
             for (ServerSocketChannel l : listeners) {
                 closeQuietly(l);
             }
+            closeProxyHandshakes();
             for (Session s : new ArrayList<>(sessions)) {
                 if (!s.busy()) {
                     s.send(new Reply(421, "Server shutting down."));
@@ -505,6 +592,12 @@ public final class EventLoop implements Runnable {
         });
     }
 
+    private void closeProxyHandshakes() {
+        for (ProxyHandshake h : new ArrayList<>(proxyHandshakes)) {
+            dropProxyHandshake(h);
+        }
+    }
+
     public void awaitStopped() throws InterruptedException {
         stopped.await();
     }
@@ -513,6 +606,7 @@ public final class EventLoop implements Runnable {
         for (Session s : new ArrayList<>(sessions)) {
             s.close("server stopped");
         }
+        closeProxyHandshakes();
         for (ServerSocketChannel l : listeners) {
             closeQuietly(l);
         }

@@ -69,7 +69,7 @@ public final class FtpServer implements AutoCloseable {
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
                 settings.workerQueue(), ThreadPriority.NORMAL, keepAlive);
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
-                settings.logKeep());
+                settings.logKeep(), settings.nodeName());
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),
                 settings.defaultFiles());
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),

@@ -18,7 +18,7 @@ import java.util.logging.Level;
  */
 public final class ServerEvents {
     /** Why a control connection was turned away at accept. */
-    public enum Refusal { CLIENTS_MAX, PER_ADDRESS, BANNED }
+    public enum Refusal { CLIENTS_MAX, PER_ADDRESS, BANNED, PROXY_HEADER }
 
     private final ServerMetrics metrics;
     private final AddressLogLimit limit;

@@ -3,7 +3,10 @@ package ftp.server;
 import ftp.fs.ByteSize;
 import ftp.fs.QuotaLedger;
 import ftp.fs.Umask;
+import ftp.log.LogField;
 import ftp.server.pool.ThreadPriority;
+import ftp.server.proxy.BalancerAddresses;
+import ftp.server.proxy.ProxyProtocol;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -35,6 +38,9 @@ public record ServerSettings(
         Path confDir,
         String listenHost,
         int listenPort,
+        ProxyProtocol proxyProtocol,
+        BalancerAddresses proxyFrom,
+        String nodeName,
         Path homeRoot,
         Path logDir,
         Path pidFile,
@@ -116,10 +122,14 @@ public record ServerSettings(
         // clients.max and clients.max_per_ip count logged-in sessions; by default one address may hold half of
         // them, so it can never lock everyone else out. Connections not yet logged in have their own budget.
         int perAddressDefault = Math.max(1, (maxClients + 1) / 2);
+        ProxyProtocol proxyProtocol = s.choice("listen.proxy_protocol", ProxyProtocol.OFF);
         ServerSettings settings = new ServerSettings(
                 s.confDir,
                 s.string("listen.host", "127.0.0.1"),
                 s.integer("listen.port", 2121, 0, 65535),
+                proxyProtocol,
+                s.balancers("listen.proxy_from", proxyProtocol),
+                s.nodeName("node.name"),
                 s.path("home.root", "home"),
                 s.path("log.dir", "log"),
                 s.path("pid.file", "run/ftpd.pid"),
@@ -239,6 +249,35 @@ public record ServerSettings(
             } catch (UnknownHostException e) {
                 throw new IllegalArgumentException(key + "=" + raw + " cannot be resolved", e);
             }
+        }
+
+        /**
+         * Required when a PROXY header is expected: trusting it from anyone would let any client claim any
+         * address, and so dodge every per-address limit and ban.
+         */
+        BalancerAddresses balancers(String key, ProxyProtocol protocol) {
+            String raw = string(key, "");
+            BalancerAddresses parsed;
+            try {
+                parsed = BalancerAddresses.parse(raw);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(key + ": " + e.getMessage(), e);
+            }
+            if (protocol != ProxyProtocol.OFF && parsed.isEmpty()) {
+                throw new IllegalArgumentException(key + " must list the load balancers' addresses when "
+                        + "listen.proxy_protocol=" + protocol.name().toLowerCase(Locale.ROOT));
+            }
+            return parsed;
+        }
+
+        /** A short printable token, as it goes unquoted into log lines and xferlog; the host name by default. */
+        String nodeName(String key) {
+            String raw = string(key, NodeName.ofThisHost());
+            if (!NodeName.valid(raw)) {
+                throw new IllegalArgumentException(key + "=" + LogField.quote(raw) + " must be 1 to "
+                        + NodeName.MAX_LENGTH + " letters, digits, '.', '_' or '-'");
+            }
+            return raw;
         }
 
         Umask umask(String key, Umask def) {

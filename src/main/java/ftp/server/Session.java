@@ -91,11 +91,12 @@ public final class Session {
     private String endReason; // the first reason given for closing
     private boolean ended;
 
-    Session(EventLoop loop, ServerContext server, SocketChannel channel, String id) throws IOException {
+    /** {@code peer} is the client's address: the socket's own, or the one its load balancer's PROXY header gave. */
+    Session(EventLoop loop, ServerContext server, SocketChannel channel, InetSocketAddress peer, String id) {
         this.loop = loop;
         this.server = server;
         this.channel = channel;
-        this.peer = (InetSocketAddress) channel.getRemoteAddress();
+        this.peer = peer;
         this.id = id;
         this.input = new CommandInput(server.settings().maxLineLength());
         this.io = new PlainControlIo(channel);

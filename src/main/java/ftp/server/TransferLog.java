@@ -28,20 +28,29 @@ public final class TransferLog implements AutoCloseable {
     private final RotatingFile file;
     private final Clock clock;
     private final LogTimestamps time;
+    private final String node;
 
-    /** Lines carry the system clock's time in the system's zone, as ctime(3) in other servers' logs does. */
-    public TransferLog(Path file, long maxBytes, int keep) throws IOException {
-        this(file, maxBytes, keep, Clock.systemDefaultZone());
+    /**
+     * Lines carry the system clock's time in the system's zone, as ctime(3) in other servers' logs does, and
+     * end with {@code node} (a validated {@code node.name}).
+     */
+    public TransferLog(Path file, long maxBytes, int keep, String node) throws IOException {
+        this(file, maxBytes, keep, node, Clock.systemDefaultZone());
     }
 
     /** Lines carry {@code clock}'s time in {@code clock}'s zone. */
-    TransferLog(Path file, long maxBytes, int keep, Clock clock) throws IOException {
+    TransferLog(Path file, long maxBytes, int keep, String node, Clock clock) throws IOException {
         this.file = new RotatingFile(file, maxBytes, keep);
+        this.node = node;
         this.clock = clock;
         this.time = new LogTimestamps(CTIME, clock.getZone());
     }
 
-    /** Logs one transfer: {@code complete} gives status {@code c}, otherwise {@code i}. */
+    /**
+     * Logs one transfer: {@code complete} gives status {@code c}, otherwise {@code i}. The node's name is an
+     * extra field after the standard ones, not in one of them (service-name is read as "ftp" by some tools):
+     * tools that read the standard fields by position still find each where they expect it.
+     */
     public void record(String remoteHost, long bytes, String path, boolean binary, Direction direction,
                        String user, long millis, boolean complete) {
         String line = new StringBuilder(96 + path.length())
@@ -53,7 +62,8 @@ public final class TransferLog implements AutoCloseable {
                 .append(binary ? 'b' : 'a').append(" _ ")
                 .append(direction == Direction.INCOMING ? 'i' : 'o').append(" r ")
                 .append(LogField.token(user)).append(" ftp 0 * ")
-                .append(complete ? 'c' : 'i').append('\n').toString();
+                .append(complete ? 'c' : 'i').append(' ')
+                .append(node).append('\n').toString();
         try {
             file.append(List.of(line.getBytes(StandardCharsets.UTF_8)));
         } catch (IOException e) {

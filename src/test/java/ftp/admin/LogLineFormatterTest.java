@@ -26,7 +26,7 @@ class LogLineFormatterTest {
 
     /** The lines of INFO records "m" at each instant in turn, through one formatter in {@code zone}. */
     private static List<String> linesAt(ZoneId zone, String... instants) {
-        LogLineFormatter formatter = new LogLineFormatter(zone);
+        LogLineFormatter formatter = new LogLineFormatter(zone, "node-a");
         return Stream.of(instants).map(instant -> {
             LogRecord r = new LogRecord(Level.INFO, "m");
             r.setInstant(Instant.parse(instant));
@@ -36,12 +36,12 @@ class LogLineFormatterTest {
 
     @ParameterizedTest
     @CsvSource({
-        "2026-12-01T10:00:00.007Z, 2026-12-01 10:00:00.007 INFO m",
-        "2026-12-09T08:05:03.070Z, 2026-12-09 08:05:03.070 INFO m",
-        "2026-12-10T23:59:59.700Z, 2026-12-10 23:59:59.700 INFO m",
-        "2026-12-31T12:00:00Z,     2026-12-31 12:00:00.000 INFO m",
-        "2028-02-29T12:34:56.999Z, 2028-02-29 12:34:56.999 INFO m",
-        "1969-12-31T23:59:59.993Z, 1969-12-31 23:59:59.993 INFO m",
+        "2026-12-01T10:00:00.007Z, 2026-12-01 10:00:00.007 node-a INFO m",
+        "2026-12-09T08:05:03.070Z, 2026-12-09 08:05:03.070 node-a INFO m",
+        "2026-12-10T23:59:59.700Z, 2026-12-10 23:59:59.700 node-a INFO m",
+        "2026-12-31T12:00:00Z,     2026-12-31 12:00:00.000 node-a INFO m",
+        "2028-02-29T12:34:56.999Z, 2028-02-29 12:34:56.999 node-a INFO m",
+        "1969-12-31T23:59:59.993Z, 1969-12-31 23:59:59.993 node-a INFO m",
     })
     void linesStartWithTheDateAndTheMillisecondsPaddedWithZeros(String instant, String line) {
         assertThat(linesAt(ZoneOffset.UTC, instant)).containsExactly(line);
@@ -50,22 +50,22 @@ class LogLineFormatterTest {
     @Test
     void theYearChangesAtMidnightInTheGivenZone() {
         assertThat(linesAt(ZoneOffset.UTC, "2026-12-31T23:59:59.999Z", "2027-01-01T00:00:00Z"))
-                .containsExactly("2026-12-31 23:59:59.999 INFO m", "2027-01-01 00:00:00.000 INFO m");
+                .containsExactly("2026-12-31 23:59:59.999 node-a INFO m", "2027-01-01 00:00:00.000 node-a INFO m");
         // Berlin is an hour ahead of UTC in winter, so its new year comes at 23:00 UTC.
         assertThat(linesAt(BERLIN, "2026-12-31T22:59:59.999Z", "2026-12-31T23:00:00.001Z"))
-                .containsExactly("2026-12-31 23:59:59.999 INFO m", "2027-01-01 00:00:00.001 INFO m");
+                .containsExactly("2026-12-31 23:59:59.999 node-a INFO m", "2027-01-01 00:00:00.001 node-a INFO m");
     }
 
     @Test
     void summerTimeSkipsAnHourAndWinterTimeRepeatsOne() {
         // 2026-03-29 in Berlin: at 01:00 UTC the clocks go from 02:00 CET to 03:00 CEST.
         assertThat(linesAt(BERLIN, "2026-03-29T00:59:59.999Z", "2026-03-29T01:00:00Z"))
-                .containsExactly("2026-03-29 01:59:59.999 INFO m", "2026-03-29 03:00:00.000 INFO m");
+                .containsExactly("2026-03-29 01:59:59.999 node-a INFO m", "2026-03-29 03:00:00.000 node-a INFO m");
         // 2026-10-25: at 01:00 UTC they go back from 03:00 CEST to 02:00 CET, so 02:30 comes twice, an hour apart.
         assertThat(linesAt(BERLIN, "2026-10-25T00:30:00.070Z", "2026-10-25T00:59:59.999Z", "2026-10-25T01:00:00Z",
                 "2026-10-25T01:30:00.070Z"))
-                .containsExactly("2026-10-25 02:30:00.070 INFO m", "2026-10-25 02:59:59.999 INFO m",
-                        "2026-10-25 02:00:00.000 INFO m", "2026-10-25 02:30:00.070 INFO m");
+                .containsExactly("2026-10-25 02:30:00.070 node-a INFO m", "2026-10-25 02:59:59.999 node-a INFO m",
+                        "2026-10-25 02:00:00.000 node-a INFO m", "2026-10-25 02:30:00.070 node-a INFO m");
     }
 
     @Test
@@ -73,7 +73,7 @@ class LogLineFormatterTest {
         LogRecord r = new LogRecord(Level.WARNING, "upload of /a\nFORGED line\u2028 failed");
         r.setThrown(new IOException("/a\r\n2026-12-04 00:00:00.000 INFO forged"));
         r.setInstant(Instant.parse("2026-12-04T14:51:02.5Z"));
-        assertThat(line(new LogLineFormatter(ZoneOffset.UTC), r)).isEqualTo("2026-12-04 14:51:02.500 WARNING "
+        assertThat(line(new LogLineFormatter(ZoneOffset.UTC, "node-a"), r)).isEqualTo("2026-12-04 14:51:02.500 node-a WARNING "
                 + "upload of /a\\x0aFORGED line\\u2028 failed"
                 + " | java.io.IOException: /a\\x0d\\x0a2026-12-04 00:00:00.000 INFO forged");
     }
@@ -84,7 +84,7 @@ class LogLineFormatterTest {
         r.setParameters(new Object[] {"xferlog"});
         r.setThrown(new IOException("disk full"));
         r.setInstant(Instant.parse("2026-12-04T14:51:02.5Z"));
-        assertThat(line(new LogLineFormatter(ZoneOffset.UTC), r))
-                .isEqualTo("2026-12-04 14:51:02.500 WARNING cannot write xferlog | java.io.IOException: disk full");
+        assertThat(line(new LogLineFormatter(ZoneOffset.UTC, "node-a"), r))
+                .isEqualTo("2026-12-04 14:51:02.500 node-a WARNING cannot write xferlog | java.io.IOException: disk full");
     }
 }

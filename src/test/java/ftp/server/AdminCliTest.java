@@ -73,7 +73,7 @@ class AdminCliTest {
         Files.createDirectories(conf());
         Files.writeString(conf().resolve(ServerSettings.FILE_NAME), String.join("\n",
                 "listen.port=0", "tls.mode=off", "auth.pbkdf2_iterations=1000", "passive.ports=45000-45999",
-                "timeouts.shutdown=2s", ""));
+                "timeouts.shutdown=2s", "node.name=ftp-a.1", ""));
         Path accounts = conf().resolve("accounts.ini");
 
         Result add = ftpd("first-pw\n", "user", "add", "carol", "--password-stdin", "--quota", "5M");
@@ -127,7 +127,8 @@ class AdminCliTest {
 
             Result status = ftpd(null, "status");
             assertThat(status.exit()).isZero();
-            assertThat(status.out()).matches("running pid=\\d+ address=127\\.0\\.0\\.1:" + port + " clients=\\d+ rss=\\d+\\.\\dMiB threads=\\d+");
+            assertThat(status.out()).matches("running pid=\\d+ node=ftp-a\\.1 address=127\\.0\\.0\\.1:" + port
+                    + " clients=\\d+ rss=\\d+\\.\\dMiB threads=\\d+");
 
             Result stop = ftpd(null, "stop");
             assertThat(stop.exit()).as(stop.err()).isZero();
@@ -138,7 +139,8 @@ class AdminCliTest {
             assertThat(stopped.exit()).isEqualTo(3);
             assertThat(stopped.out()).isEqualTo("stopped");
 
-            assertThat(base.resolve("log/ftpd.log")).content().contains("carol");
+            assertThat(base.resolve("log/ftpd.log")).content().contains("carol")
+                    .containsPattern("(?m)^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ftp-a\\.1 INFO ");
             for (String log : List.of("ftpd.log", "ftpd.out", "xferlog")) {
                 assertThat(mode(base.resolve("log").resolve(log))).as(log).isEqualTo("rw-r-----");
             }

@@ -51,6 +51,31 @@ class ServerSettingsTest {
     }
 
     @Test
+    void aProxyHeaderIsTrustedOnlyFromListedBalancers() throws Exception {
+        assertThatThrownBy(() -> read(base.resolve("conf"), "listen.proxy_protocol=v2"))
+                .hasMessageContaining("listen.proxy_from must list the load balancers' addresses");
+        assertThatThrownBy(() -> read(base.resolve("conf"), "listen.proxy_protocol=v1", "listen.proxy_from=lb.local"))
+                .hasMessageContaining("listen.proxy_from: lb.local is not an IP address");
+        assertThatThrownBy(() -> read(base.resolve("conf"), "listen.proxy_protocol=v3"))
+                .hasMessageContaining("must be one of off, v1, v2, any");
+        ServerSettings s = read(base.resolve("conf"), "listen.proxy_protocol=any", "listen.proxy_from=10.0.0.0/8");
+        assertThat(s.proxyProtocol()).isEqualTo(ftp.server.proxy.ProxyProtocol.ANY);
+        assertThat(s.proxyFrom().contains(java.net.InetAddress.getByName("10.2.3.4"))).isTrue();
+        assertThat(read(base.resolve("conf")).proxyProtocol()).isEqualTo(ftp.server.proxy.ProxyProtocol.OFF);
+    }
+
+    @Test
+    void theNodeNameIsAShortTokenAndDefaultsToTheHostName() throws Exception {
+        assertThat(read(base.resolve("conf"), "node.name=ftp-2.eu_west").nodeName()).isEqualTo("ftp-2.eu_west");
+        assertThat(read(base.resolve("conf")).nodeName()).matches("[A-Za-z0-9._-]{1,64}");
+        for (String bad : new String[] {"node.name=", "node.name=two words", "node.name=" + "n".repeat(65),
+                                        "node.name=caf\u00e9", "node.name=a\\nb"}) {
+            assertThatThrownBy(() -> read(base.resolve("conf"), bad)).as(bad)
+                    .hasMessageContaining("node.name=").hasMessageContaining("must be 1 to 64");
+        }
+    }
+
+    @Test
     void everyKeyTheShippedFileDocumentsIsKnownAndItsExampleValueParses() throws Exception {
         List<String> examples = Files.readAllLines(Path.of("conf", ServerSettings.FILE_NAME)).stream()
                 .filter(l -> l.matches("#[a-z_]+\\.[a-z_.]+=.*")).map(l -> l.substring(1)).toList();

@@ -252,9 +252,10 @@ class TransferCommandsTest {
         }
         List<String> lines = server.xferlog();
         String pattern = "\\w{3} \\w{3} [ \\d]\\d \\d\\d:\\d\\d:\\d\\d \\d{4} \\d+ 127\\.0\\.0\\.1 ";
-        assertThat(lines).anyMatch(l -> l.matches(pattern + "777 /logged\\.bin b _ i r alice ftp 0 \\* c"));
-        assertThat(lines).anyMatch(l -> l.matches(pattern + "777 /logged\\.bin b _ o r alice ftp 0 \\* c"));
-        assertThat(lines).anyMatch(l -> l.matches(pattern + "\\d+ /huge\\.bin b _ o r alice ftp 0 \\* i"));
+        String node = " " + java.util.regex.Pattern.quote(server.server().settings().nodeName());
+        assertThat(lines).anyMatch(l -> l.matches(pattern + "777 /logged\\.bin b _ i r alice ftp 0 \\* c" + node));
+        assertThat(lines).anyMatch(l -> l.matches(pattern + "777 /logged\\.bin b _ o r alice ftp 0 \\* c" + node));
+        assertThat(lines).anyMatch(l -> l.matches(pattern + "\\d+ /huge\\.bin b _ o r alice ftp 0 \\* i" + node));
     }
 
     private static long readSome(InputStream in, int atLeast) throws IOException {

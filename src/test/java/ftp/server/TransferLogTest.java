@@ -31,13 +31,13 @@ class TransferLogTest {
 
     /**
      * A line as log tools split it: the ctime date is always 24 characters (a one-digit day leaves two spaces
-     * in a row), then 13 fields separated by single spaces.
+     * in a row), then 13 standard fields and the node's name, separated by single spaces.
      */
     private record Line(String date, List<String> fields) {
         static Line of(String text) {
             assertThat(text.charAt(24)).as(text).isEqualTo(' ');
             List<String> fields = List.of(text.substring(25).split(" ", -1));
-            assertThat(fields).as(text).hasSize(13);
+            assertThat(fields).as(text).hasSize(14);
             return new Line(text.substring(0, 24), fields);
         }
     }
@@ -50,7 +50,7 @@ class TransferLogTest {
     private List<String> datesAt(ZoneId zone, String... instants) throws IOException {
         MutableClock clock = new MutableClock(Instant.parse(instants[0]), zone);
         Path file = Files.createTempFile(dir, "xferlog", "");
-        try (TransferLog log = new TransferLog(file, 1 << 20, 1, clock)) {
+        try (TransferLog log = new TransferLog(file, 1 << 20, 1, "node-a", clock)) {
             for (String instant : instants) {
                 clock.set(Instant.parse(instant));
                 log.record("127.0.0.1", 1, "/f", true, Direction.OUTGOING, "alice", 1, true);
@@ -97,7 +97,7 @@ class TransferLogTest {
     void fieldsHoldNoSpacesOrNewlinesAndTheFileRotatesPastItsBound() throws IOException {
         Path file = dir.resolve("log/xferlog");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-04T14:51:02Z"), ZoneOffset.UTC);
-        try (TransferLog log = new TransferLog(file, 500, 1, clock)) {
+        try (TransferLog log = new TransferLog(file, 500, 1, "node-a", clock)) {
             for (int i = 0; i < 10; i++) {
                 log.record("127.0.0.1", 1000 + i, "/dir/a file\nwith newline", i % 2 == 0,
                         i % 3 == 0 ? Direction.INCOMING : Direction.OUTGOING, "alice", 1500, i != 9);
@@ -115,9 +115,9 @@ class TransferLogTest {
                 "Thu Dec 10 14:51:02 2026", "Fri Dec 11 14:51:02 2026", "Sat Dec 12 14:51:02 2026",
                 "Sun Dec 13 14:51:02 2026");
         assertThat(lines.get(0).fields()).containsExactly(
-                "2", "127.0.0.1", "1000", "/dir/a_file_with_newline", "b", "_", "i", "r", "alice", "ftp", "0", "*", "c");
+                "2", "127.0.0.1", "1000", "/dir/a_file_with_newline", "b", "_", "i", "r", "alice", "ftp", "0", "*", "c", "node-a");
         assertThat(lines.get(9).fields()).containsExactly(
-                "2", "127.0.0.1", "1009", "/dir/a_file_with_newline", "a", "_", "i", "r", "alice", "ftp", "0", "*", "i");
+                "2", "127.0.0.1", "1009", "/dir/a_file_with_newline", "a", "_", "i", "r", "alice", "ftp", "0", "*", "i", "node-a");
         assertThat(lines).extracting(l -> l.fields().get(12)).containsExactly(
                 "c", "c", "c", "c", "c", "c", "c", "c", "c", "i");
     }
