@@ -75,6 +75,7 @@ public final class QuotaLedger {
     private long foldedFiles;
     private long leasedToOthers;
     private boolean registered;  // this node has a lease in the file (perhaps of 0 bytes)
+    private boolean othersPresent;  // other nodes had leases in the file when it was last read
 
     public QuotaLedger(String user, OptionalLong limit, OptionalLong fileLimit) {
         this(user, limit, fileLimit, null, null, null);
@@ -259,7 +260,7 @@ public final class QuotaLedger {
                     removeEntry(fileCost(file.size));
                 }
                 if (writing.isEmpty()) {
-                    foldIfShared();
+                    foldIfShared();  // and give the rest of the lease back to the other nodes
                 }
             }
         }
@@ -315,9 +316,9 @@ public final class QuotaLedger {
                 if (writing.isEmpty()) {
                     spent = 0;
                     files = foldedFiles;
-                } else {
-                    book.stale = true;
                 }
+                // Changes made here since that measurement are dropped or counted twice: measure again.
+                book.stale = true;
             }
             book.baseBytes = Math.max(0, saturatedAdd(book.baseBytes, spent));
             book.baseFiles = Math.max(0, book.baseFiles + (files - foldedFiles));
@@ -353,6 +354,7 @@ public final class QuotaLedger {
             leased = lease;
             leaseExpires = now + terms.time().toMillis();
             leasedToOthers = others;
+            othersPresent = book.leases.stream().anyMatch(l -> !l.node().equals(node));
             used = book.baseBytes;
             files = book.baseFiles;
             foldedUsed = used;
@@ -365,13 +367,20 @@ public final class QuotaLedger {
     }
 
     /**
-     * Folds a change into the shared ledger at once (a node that died with changes not folded and no lease
-     * would leave them wrong for good), giving the lease back when no upload runs. Caller holds
-     * {@link #changes}. A failure leaves the change to the next fold.
+     * Folds a change into the shared ledger at once when other nodes use it (so they see it), or when this
+     * node's lease is due for renewal; gives the lease back when no upload runs. A node alone with the
+     * ledger folds lazily: its lease (even of 0 bytes) says it may hold changes, and if it dies the lease
+     * lapses and the home is measured afresh. Caller holds {@link #changes}. A failure leaves the change
+     * to the next fold.
      */
     private void foldIfShared() {
         if (file == null) {
             return;
+        }
+        synchronized (this) {
+            if (!othersPresent && terms.clock().millis() < leaseExpires - terms.time().toMillis() / 2) {
+                return;
+            }
         }
         try {
             sync(0, false, writing.isEmpty());

@@ -1,25 +1,21 @@
 package ftp.cluster;
 
 import ftp.auth.AccountStore;
+import ftp.server.AttackEvidence;
 import ftp.server.FtpServer;
 import ftp.server.ServerSettings;
 import ftp.server.TestServer;
 
-import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Several {@code ftpd} processes on this machine sharing one {@code home.root} and one accounts file, as
@@ -29,7 +25,6 @@ import java.util.regex.Pattern;
  * Close to stop them all.
  */
 public final class ClusterNodes implements AutoCloseable {
-    private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
     private static final int PASSIVE_FIRST = 47000;
     private static final int PASSIVE_PER_NODE = 100;
 
@@ -129,7 +124,7 @@ public final class ClusterNodes implements AutoCloseable {
         command.addAll(List.of("--conf", conf.toString(), "run"));
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         processes.add(p);
-        ports.add(portOf(p, dir.resolve("node" + i).resolve("console.log")));
+        ports.add(AttackEvidence.portOf(p));
     }
 
     private List<String> javaCommand(int node) {
@@ -146,29 +141,6 @@ public final class ClusterNodes implements AutoCloseable {
         } catch (URISyntaxException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Reads the node's console until it says where it listens, then copies the rest into {@code console}. */
-    private static int portOf(Process p, Path console) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        StringBuilder seen = new StringBuilder();
-        for (String line; (line = out.readLine()) != null; ) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                Thread drain = new Thread(() -> {
-                    try (var w = Files.newBufferedWriter(console)) {
-                        out.transferTo(w);
-                    } catch (IOException ignored) {
-                        // the process ended
-                    }
-                });
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(m.group(1));
-            }
-            seen.append(line).append('\n');
-        }
-        throw new AssertionError("node did not start:\n" + seen);
     }
 
     @Override

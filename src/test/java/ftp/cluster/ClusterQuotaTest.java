@@ -55,11 +55,7 @@ class ClusterQuotaTest {
 
     /** A client logged in through the balancer; which node it reached shows in its passive port. */
     private static ControlClient loggedIn(Haproxy lb) {
-        ControlClient c = new ControlClient(lb.port());
-        c.expect(220);
-        assertThat(c.command("USER alice")).startsWith("331");
-        assertThat(c.command("PASS secret")).startsWith("230");
-        return c;
+        return ProxyAddressTest.loggedIn(lb, "127.0.0.1");
     }
 
     @Test
