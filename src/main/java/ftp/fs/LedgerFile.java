@@ -17,8 +17,8 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * One user's quota ledger as every node sees it: a small text file in the home's bookkeeping folder, read and
- * rewritten only under an {@code fcntl} lock on it ({@link FileChannel#lock}, which NFSv4 and CephFS honour
- * across machines). It holds the home's cost as last folded in ({@code base}: bytes and entries), whether a
+ * rewritten only under an {@code fcntl} lock ({@link FileChannel#lock}, which NFSv4 and CephFS honour across
+ * machines). It holds the home's cost as last folded in ({@code base}: bytes and entries), whether a
  * fresh measurement is owed ({@code stale}), and one lease per node that reserved space: bytes set aside for
  * that node, with an expiry it renews while it uses them.
  *
