@@ -21,6 +21,8 @@
 #   --server-opts "..."  extra JVM options for it, after those bin/ftpd would give it for the temporary conf
 #                        (FTPD_JAVA_OPTS, else conf/jvm.options, and a heap limit sized from clients.max)
 #   --set KEY=VALUE      extra ftpd.properties line (repeatable), e.g. --set workers.threads=16
+#   --user-quota SIZE    the bench user's quota (default none); a size makes uploads go through the quota's
+#                        leases (quota.lease_size), as a limited user's do
 #   --big-file FILE      hard-link (or copy) FILE as the download instead of writing random data
 #   --server-classes DIR server classes to run (default build/classes)
 #   --keep               keep the temporary conf, home and logs, and print where they are
@@ -35,7 +37,7 @@ set -- ${ARGS:-} "$@"
 
 GEN=()          # passed to the load generator
 SETS=()
-JFR="" SERVER_OPTS="" BIG="" KEEP=0 REMOTE=0 SIZE=1024 SESSIONS=10000 ONLY="" TWO_NODES=""
+JFR="" SERVER_OPTS="" BIG="" KEEP=0 REMOTE=0 SIZE=1024 SESSIONS=10000 ONLY="" TWO_NODES="" USER_QUOTA=none
 SERVER_CLASSES=$ROOT/build/classes
 for a in "$@"; do [ "$a" = --quick ] && SIZE=64 SESSIONS=1000; done
 while [ $# -gt 0 ]; do
@@ -43,6 +45,7 @@ while [ $# -gt 0 ]; do
         --jfr) JFR=$(realpath -m "$2"); shift 2 ;;
         --server-opts) SERVER_OPTS="$SERVER_OPTS $2"; shift 2 ;;
         --set) SETS+=("$2"); shift 2 ;;
+        --user-quota) USER_QUOTA=$2; shift 2 ;;
         --big-file) BIG=$(realpath "$2"); shift 2 ;;
         --server-classes) SERVER_CLASSES=$(realpath "$2"); shift 2 ;;
         --keep) KEEP=1; shift ;;
@@ -134,7 +137,7 @@ if [ "$REMOTE" = 0 ]; then
         for s in "${SETS[@]}"; do echo "$s"; done
     } > "$TMP/conf/ftpd.properties"
     ftpd() { java -cp "$SERVER_CLASSES" ftp.admin.FtpdMain --home-dir "$TMP" --conf "$TMP/conf" "$@"; }
-    printf '%s\n' "${FTP_PASSWORD:-benchpass}" | ftpd user add bench --password-stdin --quota none >&2
+    printf '%s\n' "${FTP_PASSWORD:-benchpass}" | ftpd user add bench --password-stdin --quota "$USER_QUOTA" >&2
     if [ -n "$BIG" ]; then
         ln -f "$BIG" "$TMP/home/bench/big.bin" 2>/dev/null || cp "$BIG" "$TMP/home/bench/big.bin"
     else

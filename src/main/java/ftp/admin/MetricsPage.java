@@ -62,6 +62,9 @@ final class MetricsPage {
         }
         family(b, "ftpd_quota_refusals_total", "counter", "Uploads refused with 552: over the user's quota.");
         sample(b, "ftpd_quota_refusals_total", "", m.quotaRefusals());
+        family(b, "ftpd_quota_ledger_locks_total", "counter",
+                "Locks taken on users' shared quota ledgers (about upload rate / quota.lease_size per user).");
+        sample(b, "ftpd_quota_ledger_locks_total", "", m.ledgerLocks());
         pools(b);
         family(b, "ftpd_loop_iteration_seconds", "summary", "Time of the selector loop's passes, waiting not counted.");
         sample(b, "ftpd_loop_iteration_seconds_sum", "", m.loopNanos() / 1e9);

@@ -1,6 +1,8 @@
 package ftp.fs;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
@@ -27,6 +29,13 @@ import java.util.logging.Logger;
  * <p>Thread-safe. Changes to the home's entries and their accounting run together under {@link #changes}
  * (entry operations of the user's sessions are few and quick; the lock keeps a removal and an upload's open
  * or close in one order); the arithmetic runs under the ledger's monitor, always taken after it.
+ *
+ * <p>Shared by several nodes over one home root ({@link #shared}), the ledger's truth is the user's
+ * {@link LedgerFile}: this node takes space from it a chunk at a time (a lease) under the file's lock, spends
+ * the lease here without the lock, and folds what it spent back into the file (and returns the rest) when
+ * its last upload of the user ends, when it needs more, when the lease must be renewed, and on SITE QUOTA.
+ * A lease found expired (a node that died) stays counted, conservatively, until the home can be measured
+ * afresh: under the lock, while no other node holds a live lease and this one writes nothing.
  */
 public final class QuotaLedger {
     /** What every file and folder costs at least: one block of the usual 4 KiB file-system block. */
@@ -55,11 +64,42 @@ public final class QuotaLedger {
     private final Map<Object, ChargedFile> writing = new HashMap<>();  // guarded by changes
     private final Object measuring = new Object();
     private boolean measured;  // guarded by measuring
+    private final LedgerFile file;  // null: this process alone keeps the ledger, in memory
+    private final LeaseTerms terms;
+    private final Path home;
+    // Shared ledgers only, guarded by this: the lease held, when it expires, and what used and files were
+    // when last folded into the file (what they gained since is this node's share not yet folded).
+    private long leased;
+    private long leaseExpires;
+    private long foldedUsed;
+    private long foldedFiles;
+    private long leasedToOthers;
+    private boolean registered;  // this node has a lease in the file (perhaps of 0 bytes)
+    private boolean othersPresent;  // other nodes had leases in the file when it was last read
 
     public QuotaLedger(String user, OptionalLong limit, OptionalLong fileLimit) {
+        this(user, limit, fileLimit, null, null, null);
+    }
+
+    private QuotaLedger(String user, OptionalLong limit, OptionalLong fileLimit, Path home, LedgerFile file,
+            LeaseTerms terms) {
         this.user = user;
         this.limit = toField(limit);
         this.fileLimit = toField(fileLimit);
+        this.home = home;
+        this.file = file;
+        this.terms = terms;
+    }
+
+    /**
+     * A ledger kept in {@code home}'s bookkeeping folder (created if missing) and shared with every node that
+     * uses the same home, on the given terms.
+     */
+    public static QuotaLedger shared(String user, OptionalLong limit, OptionalLong fileLimit, Path home,
+            LeaseTerms terms) throws IOException {
+        Path bookkeeping = home.resolve(Jail.BOOKKEEPING_NAME);
+        Files.createDirectories(bookkeeping);
+        return new QuotaLedger(user, limit, fileLimit, home, new LedgerFile(bookkeeping, terms.node(), terms.locks()), terms);
     }
 
     /** A file limit as admins write it ({@code 100000}, {@code none}); none or unlimited gives an empty value. */
@@ -100,6 +140,11 @@ public final class QuotaLedger {
         return used;
     }
 
+    /** Bytes the other nodes sharing this ledger held in leases when it was last read (0 when not shared). */
+    public synchronized long leasedToOthers() {
+        return leasedToOthers;
+    }
+
     /** Files and folders in the home. */
     public synchronized long files() {
         return files;
@@ -121,7 +166,7 @@ public final class QuotaLedger {
 
     /** Bytes that may still be reserved: never negative, {@link Long#MAX_VALUE} when unlimited. */
     public synchronized long available() {
-        return limit < 0 ? Long.MAX_VALUE : Math.max(0, limit - used);
+        return limit < 0 ? Long.MAX_VALUE : Math.max(0, limit - used - leasedToOthers);
     }
 
     /**
@@ -141,6 +186,7 @@ public final class QuotaLedger {
                 if (!created) {
                     removeEntry(BLOCK);
                 }
+                foldIfShared();
             }
             return true;
         }
@@ -164,6 +210,7 @@ public final class QuotaLedger {
                 }
             } else {
                 removeEntry(costOf(gone));
+                foldIfShared();
             }
         }
     }
@@ -212,6 +259,9 @@ public final class QuotaLedger {
                 if (file.unlinked) {
                     removeEntry(fileCost(file.size));
                 }
+                if (writing.isEmpty()) {
+                    foldIfShared();  // and give the rest of the lease back to the other nodes
+                }
             }
         }
     }
@@ -221,11 +271,134 @@ public final class QuotaLedger {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative reservation: " + bytes);
         }
+        if (file != null && limit >= 0) {
+            return tryReserveShared(bytes);
+        }
         if (limit >= 0 && bytes > limit - used) {
             return false;
         }
         used = saturatedAdd(used, bytes);
         return true;
+    }
+
+    /** From the lease while it holds {@code bytes} and is not due for renewal; else under the file's lock. */
+    private boolean tryReserveShared(long bytes) {
+        long spent = used - foldedUsed;
+        boolean fresh = terms.clock().millis() < leaseExpires - terms.time().toMillis() / 2;
+        if (fresh && bytes <= leased - spent) {
+            used = saturatedAdd(used, bytes);
+            return true;
+        }
+        try {
+            return sync(bytes, false, false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("quota ledger of " + user + " unavailable", e);
+        }
+    }
+
+    /**
+     * Under the ledger file's lock: folds what this node spent since the last fold into the file, reclaims
+     * (by a fresh measurement) the leases of nodes that died if nobody else is active, then sets this node's
+     * lease: none when {@code giveBack}, else enough for {@code need} more bytes (a chunk when there is room),
+     * which it reserves. False, with nothing reserved, when {@code need} does not fit.
+     * {@code measureIfQuiet} measures the home whenever nobody else is active (a node's first use of the
+     * ledger since its start, as a single server does).
+     */
+    private synchronized boolean sync(long need, boolean measureIfQuiet, boolean giveBack) throws IOException {
+        long now = terms.clock().millis();
+        String node = terms.node();
+        return file.update(book -> {
+            LedgerFile.Lease mine = book.leaseOf(node);
+            long spent = used - foldedUsed;
+            if (mine == null && registered) {
+                // Another node took our lease for a dead node's and measured the home. With nothing being
+                // written here, that measurement holds all our changes; else they may now count twice.
+                if (writing.isEmpty()) {
+                    spent = 0;
+                    files = foldedFiles;
+                }
+                // Changes made here since that measurement are dropped or counted twice: measure again.
+                book.stale = true;
+            }
+            book.baseBytes = Math.max(0, saturatedAdd(book.baseBytes, spent));
+            book.baseFiles = Math.max(0, book.baseFiles + (files - foldedFiles));
+            long left = mine == null ? 0 : Math.max(0, leased - Math.max(0, spent));
+            for (LedgerFile.Lease l : book.leases) {
+                book.stale |= !l.node().equals(node) && l.lapsed(now);
+            }
+            boolean quiet = !book.othersActive(node, now) && writing.isEmpty();
+            if ((book.stale || measureIfQuiet) && quiet) {
+                HomeUsage.Usage usage = HomeUsage.measure(home);
+                book.leases.removeIf(l -> !l.node().equals(node));
+                book.baseBytes = usage.bytes();
+                book.baseFiles = usage.files();
+                book.stale = false;
+                synchronized (measuring) {
+                    measured = true;
+                }
+            }
+            long others = book.leasedToOthers(node);
+            long lease = giveBack ? 0 : left;
+            boolean granted = true;
+            if (need > left) {
+                long room = limit < 0 ? Long.MAX_VALUE : limit - book.baseBytes - others;
+                long wanted = Math.max(need, terms.chunk());
+                if (need > room) {
+                    granted = false;
+                } else {
+                    lease = Math.min(wanted, room);
+                }
+            }
+            book.putLease(node, lease, now + terms.time().toMillis());
+            registered = true;
+            leased = lease;
+            leaseExpires = now + terms.time().toMillis();
+            leasedToOthers = others;
+            othersPresent = book.leases.stream().anyMatch(l -> !l.node().equals(node));
+            used = book.baseBytes;
+            files = book.baseFiles;
+            foldedUsed = used;
+            foldedFiles = files;
+            if (granted && need > 0) {
+                used = saturatedAdd(used, need);
+            }
+            return granted;
+        });
+    }
+
+    /**
+     * Folds a change into the shared ledger at once when other nodes use it (so they see it), or when this
+     * node's lease is due for renewal; gives the lease back when no upload runs. A node alone with the
+     * ledger folds lazily: its lease (even of 0 bytes) says it may hold changes, and if it dies the lease
+     * lapses and the home is measured afresh. Caller holds {@link #changes}. A failure leaves the change
+     * to the next fold.
+     */
+    private void foldIfShared() {
+        if (file == null) {
+            return;
+        }
+        synchronized (this) {
+            if (!othersPresent && terms.clock().millis() < leaseExpires - terms.time().toMillis() / 2) {
+                return;
+            }
+        }
+        try {
+            sync(0, false, writing.isEmpty());
+        } catch (IOException e) {
+            LOG.warning("quota ledger of " + user + " not updated: " + e);
+        }
+    }
+
+    /**
+     * SITE QUOTA: folds this node's changes into the shared ledger, reclaims dead nodes' leases when it can,
+     * and reads what every node folded. Nothing to do for a ledger this process keeps alone. Worker threads.
+     */
+    public void refresh() throws IOException {
+        if (file != null) {
+            synchronized (changes) {
+                sync(0, false, writing.isEmpty());
+            }
+        }
     }
 
     /** Gives back reserved bytes that were not used after all. */
@@ -283,9 +456,19 @@ public final class QuotaLedger {
     /** Measures the home unless that has been done since the start; concurrent callers wait for one walk. */
     void recomputeOnce(Path home) throws IOException {
         synchronized (measuring) {
-            if (!measured) {
-                recompute(home);
+            if (measured) {
+                return;
             }
+            if (file == null) {
+                recompute(home);
+                return;
+            }
+        }
+        synchronized (changes) {
+            sync(0, true, writing.isEmpty());
+        }
+        synchronized (measuring) {
+            measured = true;  // measured when quiet, else the other nodes' ledger is the truth
         }
     }
 

@@ -17,9 +17,17 @@ import java.util.concurrent.RejectedExecutionException;
 public final class QuotaRegistry {
     private final ConcurrentHashMap<String, CompletableFuture<QuotaLedger>> ledgers = new ConcurrentHashMap<>();
     private final Executor measurements;
+    private final LeaseTerms leases;
 
+    /** Ledgers this process keeps alone, in memory. */
     public QuotaRegistry(Executor measurements) {
+        this(measurements, null);
+    }
+
+    /** Ledgers shared with the other nodes over the home root, on {@code leases}' terms (null: alone). */
+    public QuotaRegistry(Executor measurements, LeaseTerms leases) {
         this.measurements = measurements;
+        this.leases = leases;
     }
 
     /**
@@ -51,7 +59,8 @@ public final class QuotaRegistry {
     private void measure(String user, Path home, OptionalLong limit, OptionalLong fileLimit,
             CompletableFuture<QuotaLedger> result) {
         try {
-            QuotaLedger ledger = new QuotaLedger(user, limit, fileLimit);
+            QuotaLedger ledger = leases == null ? new QuotaLedger(user, limit, fileLimit)
+                    : QuotaLedger.shared(user, limit, fileLimit, home, leases);
             ledger.recomputeOnce(home);
             result.complete(ledger);
         } catch (IOException | RuntimeException e) {

@@ -39,10 +39,11 @@ import java.util.logging.Logger;
  * the target is the truth about how far an upload got; a record only says that it did not finish.
  * At most {@value #MAX_RECORDS} records (the least recently updated go first).
  *
- * <p>The journal remembers which records exist (read from the folder once, then kept up to date), so
- * finishing an upload or deleting a file that has no record touches no file; {@link #list} reads the folder
- * again and corrects that memory. So that memory stays right, every session of a user must share one
- * journal. Thread-safe (calls are serialized), blocking: worker threads only.
+ * <p>Several nodes may share the folder (one home root behind a balancer): an upload begun on one node
+ * finishes on another. So every call looks at the folder itself rather than trusting a memory of it, and
+ * temporary names carry the node's name ({@link NodeName}). The journal counts the records it knows of only
+ * to bound them; {@link #list} reads the folder again and corrects that count. Every session of a user on
+ * one node shares one journal. Thread-safe (calls are serialized), blocking: worker threads only.
  */
 public final class UploadJournal {
     static final int MAX_RECORDS = 1000;
@@ -78,7 +79,7 @@ public final class UploadJournal {
         Instant now = Instant.now();
         try (SecureDirectoryStream<Path> dir = fs.openBookkeeping()) {
             Path name = recordName(path);
-            Stored previous = known(dir).contains(name) ? read(dir, name) : null;
+            Stored previous = read(dir, name);  // maybe written by another node
             if (previous == null) {
                 makeRoom(dir);
             }
@@ -91,20 +92,15 @@ public final class UploadJournal {
             record.setProperty("started", (previous == null ? now : previous.started).toString());
             record.setProperty("updated", now.toString());
             write(dir, name, record);
-            known.add(name);
+            known(dir).add(name);
         }
     }
 
     /** Forgets the upload to {@code vpath}; nothing happens when there is no record. */
     public synchronized void markFinished(String vpath) throws IOException {
         Path name = recordName(Jail.normalized(vpath));
-        if (known != null && !known.contains(name)) {
-            return;
-        }
         try (SecureDirectoryStream<Path> dir = fs.openBookkeeping()) {
-            if (known(dir).contains(name)) {
-                delete(dir, name);
-            }
+            delete(dir, name);  // another node may have written it: look at the folder, not at our memory
         }
     }
 
@@ -248,7 +244,7 @@ public final class UploadJournal {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
-        Path temp = Path.of(TEMP_PREFIX + HexFormat.of().formatHex(random));
+        Path temp = Path.of(TEMP_PREFIX + NodeName.current() + "-" + HexFormat.of().formatHex(random));
         try (SeekableByteChannel channel = dir.newByteChannel(temp, Set.<OpenOption>of(StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS), fs.umask().forFiles())) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

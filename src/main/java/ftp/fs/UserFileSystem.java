@@ -430,7 +430,7 @@ public final class UserFileSystem {
 
     private static FileEntry entry(String name, BasicFileAttributes attrs, boolean symlink) {
         return new FileEntry(name, attrs.isDirectory(), attrs.isDirectory() ? 0 : attrs.size(),
-                attrs.lastModifiedTime(), symlink);
+                attrs.lastModifiedTime(), symlink, attrs.fileKey());
     }
 
     private static BasicFileAttributes existing(Jail.Spot spot) throws IOException {

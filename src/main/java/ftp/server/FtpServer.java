@@ -5,6 +5,8 @@ import ftp.auth.Authenticator;
 import ftp.auth.LoginThrottle;
 import ftp.auth.VerifiedLoginCache;
 import ftp.fs.HashCache;
+import ftp.fs.LeaseTerms;
+import ftp.fs.NodeName;
 import ftp.fs.QuotaRegistry;
 import ftp.log.AddressLogLimit;
 import ftp.server.pool.ThreadPriority;
@@ -73,11 +75,14 @@ public final class FtpServer implements AutoCloseable {
         Authenticator authenticator = new Authenticator(accounts, new VerifiedLoginCache(1024),
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);
-        ServerEvents events = new ServerEvents(new ServerMetrics(), new AddressLogLimit(settings.logLinesPerAddress(),
+        ServerMetrics metrics = new ServerMetrics();
+        LeaseTerms leases = new LeaseTerms(NodeName.current(), settings.quotaLeaseSize(),
+                settings.quotaLeaseTime(), Clock.systemUTC(), metrics.ledgerLockCounter());
+        ServerEvents events = new ServerEvents(metrics, new AddressLogLimit(settings.logLinesPerAddress(),
                 Duration.ofMinutes(1), 4096, Clock.systemUTC(), ServerContext.LOG::info));
         this.context = new ServerContext(settings, accounts, authenticator,
                 new LoginThrottle(settings.maxLoginFailures(), settings.loginBanTime(), 10_000, Clock.systemUTC()),
-                new QuotaRegistry(measuringAround.apply(homeMeasurements)), new HashCache(4096), workers,
+                new QuotaRegistry(measuringAround.apply(homeMeasurements), leases), new HashCache(4096), workers,
                 passwordChecks, transfers, digests, transferLog, events, tls);
         List<ServerSocketChannel> listeners = new ArrayList<>();
         Set<ServerSocketChannel> implicit = new HashSet<>();

@@ -20,6 +20,7 @@ public final class ServerMetrics {
     private final LongAdder loginsFailed = new LongAdder();
     private final LongAdder bans = new LongAdder();
     private final LongAdder quotaRefusals = new LongAdder();
+    private final LongAdder ledgerLocks = new LongAdder();
     private final Map<Direction, LongAdder> bytes = new EnumMap<>(Direction.class);
     private final Map<Direction, LongAdder> complete = new EnumMap<>(Direction.class);
     private final Map<Direction, LongAdder> incomplete = new EnumMap<>(Direction.class);
@@ -86,6 +87,15 @@ public final class ServerMetrics {
 
     public long bans() {
         return bans.sum();
+    }
+
+    /** Counts every lock taken on a shared quota ledger (by the quota code, which increments it). */
+    public LongAdder ledgerLockCounter() {
+        return ledgerLocks;
+    }
+
+    public long ledgerLocks() {
+        return ledgerLocks.sum();
     }
 
     public long quotaRefusals() {

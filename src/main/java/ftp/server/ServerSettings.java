@@ -66,6 +66,8 @@ public record ServerSettings(
         Duration shutdownGrace,
         OptionalLong defaultQuota,
         OptionalLong defaultFiles,
+        long quotaLeaseSize,
+        Duration quotaLeaseTime,
         Umask filesUmask,
         TlsMode tlsMode,
         Path tlsKeystore,
@@ -153,6 +155,8 @@ public record ServerSettings(
                 s.duration("timeouts.shutdown", "10s"),
                 s.size("quota.default", "100M"),
                 s.fileLimit("quota.files", "100000"),
+                s.boundedSize("quota.lease_size", "4M", 4096),
+                s.atLeastASecond("quota.lease_time", "30s"),
                 s.umask("files.umask", Umask.DEFAULT),
                 s.choice("tls.mode", TlsMode.REMOTE),
                 s.path("tls.keystore", s.confDir.resolve("ftpd.p12").toString()),
@@ -320,6 +324,15 @@ public record ServerSettings(
                         + " bytes");
             }
             return v.getAsLong();
+        }
+
+        /** A duration of at least one second. */
+        Duration atLeastASecond(String key, String def) {
+            Duration d = duration(key, def);
+            if (d.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException(key + "=" + string(key, def) + " must be at least 1s");
+            }
+            return d;
         }
 
         /** {@code HOST:PORT} ({@code [V6]:PORT} for IPv6), resolved now; empty when unset. */

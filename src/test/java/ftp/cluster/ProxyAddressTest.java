@@ -45,7 +45,8 @@ class ProxyAddressTest {
         return TestServer.start(settings);
     }
 
-    private static ControlClient loggedIn(Haproxy lb, String from) {
+    /** alice logged in through {@code lb}, connecting from {@code from}. */
+    static ControlClient loggedIn(Haproxy lb, String from) {
         ControlClient c = new ControlClient(lb.port(), from);
         c.expect(220);
         assertThat(c.command("USER alice")).startsWith("331");

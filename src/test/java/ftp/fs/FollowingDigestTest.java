@@ -69,10 +69,10 @@ class FollowingDigestTest {
         HashCache cache = new HashCache(4);
         java.nio.file.attribute.FileTime t = java.nio.file.attribute.FileTime.fromMillis(1);
         java.util.concurrent.CompletableFuture<String> pending = new java.util.concurrent.CompletableFuture<>();
-        cache.storePending("egon", "/a", 1, t, pending);
-        assertThat(cache.lookup("egon", "/a", 1, t)).isPresent();
+        cache.storePending("egon", "/a", 1, t, null, pending);
+        assertThat(cache.lookup("egon", "/a", 1, t, null)).isPresent();
         pending.completeExceptionally(new IllegalStateException("abandoned"));
-        assertThat(cache.lookup("egon", "/a", 1, t)).isEmpty();
+        assertThat(cache.lookup("egon", "/a", 1, t, null)).isEmpty();
     }
 
     @Test

@@ -46,15 +46,15 @@ class Md5Test {
     void hashCacheKeysOnSizeAndTimeAndForgetsTheLeastRecentlyUsed() {
         HashCache cache = new HashCache(2);
         FileTime t = FileTime.fromMillis(1000);
-        cache.store("egon", "/a", 10, t, "aa");
-        assertThat(cache.lookup("egon", "/a", 10, t)).hasValueSatisfying(f -> assertThat(f.join()).isEqualTo("aa"));
-        assertThat(cache.lookup("egon", "/a", 11, t)).isEmpty();
-        assertThat(cache.lookup("egon", "/a", 10, FileTime.fromMillis(1001))).isEmpty();
-        assertThat(cache.lookup("alex", "/a", 10, t)).isEmpty();
-        cache.store("egon", "/b", 1, t, "bb");
-        cache.lookup("egon", "/a", 10, t);
-        cache.store("egon", "/c", 1, t, "cc");
-        assertThat(cache.lookup("egon", "/b", 1, t)).as("least recently used is dropped").isEmpty();
-        assertThat(cache.lookup("egon", "/a", 10, t)).hasValueSatisfying(f -> assertThat(f.join()).isEqualTo("aa"));
+        cache.store("egon", "/a", 10, t, null, "aa");
+        assertThat(cache.lookup("egon", "/a", 10, t, null)).hasValueSatisfying(f -> assertThat(f.join()).isEqualTo("aa"));
+        assertThat(cache.lookup("egon", "/a", 11, t, null)).isEmpty();
+        assertThat(cache.lookup("egon", "/a", 10, FileTime.fromMillis(1001), null)).isEmpty();
+        assertThat(cache.lookup("alex", "/a", 10, t, null)).isEmpty();
+        cache.store("egon", "/b", 1, t, null, "bb");
+        cache.lookup("egon", "/a", 10, t, null);
+        cache.store("egon", "/c", 1, t, null, "cc");
+        assertThat(cache.lookup("egon", "/b", 1, t, null)).as("least recently used is dropped").isEmpty();
+        assertThat(cache.lookup("egon", "/a", 10, t, null)).hasValueSatisfying(f -> assertThat(f.join()).isEqualTo("aa"));
     }
 }

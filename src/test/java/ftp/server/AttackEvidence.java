@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * test JVM): open file descriptors, live threads, listening sockets in a port range, heap in use; plus the
  * small things several attacks need (an RST close, running a tool, a server in a child process). Test thread.
  */
-final class AttackEvidence {
+public final class AttackEvidence {
     private AttackEvidence() {}
 
     /** File descriptors this JVM holds right now. */
@@ -165,7 +165,7 @@ final class AttackEvidence {
     }
 
     /** The control port a child server announces ("listening on HOST:PORT"); its further output is drained. */
-    static int portOf(Process p) throws IOException {
+    public static int portOf(Process p) throws IOException {
         BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
         Pattern listening = Pattern.compile("listening on [^:\\s]+:(\\d+)");
         StringBuilder seen = new StringBuilder();

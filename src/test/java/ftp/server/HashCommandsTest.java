@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -72,16 +74,27 @@ class HashCommandsTest {
             assertThat(c.upload("STOR up.bin", Arrays.copyOfRange(whole, 1_234_567, whole.length)))
                     .startsWith("226");
 
-            // Change the bytes behind the server's back but keep size and mtime: a HASH that still
+            // Change the bytes behind the server's back but keep size, mtime and inode: a HASH that still
             // answers the uploaded digest proves it came from what the upload computed, not a re-read.
-            // The new bytes come as a new file moved over the old one, so the upload's digest, which may
-            // still be reading (it runs at idle priority), goes on reading what was uploaded.
+            // The first HASH waits for the upload's digest (it runs at idle priority) to finish reading.
+            assertThat(c.command("HASH up.bin")).isEqualTo("213 MD5 0-3000000 " + md5(whole) + " /up.bin");
             Path file = server.home("bob").resolve("up.bin");
             FileTime mtime = Files.getLastModifiedTime(file);
-            Path swapped = Files.write(server.base().resolve("swapped.bin"), new byte[whole.length]);
+            Object inode = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+            Files.write(file, new byte[whole.length], StandardOpenOption.WRITE);
+            Files.setLastModifiedTime(file, mtime);
+            assertThat(Files.readAttributes(file, BasicFileAttributes.class).fileKey()).isEqualTo(inode);
+            assertThat(c.command("HASH up.bin")).isEqualTo("213 MD5 0-3000000 " + md5(whole) + " /up.bin");
+
+            // Another file moved over it (as another node's upload would), same size and mtime: read again.
+            byte[] other = Arrays.copyOf(content, whole.length);
+            other[0] ^= 1;
+            Path swapped = Files.write(server.base().resolve("swapped.bin"), other);
             Files.setLastModifiedTime(swapped, mtime);
             Files.move(swapped, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            assertThat(c.command("HASH up.bin")).isEqualTo("213 MD5 0-3000000 " + md5(whole) + " /up.bin");
+            assertThat(c.command("HASH up.bin")).isEqualTo("213 MD5 0-3000000 " + md5(other) + " /up.bin");
+            Files.write(file, new byte[whole.length]);
+            Files.setLastModifiedTime(file, mtime);
 
             // A new mtime is a new version: read again.
             Files.setLastModifiedTime(file, FileTime.fromMillis(mtime.toMillis() - 60_000));

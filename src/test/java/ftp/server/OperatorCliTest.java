@@ -28,7 +28,8 @@ class OperatorCliTest {
     private static final Pattern METRICS = Pattern.compile("metrics (http://127\\.0\\.0\\.1:\\d+/metrics)");
     private static final List<String> METRIC_NAMES = List.of("ftpd_sessions", "ftpd_connections_total",
             "ftpd_connections_refused_total", "ftpd_logins_total", "ftpd_bans_total", "ftpd_banned_addresses",
-            "ftpd_transfer_bytes_total", "ftpd_transfers_total", "ftpd_quota_refusals_total", "ftpd_pool_threads",
+            "ftpd_transfer_bytes_total", "ftpd_transfers_total", "ftpd_quota_refusals_total",
+            "ftpd_quota_ledger_locks_total", "ftpd_pool_threads",
             "ftpd_pool_busy_threads", "ftpd_pool_queued_tasks", "ftpd_pool_rejected_total",
             "ftpd_loop_iteration_seconds", "ftpd_loop_iteration_max_seconds", "ftpd_log_dropped_records_total");
 
@@ -100,6 +101,9 @@ class OperatorCliTest {
                 assertThat(value(page, "ftpd_transfer_bytes_total{direction=\"in\"}")).isEqualTo(1234);
                 assertThat(value(page, "ftpd_transfers_total{direction=\"in\",result=\"complete\"}")).isEqualTo(1);
                 assertThat(value(page, "ftpd_loop_iteration_seconds_count")).isPositive();
+                assertThat(value(page, "ftpd_quota_ledger_locks_total"))
+                        .as("the login measured carol's home, and the upload took a lease, under the ledger's lock")
+                        .isPositive();
             }
 
             assertThat(failLogin(port)).startsWith("530");

@@ -51,6 +51,20 @@ class ServerSettingsTest {
     }
 
     @Test
+    void quotaLeasesHaveDefaultsAndBounds() throws Exception {
+        ServerSettings defaults = read(base.resolve("conf"));
+        assertThat(defaults.quotaLeaseSize()).isEqualTo(4L << 20);
+        assertThat(defaults.quotaLeaseTime()).isEqualTo(java.time.Duration.ofSeconds(30));
+        ServerSettings set = read(base.resolve("conf"), "quota.lease_size=16M", "quota.lease_time=2m");
+        assertThat(set.quotaLeaseSize()).isEqualTo(16L << 20);
+        assertThat(set.quotaLeaseTime()).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThatThrownBy(() -> read(base.resolve("conf"), "quota.lease_size=1K"))
+                .hasMessageContaining("quota.lease_size=1K must be a size of at least 4096 bytes");
+        assertThatThrownBy(() -> read(base.resolve("conf"), "quota.lease_time=0s"))
+                .hasMessageContaining("quota.lease_time=0s must be at least 1s");
+    }
+
+    @Test
     void aProxyHeaderIsTrustedOnlyFromListedBalancers() throws Exception {
         assertThatThrownBy(() -> read(base.resolve("conf"), "listen.proxy_protocol=v2"))
                 .hasMessageContaining("listen.proxy_from must list the load balancers' addresses");

@@ -75,7 +75,8 @@ public final class Hashes {
         HashCache cache = v.server().hashes();
         boolean whole = start == 0 && end == e.size();
         if (whole) {
-            Optional<CompletableFuture<String>> known = cache.lookup(v.user().name(), path, e.size(), e.modified());
+            Optional<CompletableFuture<String>> known = cache.lookup(v.user().name(), path, e.size(), e.modified(),
+                    e.fileKey());
             if (known.isPresent()) {
                 try {
                     // An upload's digest may still be catching up with the bytes it stored: wait for the rest.
@@ -94,7 +95,7 @@ public final class Hashes {
         try (FileChannel ch = v.user().files().openRead(path)) {
             String hex = Md5.digest(ch, start, end);
             if (whole) {
-                cache.store(v.user().name(), path, e.size(), e.modified(), hex);
+                cache.store(v.user().name(), path, e.size(), e.modified(), e.fileKey(), hex);
             }
             return hex;
         } catch (FsException ex) {

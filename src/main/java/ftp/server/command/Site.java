@@ -3,15 +3,18 @@ package ftp.server.command;
 import ftp.fs.ByteSize;
 import ftp.fs.QuotaLedger;
 import ftp.fs.UploadRecord;
+import ftp.log.LogField;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
+import ftp.server.ServerContext;
 import ftp.server.Session;
 import ftp.server.SessionView;
 
 import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
+import java.util.logging.Level;
 
 /**
  * SITE HELP, SITE QUOTA (bytes used, limit and free; files and folders used and their limit), SITE UPLOADS
@@ -56,6 +59,12 @@ public final class Site {
     private static Outcome quota(SessionView v, String arg) {
         v.server().refreshQuota(v.user());
         QuotaLedger q = v.user().quota();
+        try {
+            q.refresh();  // what the other nodes folded into the shared ledger, and ours folded for them
+        } catch (IOException e) {
+            ServerContext.LOG.log(Level.WARNING, "quota ledger of " + LogField.quote(v.user().name()), e);
+            return Outcome.of(451, "The quota ledger cannot be read now; try again.");
+        }
         long used = q.used();
         String limit = q.limit().isPresent() ? Long.toString(q.limit().getAsLong()) : "none";
         String free = q.limit().isPresent() ? Long.toString(q.available()) : "none";

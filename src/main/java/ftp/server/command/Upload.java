@@ -239,11 +239,11 @@ final class Upload {
         try {
             FileEntry entry = files.stat(path);
             if (inlineDigest != null) {
-                v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(),
+                v.server().hashes().store(v.user().name(), path, entry.size(), entry.modified(), entry.fileKey(),
                         Md5.hex(inlineDigest.digest()));
             } else if (digest != null) {
                 digest.finish(position);
-                v.server().hashes().storePending(v.user().name(), path, entry.size(), entry.modified(),
+                v.server().hashes().storePending(v.user().name(), path, entry.size(), entry.modified(), entry.fileKey(),
                         digest.result());
             }
         } catch (FsException moved) {
