@@ -8,7 +8,8 @@
 #   $FTP_PASSWORD (or --password P); the remote file for retr must be --size-mib MiB big.
 #
 #   --only LIST          scenarios, comma-separated, run in this order
-#                        (default idle,retr,retr-tls,stor,stor-tls,small,logins,list-under-load; NAME-tls = over TLS)
+#                        (default idle,retr,retr-tls,stor,stor-tls,small,logins,list-under-load,stall-tls;
+#                        NAME-tls = over TLS; stall runs the starvation attacks beside a MKD/CWD/NLST/RMD loop)
 #   --quick              64 MiB, 1 run, 3 s windows, 1000 idle sessions: about a minute
 #   --size-mib N --runs N --seconds T --clients C --sessions K --load-clients L --list-cmd CMD --tls-protocol V ...
 #                        passed to the load generator (bench/run.sh --help-generator lists them all)

@@ -75,7 +75,7 @@ class HashCommandsTest {
             // Change the bytes behind the server's back but keep size and mtime: a HASH that still
             // answers the uploaded digest proves it came from what the upload computed, not a re-read.
             // The new bytes come as a new file moved over the old one, so the upload's digest, which may
-            // still be reading (it runs at idle priority), goes on reading what was uploaded.
+            // still be reading (it catches up after a fast upload), goes on reading what was uploaded.
             Path file = server.home("bob").resolve("up.bin");
             FileTime mtime = Files.getLastModifiedTime(file);
             Path swapped = Files.write(server.base().resolve("swapped.bin"), new byte[whole.length]);
