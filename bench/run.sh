@@ -8,7 +8,8 @@
 #   $FTP_PASSWORD (or --password P); the remote file for retr must be --size-mib MiB big.
 #
 #   --only LIST          scenarios, comma-separated, run in this order
-#                        (default idle,retr,retr-tls,stor,stor-tls,small,logins,list-under-load; NAME-tls = over TLS)
+#                        (default idle,retr,retr-tls,stor,stor-tls,small,logins,list-under-load,stall-tls;
+#                        NAME-tls = over TLS; stall runs the starvation attacks beside a MKD/CWD/NLST/RMD loop)
 #                        plus small-2nodes: after the others, small through haproxy (send-proxy-v2, leastconn) in
 #                        front of two nodes over the same home root and accounts, to compare with small on one
 #                        node direct in the same run (small is added if missing); the ratio is printed. Part of

@@ -113,6 +113,7 @@ public final class BenchMain {
             case "logins" -> LoginsScenario.run(b, t);
             case "idle" -> IdleScenario.run(b, t);
             case "list-under-load" -> ListUnderLoadScenario.run(b, t);
+            case "stall" -> StallScenario.run(b, t);
             default -> throw new IllegalArgumentException("unknown scenario " + scenario);
         };
     }

@@ -19,8 +19,8 @@ record BenchOptions(String host, int port, String user, String password, String 
                     boolean sync, Duration replyTimeout, Duration transferTimeout, Path jsonFile) {
 
     static final List<String> DEFAULT_SCENARIOS =
-            List.of("idle", "retr", "retr-tls", "stor", "stor-tls", "small", "logins", "list-under-load");
-    static final Set<String> KNOWN = Set.of("idle", "retr", "stor", "small", "logins", "list-under-load");
+            List.of("idle", "retr", "retr-tls", "stor", "stor-tls", "small", "logins", "list-under-load", "stall-tls");
+    static final Set<String> KNOWN = Set.of("idle", "retr", "stor", "small", "logins", "list-under-load", "stall");
 
     static final String USAGE = String.join(System.lineSeparator(),
             "usage: java -cp build/bench-classes ftp.bench.BenchMain [options]",
@@ -36,11 +36,12 @@ record BenchOptions(String host, int port, String user, String password, String 
             "  --quick               64 MiB, 1 run, 3 s windows, 1000 idle sessions held 1 s (later options still apply)",
             "  --size-mib N          retr/stor size in MiB (1024); retr expects the remote file to be this big",
             "  --runs N              timed retr/stor runs (3)         --warmup N   untimed runs before them (1)",
-            "  --seconds T           small/logins/list-under-load window (15)",
+            "  --seconds T           small/logins/list-under-load/stall window (15)",
             "  --clients C           small/logins concurrency (50)",
             "  --sessions K          idle sessions (10000)            --openers O  threads opening them (16)",
             "  --hold S              idle: seconds to hold before measuring (5)",
-            "  --load-clients L      list-under-load downloaders (10, the server's default clients.max)",
+            "  --load-clients L      list-under-load downloaders (10, the server's default clients.max); stall: sessions",
+            "                        of each attack (PASV+LIST never connected, PROT P RETR never handshaken, HASH)",
             "  --list-cmd CMD        listing in small and list-under-load: LIST (default, as the peer rig), NLST, MLSD",
             "  --file NAME           remote file for retr and list-under-load (big.bin)",
             "  --bufsize BYTES       retr read buffer (262144)",

@@ -3,6 +3,7 @@ package ftp.bench;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.regex.Matcher;
@@ -126,14 +127,8 @@ final class ControlConnection implements AutoCloseable {
      * control session. The caller reads or writes, then calls {@link #finish}.
      */
     Wire openData(String command) throws IOException {
-        Reply pasv = require("PASV", 2);
-        Matcher m = PASV.matcher(pasv.text());
-        if (!m.find()) {
-            throw new IOException("cannot read the PASV reply: " + pasv.text());
-        }
-        int port = Integer.parseInt(m.group(5)) * 256 + Integer.parseInt(m.group(6));
-        ChannelWire data = ChannelWire.connect(new InetSocketAddress(target.address(), port),
-                target.replyTimeoutMillis(), target.watchdog(), target.transferTimeout());
+        ChannelWire data = ChannelWire.connect(passive(), target.replyTimeoutMillis(), target.watchdog(),
+                target.transferTimeout());
         try {
             Reply r = command(command);
             if (!r.is(1)) {
@@ -150,6 +145,33 @@ final class ControlConnection implements AutoCloseable {
             data.abort();
             throw e;
         }
+    }
+
+    /** PASV: where the data connection is to go (the control connection's host, the announced port). */
+    private InetSocketAddress passive() throws IOException {
+        Reply pasv = require("PASV", 2);
+        Matcher m = PASV.matcher(pasv.text());
+        if (!m.find()) {
+            throw new IOException("cannot read the PASV reply: " + pasv.text());
+        }
+        return new InetSocketAddress(target.address(), Integer.parseInt(m.group(5)) * 256
+                + Integer.parseInt(m.group(6)));
+    }
+
+    /**
+     * An attack on the server's waits: PASV, then {@code command} sent without reading its replies, and the
+     * data connection either never made ({@code connect} false; null is returned) or made and left silent, so
+     * a protected transfer never gets its TLS handshake (the socket is returned, for the caller to close).
+     */
+    Socket stallData(String command, boolean connect) throws IOException {
+        InetSocketAddress port = passive();
+        Socket data = null;
+        if (connect) {
+            data = new Socket();
+            data.connect(port, target.replyTimeoutMillis());
+        }
+        wire.write(ByteBuffer.wrap((command + "\r\n").getBytes(StandardCharsets.UTF_8)));
+        return data;
     }
 
     /** Closes the data connection and reads the transfer's final reply, which must be 2xx. */

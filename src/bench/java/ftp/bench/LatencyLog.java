@@ -54,4 +54,10 @@ final class LatencyLog {
         int i = (int) Math.min(size - 1, Math.max(0, Math.ceil(q / 100.0 * size) - 1));
         return nanos[i] / 1e6;
     }
+
+    /** The value (p99), p50, p99 and max in milliseconds, as the latency scenarios report them. */
+    JsonLine percentiles(JsonLine j) {
+        return j.put("value", JsonLine.round(millis(99), 3)).put("p50_ms", JsonLine.round(millis(50), 3))
+                .put("p99_ms", JsonLine.round(millis(99), 3)).put("max_ms", JsonLine.round(millis(100), 3));
+    }
 }

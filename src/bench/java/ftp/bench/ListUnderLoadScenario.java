@@ -15,8 +15,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * their own threads.
  */
 final class ListUnderLoadScenario {
-    private static final long LISTER_DELAY_NANOS = 500_000_000L;
-
     private ListUnderLoadScenario() {}
 
     static JsonLine run(Bench b, Target t) throws InterruptedException {
@@ -27,17 +25,15 @@ final class ListUnderLoadScenario {
         for (int i = 0; i < o.loadClients(); i++) {
             clients.add(new Downloader(t, "RETR " + o.file(), downloaded, errors));
         }
-        Lister lister = new Lister(t, o.listCommand(), errors);
+        ByteBuffer listing = ByteBuffer.allocateDirect(64 * 1024);
+        TimedRounds lister = new TimedRounds(t, errors, "list", c -> c.download(o.listCommand(), listing));
         clients.add(lister);
         TimedWindow.Outcome w = TimedWindow.run(clients, Duration.ofMillis((long) (o.seconds() * 1000)), b.server(),
                 Duration.ofSeconds(30));
         LatencyLog lists = lister.log;
-        double listSeconds = w.seconds() - LISTER_DELAY_NANOS / 1e9;
-        JsonLine j = new JsonLine().put("unit", "ms").put("load_clients", o.loadClients()).put("seconds", w.seconds())
-                .put("list_cmd", o.listCommand()).put("lists", lists.count())
-                .put("value", JsonLine.round(lists.millis(99), 3))
-                .put("p50_ms", JsonLine.round(lists.millis(50), 3)).put("p99_ms", JsonLine.round(lists.millis(99), 3))
-                .put("max_ms", JsonLine.round(lists.millis(100), 3))
+        double listSeconds = TimedRounds.timedSeconds(w.seconds());
+        JsonLine j = lists.percentiles(new JsonLine().put("unit", "ms").put("load_clients", o.loadClients())
+                        .put("seconds", w.seconds()).put("list_cmd", o.listCommand()).put("lists", lists.count()))
                 .put("lists_per_s", JsonLine.round(lists.count() / listSeconds, 1))
                 .put("download_mib_s", JsonLine.round(downloaded.get() / (double) Bench.MIB / w.seconds(), 1));
         errors.into(j);
@@ -46,24 +42,15 @@ final class ListUnderLoadScenario {
     }
 
     /** Downloads the big file until the window closes. Its own thread only. */
-    private static final class Downloader implements TimedWindow.Client {
-        private final Target target;
+    private static final class Downloader extends SessionClient {
         private final String command;
         private final AtomicLong downloaded;
-        private final ErrorTally errors;
         private final ByteBuffer buf = ByteBuffer.allocateDirect(256 * 1024);
-        private volatile ControlConnection c;
 
         Downloader(Target target, String command, AtomicLong downloaded, ErrorTally errors) {
-            this.target = target;
+            super(target, errors, "download");
             this.command = command;
             this.downloaded = downloaded;
-            this.errors = errors;
-        }
-
-        @Override
-        public void prepare() {
-            c = ControlConnection.sessionOrNull(target, errors, "connect");
         }
 
         @Override
@@ -87,69 +74,6 @@ final class ListUnderLoadScenario {
                 }
             } finally {
                 abort();
-            }
-        }
-
-        @Override
-        public void abort() {
-            ControlConnection now = c;
-            if (now != null) {
-                now.close();
-            }
-        }
-    }
-
-    /** Lists the home directory again and again, timing each listing. Its own thread only. */
-    private static final class Lister implements TimedWindow.Client {
-        private final Target target;
-        private final String command;
-        private final ErrorTally errors;
-        private final ByteBuffer buf = ByteBuffer.allocateDirect(64 * 1024);
-        final LatencyLog log = new LatencyLog();
-        private volatile ControlConnection c;
-
-        Lister(Target target, String command, ErrorTally errors) {
-            this.target = target;
-            this.command = command;
-            this.errors = errors;
-        }
-
-        @Override
-        public void prepare() {
-            c = ControlConnection.sessionOrNull(target, errors, "lister connect");
-        }
-
-        @Override
-        public void loop(long end) {
-            try {
-                TimedWindow.sleepUntil(System.nanoTime() + LISTER_DELAY_NANOS);
-            } catch (InterruptedException e) {
-                return;
-            }
-            while (c != null && System.nanoTime() - end < 0) {
-                long t0 = System.nanoTime();
-                try {
-                    c.download(command, buf);
-                } catch (IOException e) {
-                    errors.add("list", e);
-                    abort();
-                    return;
-                }
-                long t1 = System.nanoTime();
-                if (t1 - end <= 0) {
-                    log.add(t1 - t0);
-                }
-            }
-            if (c != null) {
-                c.quit();
-            }
-        }
-
-        @Override
-        public void abort() {
-            ControlConnection now = c;
-            if (now != null) {
-                now.close();
             }
         }
     }

@@ -58,6 +58,12 @@ final class ResultTable {
                 f("p50 %s ms, max %s ms, %s listings while %s clients downloaded %s MiB/s in all, errors %s",
                         r.get("p50_ms"), r.get("max_ms"), r.get("lists"), r.get("load_clients"),
                         r.get("download_mib_s"), r.get("errors"))};
+            case "stall" -> new String[] {
+                f("MKD+CWD+NLST+CWD ..+RMD p99 %s ms", r.get("p99_ms")),
+                f("p50 %s ms, max %s ms, %s rounds beside %s sessions per attack, %s HASHes of %s MiB uploads "
+                        + "(p50 %s ms), errors %s", r.get("p50_ms"), r.get("max_ms"), r.get("rounds"),
+                        r.get("load_clients"), r.get("hashes"), r.get("upload_mib"), r.get("hash_p50_ms"),
+                        r.get("errors"))};
             default -> new String[] {String.valueOf(r.get("value")), ""};
         };
     }

@@ -7,16 +7,20 @@ import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The MD5 of a file that is being written, computed on a thread of its own that reads what the writer has
- * already stored (from the page cache). The writer never waits for MD5, so an upload runs at wire speed;
- * whoever needs the digest waits only for what is left ({@link #result()}). Digesting the stored bytes from
- * offset 0 also makes a resumed file's digest the whole file's without a pass before the upload.
+ * The MD5 of a file that is being written, computed on a thread of its own (normal priority) that reads what
+ * the writer has already stored (from the page cache). The writer never waits for MD5, so an upload runs at
+ * wire speed; whoever needs the digest waits only for what is left ({@link #result()}). Digesting the stored
+ * bytes from offset 0 also makes a resumed file's digest the whole file's without a pass before the upload.
  *
- * <p>While the upload arrives slower than MD5 runs (any real network), the digest follows the writer and is
- * done when the upload is. When the upload outruns MD5 (it got more than {@value #MAX_LAG_BYTES} bytes ahead,
- * and in the next {@value #CHECK_MILLIS} ms it grew by more than half of what the digest can do in that time,
- * as on loopback or a fast LAN), digesting alongside would only take CPU from the transfer: the digest then
- * waits until the upload ends or slows down, and catches up then.
+ * <p>Why a follower and not the receive loop itself: MD5 does 600-700 MB/s on one core, and cannot be split
+ * across cores. Inline, it would cap every upload at that rate, a third of what one upload reaches on
+ * loopback or a fast LAN, and would add its cost to the transfer thread's. As a follower it costs the
+ * upload nothing while the upload is slower than MD5 (any real network: the digest is done when the upload
+ * is), and when the upload outruns MD5 (it got more than {@value #MAX_LAG_BYTES} bytes ahead, and in the
+ * next {@value #CHECK_MILLIS} ms it grew by more than half of what the digest can do in that time), digesting
+ * alongside would only take CPU from the transfer: the digest then waits until the upload ends or slows
+ * down, and catches up then. HASH asked meanwhile waits on the selector thread for {@link #result()}, never
+ * on a worker.
  *
  * <p>The writer calls {@link #advance} and then {@link #finish} or {@link #abandon}; {@link #run} runs on a
  * digest thread. Thread-safe.

@@ -9,7 +9,6 @@ import ftp.fs.LeaseTerms;
 import ftp.fs.NodeName;
 import ftp.fs.QuotaRegistry;
 import ftp.log.AddressLogLimit;
-import ftp.server.pool.ThreadPriority;
 import ftp.server.pool.WorkerPool;
 import ftp.tls.KeyMaterial;
 import ftp.tls.TlsContexts;
@@ -54,20 +53,24 @@ public final class FtpServer implements AutoCloseable {
         Files.createDirectories(settings.homeRoot());
         this.tls = settings.tlsMode() == ServerSettings.TlsMode.OFF ? null : tlsContext(settings);
         Duration keepAlive = settings.workerKeepAlive();
-        this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue(),
-                ThreadPriority.NORMAL, keepAlive);
-        this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(), settings.workerQueue(),
-                ThreadPriority.NORMAL, keepAlive);
-        this.transfers = new WorkerPool("ftpd-transfer", settings.transferThreads(), settings.workerQueue(),
-                ThreadPriority.NORMAL, keepAlive);
-        // One digest per upload in flight at most; past that an upload goes undigested and HASH reads the file.
-        // Digests run at idle priority: on a busy machine the wire gets the CPU first and the digest catches up.
-        this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.workerQueue(),
-                settings.digestPriority(), keepAlive);
+        // Each pool's queue is bounded by what can legitimately wait for it, so no pool borrows another's room.
+        // Commands: the one configured waiting line for disk commands.
+        this.workers = new WorkerPool("ftpd-worker", settings.workerThreads(), settings.workerQueue(), keepAlive);
+        // Password checks: at most one per connection not yet logged in.
+        this.passwordChecks = new WorkerPool("ftpd-login", settings.maxConcurrentHashes(),
+                settings.maxUnauthenticated(), keepAlive);
+        // Transfers: one command in flight per session, so at most one per logged-in client.
+        this.transfers = new WorkerPool("ftpd-transfer", settings.transferThreads(), settings.maxClients(),
+                keepAlive);
+        // One follower digest per upload at normal priority (see FollowingDigest): a thread per transfer thread,
+        // and a queue only for the digests still catching up after their upload ended. Past that an upload goes
+        // undigested and HASH reads the file.
+        this.digests = new WorkerPool("ftpd-digest", settings.transferThreads(), settings.transferThreads(),
+                keepAlive);
         // One thread per user whose first login since the start waits for the home's walk, up to 16; logins
-        // of users already measured never come here.
+        // of users already measured never come here, so at most one walk per logged-in client waits.
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
-                settings.workerQueue(), ThreadPriority.NORMAL, keepAlive);
+                settings.maxClients(), keepAlive);
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
                 settings.logKeep(), settings.nodeName());
         AccountStore accounts = new AccountStore(settings.accountsFile(), settings.defaultQuota(),

@@ -4,7 +4,6 @@ import ftp.fs.ByteSize;
 import ftp.fs.QuotaLedger;
 import ftp.fs.Umask;
 import ftp.log.LogField;
-import ftp.server.pool.ThreadPriority;
 import ftp.server.proxy.BalancerAddresses;
 import ftp.server.proxy.ProxyProtocol;
 
@@ -55,7 +54,6 @@ public record ServerSettings(
         int workerThreads,
         int workerQueue,
         int transferThreads,
-        ThreadPriority digestPriority,
         Duration workerKeepAlive,
         int passivePortFirst,
         int passivePortLast,
@@ -144,7 +142,6 @@ public record ServerSettings(
                 threads,
                 s.integer("workers.queue", Math.max(64, 4 * maxClients), 1, 1_000_000),
                 s.integer("workers.transfer_threads", Math.min(maxClients, 64), 1, 4096),
-                s.priority("workers.digest_priority", ThreadPriority.IDLE),
                 s.duration("workers.keep_alive", "30s"),
                 passive[0],
                 passive[1],
@@ -298,14 +295,6 @@ public record ServerSettings(
             }
         }
 
-        ThreadPriority priority(String key, ThreadPriority def) {
-            String raw = string(key, def.name());
-            try {
-                return ThreadPriority.parse(raw);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(key + "=" + raw + " must be idle, low or normal", e);
-            }
-        }
 
         OptionalLong size(String key, String def) {
             String raw = string(key, def);

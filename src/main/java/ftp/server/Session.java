@@ -85,6 +85,9 @@ public final class Session {
     private DataLink dataLink;
     private TransferHandle transfer;
     private PassiveListener awaitingData; // a transfer command waits on the loop for this listener's connection
+    private CompletableFuture<Outcome> awaitingResult; // a command waits on the loop for a result from elsewhere
+    private long awaitingDeadlineNanos;
+    private Reply awaitingExpiry; // the answer if awaitingResult is not there by awaitingDeadlineNanos
     private boolean abortRequested;
     private boolean quitAfterTransfer;
     private String lastVerb = "";
@@ -333,6 +336,20 @@ public final class Session {
                 closeAfterFlush("quit while waiting");
             }
             return;
+        }
+        if (awaitingResult != null && awaitingExpiry != null && line instanceof Line.Text t) {
+            String verb = verbOf(t.text());
+            if (verb.equals("ABOR")) {
+                endAwait(new Outcome(List.of(new Reply(426, lastVerb + " abandoned."),
+                        new Reply(226, "ABOR command successful.")), c -> { }));
+                return;
+            }
+            if (verb.equals("QUIT")) {
+                awaitingResult = null;
+                send(new Reply(221, "Goodbye."));
+                closeAfterFlush("quit");
+                return;
+            }
         }
         if (transfer != null && line instanceof Line.Text t) {
             String verb = verbOf(t.text());
@@ -594,11 +611,33 @@ public final class Session {
      * worker's outcome: the session waits, no thread does.
      */
     public void await(String verb, CompletableFuture<Outcome> pending) {
+        awaitAtMost(verb, pending, null, null);
+    }
+
+    /**
+     * Like {@link #await(String, CompletableFuture)}, but answers {@code onExpiry} if {@code pending} has not
+     * completed within {@code limit} (checked by the loop's timeout sweep), and lets ABOR and QUIT end the
+     * wait; a result that comes after the wait ended is dropped.
+     */
+    public void awaitAtMost(String verb, CompletableFuture<Outcome> pending, Duration limit, Reply onExpiry) {
         busy = true;
+        awaitingResult = pending;
+        awaitingExpiry = onExpiry;
+        awaitingDeadlineNanos = limit == null ? 0 : System.nanoTime() + limit.toNanos();
         pending.whenComplete((outcome, failure) -> {
             Outcome result = failure == null ? outcome : localError(verb, failure);
-            loop.post(() -> complete(result));
+            loop.post(() -> {
+                if (awaitingResult == pending) {
+                    endAwait(result);
+                }
+            });
         });
+    }
+
+    private void endAwait(Outcome result) {
+        awaitingResult = null;
+        awaitingExpiry = null;
+        complete(result);
     }
 
     private Outcome localError(String verb, Throwable e) {
@@ -767,6 +806,7 @@ public final class Session {
             awaitingData.close();
             awaitingData = null;
         }
+        awaitingResult = null;
         closeDataLink();
         if (key != null) {
             key.cancel();
@@ -803,6 +843,10 @@ public final class Session {
         }
         if (transfer != null && awaitingData == null) {
             transfer.abortIfStalled(nowNanos, s.dataTimeout());
+        }
+        if (awaitingResult != null && awaitingExpiry != null && nowNanos - awaitingDeadlineNanos > 0) {
+            endAwait(Outcome.of(awaitingExpiry));
+            return;
         }
         if (busy) {
             return;

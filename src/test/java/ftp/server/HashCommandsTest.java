@@ -76,7 +76,7 @@ class HashCommandsTest {
 
             // Change the bytes behind the server's back but keep size, mtime and inode: a HASH that still
             // answers the uploaded digest proves it came from what the upload computed, not a re-read.
-            // The first HASH waits for the upload's digest (it runs at idle priority) to finish reading.
+            // The first HASH waits for the upload's digest (it may still be catching up) to finish reading.
             assertThat(c.command("HASH up.bin")).isEqualTo("213 MD5 0-3000000 " + md5(whole) + " /up.bin");
             Path file = server.home("bob").resolve("up.bin");
             FileTime mtime = Files.getLastModifiedTime(file);

@@ -6,14 +6,23 @@ import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
  * Sessions that send PASV and a transfer command and never connect hold no worker: the selector thread waits
  * for their data connection, so with both pools of two threads each "stalled" another user's disk commands and
- * listings still answer at once, and the stalled commands end with 425 when their listener expires.
+ * listings still answer at once, and the stalled commands end with 425 when their listener expires. Likewise
+ * HASH of a fresh upload whose digest is still catching up waits on the selector thread, not on a worker.
  */
 class StarvationTest {
     /** Far under the 30 s data timeout a worker used to wait; a loaded machine answers far sooner. */
@@ -117,6 +126,78 @@ class StarvationTest {
                 for (ControlClient c : stalled) {
                     c.close();
                 }
+            }
+        }
+    }
+
+    /** Sessions that each upload {@link #BIG_UPLOAD} bytes and send HASH on it at once, with two busy CPU loops. */
+    private static final int HASHING_SESSIONS = 4;
+    /** Past the 32 MiB a fast upload may get ahead of its digest, so each HASH finds one still catching up. */
+    private static final int BIG_UPLOAD = 96 << 20;
+
+    @Test
+    void hashOnUploadsStillBeingDigestedHoldsNoWorker() throws Exception {
+        byte[] content = new byte[BIG_UPLOAD];
+        new Random(13).nextBytes(content);
+        String md5 = HexFormat.of().formatHex(MessageDigest.getInstance("MD5").digest(content));
+        AtomicBoolean spinning = new AtomicBoolean(true);
+        ExecutorService load = Executors.newFixedThreadPool(2 + HASHING_SESSIONS);
+        List<ControlClient> hashing = new ArrayList<>();
+        try (TestServer server = TestServer.start("workers.threads=2", "workers.transfer_threads=4")) {
+            server.setQuota("alice", 1L << 40);
+            for (int i = 0; i < 2; i++) {
+                load.submit(() -> {
+                    long n = 0;
+                    while (spinning.get()) {
+                        n++;
+                    }
+                    return n;
+                });
+            }
+            List<Future<String>> hashes = new ArrayList<>();
+            for (int i = 0; i < HASHING_SESSIONS; i++) {
+                ControlClient c = login(server.port(), "alice");
+                c.socket().setSoTimeout(300_000); // the digests finish under two busy loops on a loaded machine
+                hashing.add(c);
+                String name = "big" + i + ".bin";
+                hashes.add(load.submit(() -> {
+                    assertThat(c.upload("STOR " + name, content)).startsWith("226");
+                    return c.command("HASH " + name);
+                }));
+            }
+            // Another user's disk commands answer all the while the uploads and their HASHes run.
+            long slowest = 0;
+            int rounds = 0;
+            try (ControlClient other = login(server.port(), "bob")) {
+                other.socket().setSoTimeout(DEADLINE_MILLIS);
+                do {
+                    long started = System.nanoTime();
+                    assertThat(answer(other, "MKD h")).startsWith("257");
+                    assertThat(answer(other, "CWD h")).startsWith("250");
+                    try (Socket data = other.openPassive()) {
+                        data.setSoTimeout(DEADLINE_MILLIS);
+                        assertThat(answer(other, "NLST")).startsWith("150");
+                        assertThat(data.getInputStream().readAllBytes()).isEmpty();
+                        other.expect(226);
+                    }
+                    assertThat(answer(other, "CWD ..")).startsWith("250");
+                    assertThat(answer(other, "RMD h")).startsWith("250");
+                    slowest = Math.max(slowest, System.nanoTime() - started);
+                    rounds++;
+                } while (!hashes.stream().allMatch(Future::isDone));
+            }
+            System.out.printf("MKD+CWD+NLST+CWD ..+RMD beside %d uploads and HASHes: %d rounds, slowest %d ms%n",
+                    HASHING_SESSIONS, rounds, TimeUnit.NANOSECONDS.toMillis(slowest));
+            assertThat(slowest).isLessThan(DEADLINE_MILLIS * 1_000_000L);
+            for (int i = 0; i < HASHING_SESSIONS; i++) {
+                assertThat(hashes.get(i).get(5, TimeUnit.MINUTES))
+                        .isEqualTo("213 MD5 0-" + BIG_UPLOAD + " " + md5 + " /big" + i + ".bin");
+            }
+        } finally {
+            spinning.set(false);
+            load.shutdownNow();
+            for (ControlClient c : hashing) {
+                c.close();
             }
         }
     }

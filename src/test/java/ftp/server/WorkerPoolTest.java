@@ -5,11 +5,8 @@ import ftp.testing.Eventually;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import ftp.server.pool.ThreadPriority;
 import ftp.server.pool.WorkerPool;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,7 +56,7 @@ class WorkerPoolTest {
 
     @Test
     void startsThreadsOnlyWhenWorkArrivesAndLetsIdleOnesGo() throws Exception {
-        WorkerPool pool = new WorkerPool("wp-lazy", 3, 10, ThreadPriority.NORMAL, Duration.ofMillis(100));
+        WorkerPool pool = new WorkerPool("wp-lazy", 3, 10, Duration.ofMillis(100));
         CountDownLatch release = new CountDownLatch(1);
         try {
             assertThat(pool.threadCount()).as("an idle pool holds no thread").isZero();
@@ -92,7 +89,7 @@ class WorkerPoolTest {
     void aTaskNeverWaitsBehindABusyThreadWhileThePoolMayStillGrow() throws Exception {
         // A 1 ms keep-alive makes threads end and start all the time, so submits race with threads that
         // are about to leave: the task must still find a thread while another one is held.
-        WorkerPool pool = new WorkerPool("wp-race", 2, 10, ThreadPriority.NORMAL, Duration.ofMillis(1));
+        WorkerPool pool = new WorkerPool("wp-race", 2, 10, Duration.ofMillis(1));
         try {
             for (int round = 0; round < 300; round++) {
                 CountDownLatch hold = new CountDownLatch(1);
@@ -244,56 +241,7 @@ class WorkerPoolTest {
     void nonsenseSizesAreRefused() {
         assertThatThrownBy(() -> new WorkerPool("wp-bad", 0, 1)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new WorkerPool("wp-bad", 1, 0)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new WorkerPool("wp-bad", 1, 1, ThreadPriority.NORMAL, Duration.ZERO))
+        assertThatThrownBy(() -> new WorkerPool("wp-bad", 1, 1, Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void anIdlePoolsThreadsRunUnderSchedIdleAndALowOnesAtNice19() throws Exception {
-        assertThat(statOfWorkers(ThreadPriority.IDLE, 3)).allSatisfy(stat ->
-                assertThat(stat[POLICY]).as("SCHED_IDLE").isEqualTo("5"));
-        assertThat(statOfWorkers(ThreadPriority.LOW, 2)).allSatisfy(stat -> {
-            assertThat(stat[NICE]).isEqualTo("19");
-            assertThat(stat[POLICY]).as("SCHED_OTHER").isEqualTo("0");
-        });
-        String[] caller = stat(ThreadPriority.currentThreadId());
-        assertThat(caller[NICE]).as("the submitting thread keeps its priority").isEqualTo("0");
-        assertThat(caller[POLICY]).isEqualTo("0");
-    }
-
-    /** Fields of /proc/self/task/TID/stat, counted from 1 as proc(5) does, after the thread's name. */
-    private static final int NICE = 19 - 3;
-    private static final int POLICY = 41 - 3;
-
-    /** Runs one task on each of {@code threads} workers of a new pool and reads each worker's stat line. */
-    private static List<String[]> statOfWorkers(ThreadPriority priority, int threads) throws Exception {
-        WorkerPool pool = new WorkerPool("wp-" + priority, threads, 5, priority);
-        try {
-            List<String[]> stats = java.util.Collections.synchronizedList(new ArrayList<>());
-            CountDownLatch ran = new CountDownLatch(threads);
-            CountDownLatch release = new CountDownLatch(1);
-            for (int i = 0; i < threads; i++) {
-                pool.trySubmit(() -> {
-                    try {
-                        stats.add(stat(ThreadPriority.currentThreadId()));
-                        ran.countDown();
-                        release.await();  // hold this worker so every task lands on a different one
-                    } catch (Exception e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
-            assertThat(ran.await(10, TimeUnit.SECONDS)).isTrue();
-            release.countDown();
-            assertThat(stats).hasSize(threads);
-            return stats;
-        } finally {
-            pool.shutdown(Duration.ofSeconds(1));
-        }
-    }
-
-    private static String[] stat(long threadId) throws java.io.IOException {
-        String stat = Files.readString(Path.of("/proc/self/task/" + threadId + "/stat"));
-        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 }

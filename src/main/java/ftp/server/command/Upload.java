@@ -47,10 +47,11 @@ import java.util.logging.Level;
  *     unfinished before its first byte is written and marked finished only when complete. Whatever stops
  *     it (ABOR, a lost connection, fewer bytes than ALLO announced, a full disk, {@code kill -9}) leaves the
  *     bytes received so far at the target, resumable with REST+STOR or APPE, and listed by SITE UPLOADS.</li>
- * <li>MD5: digested from the stored bytes (a resumed file's kept prefix first) by an idle-priority digest
- *     thread that follows the writer, or catches up after an upload that outruns MD5 (a gathered upload is
- *     digested from memory), and stored in the hash cache under the final size and mtime, so HASH after the
- *     upload waits at most for what the digest has left and never reads the file again.</li>
+ * <li>MD5: digested from the stored bytes (a resumed file's kept prefix first) by a digest thread that
+ *     follows the writer ({@link FollowingDigest} says why not inline), or catches up after an upload that
+ *     outruns MD5 (a gathered upload is digested from memory), and stored in the hash cache under the final
+ *     size and mtime, so HASH after the upload waits (on the selector thread) at most for what the digest
+ *     has left and never reads the file again.</li>
  * <li>TYPE A: CRLF from the wire is stored as LF.</li>
  * </ul>
  * Worker thread only; one instance per command.

@@ -39,7 +39,6 @@ public final class WorkerPool implements Executor {
     private final int capacity;
     private final int maxThreads;
     private final long keepAliveNanos;
-    private final ThreadPriority priority;
     private final Object lock = new Object();
     private final Set<Thread> threads = new HashSet<>();  // guarded by lock: the live ones
     private int idle;                                     // guarded by lock: threads waiting for a task
@@ -49,18 +48,10 @@ public final class WorkerPool implements Executor {
     private volatile boolean shuttingDown;
 
     public WorkerPool(String name, int maxThreads, int queueCapacity) {
-        this(name, maxThreads, queueCapacity, ThreadPriority.NORMAL, DEFAULT_KEEP_ALIVE);
+        this(name, maxThreads, queueCapacity, DEFAULT_KEEP_ALIVE);
     }
 
-    /**
-     * A pool whose threads run at {@code priority}, for work that should use only CPU that nothing else
-     * wants. Each thread lowers itself before its first task.
-     */
-    public WorkerPool(String name, int maxThreads, int queueCapacity, ThreadPriority priority) {
-        this(name, maxThreads, queueCapacity, priority, DEFAULT_KEEP_ALIVE);
-    }
-
-    public WorkerPool(String name, int maxThreads, int queueCapacity, ThreadPriority priority, Duration keepAlive) {
+    public WorkerPool(String name, int maxThreads, int queueCapacity, Duration keepAlive) {
         if (maxThreads < 1 || queueCapacity < 1) {
             throw new IllegalArgumentException("a pool needs at least one thread and one queue slot");
         }
@@ -73,7 +64,6 @@ public final class WorkerPool implements Executor {
         this.capacity = queueCapacity;
         this.maxThreads = maxThreads;
         this.keepAliveNanos = keepAlive.toNanos();
-        this.priority = priority;
     }
 
     /** Queues a task, starting a thread if none is free; false when the queue is full or the pool is shutting down. Never blocks. */
@@ -127,7 +117,6 @@ public final class WorkerPool implements Executor {
     }
 
     private void work() {
-        boolean lowered = false;
         while (true) {
             Runnable task;
             synchronized (lock) {
@@ -153,10 +142,6 @@ public final class WorkerPool implements Executor {
                 }
                 growIfBehind(); // this thread is now busy: others may be needed for what still waits
             }
-            if (!lowered) {
-                lowered = true;
-                lowerPriority();
-            }
             busy.incrementAndGet();
             try {
                 task.run();
@@ -169,14 +154,6 @@ public final class WorkerPool implements Executor {
         }
     }
 
-    /** Once per thread, before its first task; the task runs whether or not that worked. */
-    private void lowerPriority() {
-        try {
-            priority.applyToCurrentThread();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "cannot lower the priority of " + Thread.currentThread().getName(), e);
-        }
-    }
 
     /** Stops taking new tasks, lets queued ones finish for up to {@code grace}, then interrupts the rest. */
     public void shutdown(Duration grace) {
