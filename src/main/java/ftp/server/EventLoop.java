@@ -199,6 +199,8 @@ public final class EventLoop implements Runnable {
                     if (key.isValid() && key.isReadable()) {
                         s.onReadable(scratch);
                     }
+                } else if (att instanceof ftp.server.data.ActiveDataLink a) {
+                    a.onConnectable(key);
                 } else if (att instanceof ftp.server.data.PassiveListener p) {
                     p.onAcceptable();
                     if (!p.channel().isOpen()) {
@@ -455,6 +457,11 @@ public final class EventLoop implements Runnable {
     void register(ftp.server.data.PassiveListener listener) throws IOException {
         listener.channel().configureBlocking(false);
         listener.channel().register(selector, SelectionKey.OP_ACCEPT, listener);
+    }
+
+    /** Starts an active data connect; the selector reports its end to the link. */
+    void connect(ftp.server.data.ActiveDataLink link) {
+        link.connect(selector, server.settings().dataTimeout());
     }
 
     ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {

@@ -5,6 +5,7 @@ import ftp.server.CommandSpec.LoopHandler;
 import ftp.server.CommandSpec.TransferHandler;
 import ftp.server.CommandSpec.WorkerHandler;
 import ftp.server.LineDecoder.Line;
+import ftp.server.data.ActiveDataLink;
 import ftp.server.data.DataLink;
 import ftp.server.data.PassiveListener;
 import ftp.server.data.TransferHandle;
@@ -84,7 +85,7 @@ public final class Session {
     private PassiveListener passive;
     private DataLink dataLink;
     private TransferHandle transfer;
-    private PassiveListener awaitingData; // a transfer command waits on the loop for this listener's connection
+    private DataLink awaitingData; // a transfer command waits on the loop for this link's connection
     private boolean abortRequested;
     private boolean quitAfterTransfer;
     private String lastVerb = "";
@@ -469,19 +470,23 @@ public final class Session {
                 transfer = null;
             }
         };
-        if (link instanceof PassiveListener listener && !listener.settled()) {
-            awaitDataConnection(listener, start);
+        if (link instanceof ActiveDataLink active) {
+            loop.connect(active);
+        }
+        if (!link.settled()) {
+            awaitDataConnection(link, start);
         } else {
             start.run();
         }
     }
 
     /**
-     * A passive transfer whose client has not connected yet: the session stays busy and the selector thread
-     * waits, not a worker. The command goes to its pool once the listener accepts the client; ABOR, QUIT, a
-     * closed session or the listener's expiry end the wait instead ({@link #endDataWait}).
+     * A transfer whose data connection is not up yet (the client has not connected to the passive port, or the
+     * active connect is in progress): the session stays busy and the selector thread waits, not a worker. The
+     * command goes to its pool once the connection is up or failed; ABOR, QUIT, a closed session or the data
+     * timeout end the wait instead ({@link #endDataWait}).
      */
-    private void awaitDataConnection(PassiveListener listener, Runnable start) {
+    private void awaitDataConnection(DataLink listener, Runnable start) {
         busy = true;
         awaitingData = listener;
         listener.whenConnected(() -> {
@@ -497,9 +502,9 @@ public final class Session {
         });
     }
 
-    /** Ends a wait for the passive data connection with {@code reply}, as if a worker had answered it. */
+    /** Ends a wait for the data connection with {@code reply}, as if a worker had answered it. */
     private void endDataWait(Reply reply) {
-        PassiveListener listener = awaitingData;
+        DataLink listener = awaitingData;
         awaitingData = null;
         listener.whenConnected(null);
         listener.close();

@@ -155,7 +155,8 @@ public final class DataSetup {
         if (port < LOWEST_ACTIVE_PORT) {
             throw new FtpReplyException(504, verb + " refused: ports below " + LOWEST_ACTIVE_PORT + " are not allowed.");
         }
-        s.setDataLink(new ActiveDataLink(new InetSocketAddress(address, port)), null);
+        s.setDataLink(new ActiveDataLink(new InetSocketAddress(address, port),
+                s.server().settings().dataTimeout()), null);
         return new Reply(200, verb + " command successful.");
     }
 

@@ -4,16 +4,124 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How a transfer reaches the client's data port: an accepted passive connection or an active connect.
- * Handed from the selector thread to one worker, which calls {@link #open} once. Thread-safe.
+ * How a transfer reaches the client's data port: an accepted passive connection or an active connect. The
+ * selector thread does every wait for it (the accept, the connect) and hands the transfer command to a worker
+ * only once it is {@link #settled}, so the worker's {@link #open} returns at once. {@link #settled},
+ * {@link #whenConnected}, {@link #expired} and {@link #renew}: selector thread; {@link #open} (one worker, once)
+ * and {@link #close}: any thread.
  */
-public interface DataLink extends Closeable {
-    /** Blocks until the data connection is up; a blocking-mode channel. */
-    SocketChannel open(Duration timeout) throws IOException;
+public abstract class DataLink implements Closeable {
+    private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
+    private final AtomicBoolean taken = new AtomicBoolean();
+    private volatile long deadlineNanos;
+    private Runnable onConnected;
 
-    /** Releases the listener or pending connection without using it. Idempotent. */
+    protected DataLink(Duration timeout) {
+        renew(timeout);
+    }
+
+    /** Selector thread: the connection is up (a blocking-mode channel); runs the waiting command. */
+    protected final void established(SocketChannel ch) {
+        if (!connection.complete(ch)) {
+            closeQuietly(ch); // closed or failed meanwhile
+        }
+        connected();
+    }
+
+    /** Selector thread: connecting failed; the waiting command runs and reports it. */
+    protected final void failed(IOException e) {
+        connection.completeExceptionally(e);
+        close();
+        connected();
+    }
+
+    /** Selector thread: true once connected (or failed), so {@link #open} will not wait. */
+    public final boolean settled() {
+        return connection.isDone();
+    }
+
+    /**
+     * Selector thread: runs {@code action} on the selector thread once the connection is up or failed; not
+     * when the link is closed or expires first (its owner handles those). One action; null removes it.
+     */
+    public final void whenConnected(Runnable action) {
+        onConnected = action;
+    }
+
+    private void connected() {
+        Runnable action = onConnected;
+        onConnected = null;
+        if (action != null) {
+            action.run();
+        }
+    }
+
+    /** Selector thread: the client gets a fresh {@code timeout} to connect (or to be reached). */
+    public final void renew(Duration timeout) {
+        deadlineNanos = System.nanoTime() + timeout.toNanos();
+    }
+
+    /** Selector thread: true once the wait outlived {@code timeouts.data} without a connection. */
+    public final boolean expired(long nowNanos) {
+        return !connection.isDone() && nowNanos - deadlineNanos > 0;
+    }
+
+    /** True while the connection has neither come nor failed. */
+    protected final boolean pending() {
+        return !connection.isDone();
+    }
+
+    /** Worker: the connection, a blocking-mode channel; returns at once on a settled link. */
+    public final SocketChannel open(Duration timeout) throws IOException {
+        try {
+            long left = Math.max(1, Math.min(timeout.toNanos(), deadlineNanos - System.nanoTime()));
+            SocketChannel ch = connection.get(left, TimeUnit.NANOSECONDS);
+            if (!taken.compareAndSet(false, true)) {
+                throw new IOException("data link closed");
+            }
+            return ch;
+        } catch (TimeoutException e) {
+            close();
+            throw new IOException("no data connection within the timeout");
+        } catch (ExecutionException e) {
+            throw new IOException("data connection failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+            throw new IOException("interrupted while waiting for the data connection");
+        }
+    }
+
+    /** Releases the listener or pending connect, and a connection nobody took. Idempotent. */
     @Override
-    void close();
+    public final void close() {
+        stopWaiting();
+        if (!connection.completeExceptionally(new IOException("data link closed"))
+                && taken.compareAndSet(false, true)) {
+            // Connected but never handed to a transfer: nobody else will close it.
+            try {
+                connection.join().close();
+            } catch (IOException | RuntimeException ignored) {
+                // closing anyway
+            }
+        }
+    }
+
+    /** Closes what waits for the connection (the listener, the connecting channel). */
+    protected abstract void stopWaiting();
+
+    static void closeQuietly(java.nio.channels.Channel ch) {
+        try {
+            ch.close();
+        } catch (IOException ignored) {
+            // nothing left to release
+        }
+    }
 }
