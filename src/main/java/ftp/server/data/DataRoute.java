@@ -11,19 +11,20 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * How a transfer reaches the client's data port: an accepted passive connection or an active connect. The
- * selector thread does every wait for it (the accept, the connect) and hands the transfer command to a worker
+ * A data route: how the next transfer will reach the client, set up by PASV/EPSV ({@link PassiveRoute}) or
+ * PORT/EPRT ({@link ActiveRoute}), until it yields the connection a worker then turns into a
+ * {@link DataConnection}. The selector thread owns it and does every wait for it (the accept, the connect) and hands the transfer command to a worker
  * only once it is {@link #settled}, so the worker's {@link #open} returns at once. {@link #settled},
  * {@link #whenConnected}, {@link #expired} and {@link #renew}: selector thread; {@link #open} (one worker, once)
  * and {@link #close}: any thread.
  */
-public abstract class DataLink implements Closeable {
+public abstract class DataRoute implements Closeable {
     private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
     private final AtomicBoolean taken = new AtomicBoolean();
     private volatile long deadlineNanos;
     private Runnable onConnected;
 
-    protected DataLink(Duration timeout) {
+    protected DataRoute(Duration timeout) {
         renew(timeout);
     }
 
@@ -84,7 +85,7 @@ public abstract class DataLink implements Closeable {
             long left = Math.max(1, Math.min(timeout.toNanos(), deadlineNanos - System.nanoTime()));
             SocketChannel ch = connection.get(left, TimeUnit.NANOSECONDS);
             if (!taken.compareAndSet(false, true)) {
-                throw new IOException("data link closed");
+                throw new IOException("data route closed");
             }
             return ch;
         } catch (TimeoutException e) {
@@ -99,11 +100,11 @@ public abstract class DataLink implements Closeable {
         }
     }
 
-    /** Releases the listener or pending connect, and a connection nobody took. Idempotent. */
+    /** Releases the passive listener or pending connect, and a connection nobody took. Idempotent. */
     @Override
     public final void close() {
         stopWaiting();
-        if (!connection.completeExceptionally(new IOException("data link closed"))
+        if (!connection.completeExceptionally(new IOException("data route closed"))
                 && taken.compareAndSet(false, true)) {
             // Connected but never handed to a transfer: nobody else will close it.
             try {
@@ -114,7 +115,7 @@ public abstract class DataLink implements Closeable {
         }
     }
 
-    /** Closes what waits for the connection (the listener, the connecting channel). */
+    /** Closes what waits for the connection (the passive listener, the connecting channel). */
     protected abstract void stopWaiting();
 
     static void closeQuietly(java.nio.channels.Channel ch) {

@@ -8,17 +8,17 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * PORT/EPRT: the server connects to the client. The target was checked on the selector thread against the
+ * The data route of PORT/EPRT: the server connects to the client. The target was checked on the selector thread against the
  * control connection's peer address and port floor (no FTP bounce). The selector thread connects without
  * blocking ({@link #connect}, then {@link #onConnectable}), under the data timeout the session's sweep enforces,
  * so a client port that never answers holds no worker. Owned by the selector thread; handed to one worker
  * with the transfer command.
  */
-public final class ActiveDataLink extends DataLink {
+public final class ActiveRoute extends DataRoute {
     private final InetSocketAddress target;
     private volatile SocketChannel channel;
 
-    public ActiveDataLink(InetSocketAddress target, Duration timeout) {
+    public ActiveRoute(InetSocketAddress target, Duration timeout) {
         super(timeout);
         this.target = target;
     }

@@ -10,17 +10,17 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 
 /**
- * One PASV/EPSV listener. The selector thread accepts on it: a connection from any address other than the
+ * The data route of PASV/EPSV: one listener. The selector thread accepts on it: a connection from any address other than the
  * control connection's peer is closed at once (no data theft), and the first right one closes the listener,
  * so it serves exactly one connection. A transfer command that arrives before the connection waits for it on the
  * selector thread ({@link #whenConnected}). Owned by the selector thread; handed to one worker with the command.
  */
-public final class PassiveListener extends DataLink {
+public final class PassiveRoute extends DataRoute {
     private final ServerSocketChannel server;
     private final InetAddress expectedPeer;
     private final ServerEvents events;
 
-    public PassiveListener(ServerSocketChannel server, InetAddress expectedPeer, Duration timeout,
+    public PassiveRoute(ServerSocketChannel server, InetAddress expectedPeer, Duration timeout,
                            ServerEvents events) {
         super(timeout);
         this.server = server;
