@@ -207,7 +207,9 @@ public final class EventLoop implements Runnable {
                     }
                 } else if (att instanceof ProxyHandshake h) {
                     onProxyHeaderReadable(h);
-                } else if (att instanceof ftp.server.data.PassiveListener p) {
+                } else if (att instanceof ftp.server.data.ActiveRoute a) {
+                    a.onConnectable(key);
+                } else if (att instanceof ftp.server.data.PassiveRoute p) {
                     p.onAcceptable();
                     if (!p.channel().isOpen()) {
                         key.cancel();
@@ -539,9 +541,14 @@ public final class EventLoop implements Runnable {
 
     // ---------------------------------------------------------------- passive listeners and TLS
 
-    void register(ftp.server.data.PassiveListener listener) throws IOException {
+    void register(ftp.server.data.PassiveRoute listener) throws IOException {
         listener.channel().configureBlocking(false);
         listener.channel().register(selector, SelectionKey.OP_ACCEPT, listener);
+    }
+
+    /** Starts an active data connect; the selector reports its end to the link. */
+    void connect(ftp.server.data.ActiveRoute link) {
+        link.connect(selector, server.settings().dataTimeout());
     }
 
     ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {

@@ -5,8 +5,9 @@ import ftp.server.CommandSpec.LoopHandler;
 import ftp.server.CommandSpec.TransferHandler;
 import ftp.server.CommandSpec.WorkerHandler;
 import ftp.server.LineDecoder.Line;
-import ftp.server.data.DataLink;
-import ftp.server.data.PassiveListener;
+import ftp.server.data.ActiveRoute;
+import ftp.server.data.DataRoute;
+import ftp.server.data.PassiveRoute;
 import ftp.server.data.TransferHandle;
 import ftp.server.pool.WorkerPool;
 
@@ -81,10 +82,10 @@ public final class Session {
     private String pendingUser;
     private UserContext user;
     private String cwd = "/";
-    private PassiveListener passive;
-    private DataLink dataLink;
+    private PassiveRoute passive;
+    private DataRoute dataRoute;
     private TransferHandle transfer;
-    private PassiveListener awaitingData; // a transfer command waits on the loop for this listener's connection
+    private DataRoute awaitingData; // a transfer command waits on the loop for this route's connection
     private CompletableFuture<Outcome> awaitingResult; // a command waits on the loop for a result from elsewhere
     private long awaitingDeadlineNanos;
     private Reply awaitingExpiry; // the answer if awaitingResult is not there by awaitingDeadlineNanos
@@ -208,39 +209,39 @@ public final class Session {
     }
 
     /** The session's PASV/EPSV listener: an unused one is kept, else a new one replaces it; null if none is free. */
-    public ftp.server.data.PassiveListener openPassive() throws IOException {
-        if (passive != null && dataLink == passive && passive.unused()) {
+    public ftp.server.data.PassiveRoute openPassive() throws IOException {
+        if (passive != null && dataRoute == passive && passive.unused()) {
             // Keep it: a closed listener holds its port until the selector's next pass, so 2000 PASV in one
             // burst would otherwise take the whole passive range.
             passive.renew(server.settings().dataTimeout());
             return passive;
         }
-        closeDataLink();
+        closeDataRoute();
         InetAddress bind = localAddress().getAddress();
         java.nio.channels.ServerSocketChannel ch = loop.passivePorts().open(bind);
         if (ch == null) {
             return null;
         }
-        PassiveListener listener = new PassiveListener(ch, peer.getAddress(), server.settings().dataTimeout(),
+        PassiveRoute listener = new PassiveRoute(ch, peer.getAddress(), server.settings().dataTimeout(),
                 server.events());
         loop.register(listener);
-        dataLink = listener;
+        dataRoute = listener;
         passive = listener;
         return listener;
     }
 
     /** Replaces the data connection set-up (a new PASV closes the previous listener: one per session). */
-    public void setDataLink(DataLink link, PassiveListener listener) {
-        closeDataLink();
-        dataLink = link;
+    public void setDataRoute(DataRoute link, PassiveRoute listener) {
+        closeDataRoute();
+        dataRoute = link;
         passive = listener;
     }
 
-    private void closeDataLink() {
-        if (dataLink != null) {
-            dataLink.close();
+    private void closeDataRoute() {
+        if (dataRoute != null) {
+            dataRoute.close();
         }
-        dataLink = null;
+        dataRoute = null;
         passive = null;
     }
 
@@ -458,19 +459,19 @@ public final class Session {
             close("client closed the connection"); // nobody is left to take the data
             return;
         }
-        if (dataLink == null) {
+        if (dataRoute == null) {
             send(new Reply(425, "Use PASV, EPSV, PORT or EPRT first."));
             return;
         }
         if (server.tls() != null && !options.protectedData() && dataProtectionRequired()) {
-            closeDataLink(); // whoever connected to it in the meantime gets nothing and keeps nothing open
+            closeDataRoute(); // whoever connected to it in the meantime gets nothing and keeps nothing open
             send(new Reply(521, "Data connections must be protected: use " + (tlsOn ? "" : "AUTH TLS, ")
                     + "PBSZ 0 and PROT P."));
             return;
         }
         TransferHandle handle = new TransferHandle(verb + " " + arg);
-        DataLink link = dataLink;
-        dataLink = null; // the worker owns it now
+        DataRoute link = dataRoute;
+        dataRoute = null; // the worker owns it now
         passive = null;
         transfer = handle;
         abortRequested = false;
@@ -487,23 +488,27 @@ public final class Session {
                 transfer = null;
             }
         };
-        if (link instanceof PassiveListener listener && !listener.settled()) {
-            awaitDataConnection(listener, start);
+        if (link instanceof ActiveRoute active) {
+            loop.connect(active);
+        }
+        if (!link.settled()) {
+            awaitDataConnection(link, start);
         } else {
             start.run();
         }
     }
 
     /**
-     * A passive transfer whose client has not connected yet: the session stays busy and the selector thread
-     * waits, not a worker. The command goes to its pool once the listener accepts the client; ABOR, QUIT, a
-     * closed session or the listener's expiry end the wait instead ({@link #endDataWait}).
+     * A transfer whose data connection is not up yet (the client has not connected to the passive port, or the
+     * active connect is in progress): the session stays busy and the selector thread waits, not a worker. The
+     * command goes to its pool once the connection is up or failed; ABOR, QUIT, a closed session or the data
+     * timeout end the wait instead ({@link #endDataWait}).
      */
-    private void awaitDataConnection(PassiveListener listener, Runnable start) {
+    private void awaitDataConnection(DataRoute route, Runnable start) {
         busy = true;
-        awaitingData = listener;
-        listener.whenConnected(() -> {
-            if (awaitingData != listener) {
+        awaitingData = route;
+        route.whenConnected(() -> {
+            if (awaitingData != route) {
                 return;
             }
             awaitingData = null;
@@ -515,12 +520,12 @@ public final class Session {
         });
     }
 
-    /** Ends a wait for the passive data connection with {@code reply}, as if a worker had answered it. */
+    /** Ends a wait for the data connection with {@code reply}, as if a worker had answered it. */
     private void endDataWait(Reply reply) {
-        PassiveListener listener = awaitingData;
+        DataRoute route = awaitingData;
         awaitingData = null;
-        listener.whenConnected(null);
-        listener.close();
+        route.whenConnected(null);
+        route.close();
         complete(Outcome.of(reply));
     }
 
@@ -807,7 +812,7 @@ public final class Session {
             awaitingData = null;
         }
         awaitingResult = null;
-        closeDataLink();
+        closeDataRoute();
         if (key != null) {
             key.cancel();
         }
@@ -835,7 +840,7 @@ public final class Session {
             return;
         }
         if (passive != null && passive.expired(nowNanos)) {
-            closeDataLink();
+            closeDataRoute();
         }
         if (awaitingData != null && awaitingData.expired(nowNanos)) {
             endDataWait(new Reply(425, "No data connection within " + s.dataTimeout().toSeconds() + " s."));

@@ -1,6 +1,6 @@
 package ftp.server;
 
-import ftp.server.data.DataLink;
+import ftp.server.data.DataRoute;
 import ftp.server.data.TransferHandle;
 
 import java.net.InetAddress;
@@ -23,7 +23,7 @@ public record SessionView(
         TransferOptions.Snapshot options,
         SSLSession controlTls,
         SSLContext tlsContext,
-        DataLink data,
+        DataRoute data,
         TransferHandle transfer,
         Consumer<Reply> preliminary) {
 
@@ -33,7 +33,7 @@ public record SessionView(
     }
 
     /** The same snapshot for a transfer that has taken the session's data connection set-up. */
-    SessionView withData(DataLink link) {
+    SessionView withData(DataRoute link) {
         return new SessionView(server, user, peer, cwd, options, controlTls, tlsContext, link, transfer, preliminary);
     }
 }

@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Which TLS versions and cipher suites our connections accept: TLS 1.3 and 1.2 only, and of the JDK's enabled
@@ -22,24 +21,6 @@ public final class TlsPolicy {
         engine.setSSLParameters(serverParameters(engine.getSSLParameters()));
     }
 
-    /** Same as for an engine, for the blocking data connections. */
-    public static void configureServerEngine(SSLSocket socket) {
-        socket.setUseClientMode(false);
-        socket.setSSLParameters(serverParameters(socket.getSSLParameters()));
-    }
-
-    /** Client mode with our protocol versions; suites stay the JDK's (the server picks). */
-    public static void configureClient(SSLEngine engine) {
-        engine.setUseClientMode(true);
-        engine.setEnabledProtocols(protocols(engine.getEnabledProtocols()));
-    }
-
-    /** Client mode with our protocol versions, for a client's control connection. */
-    public static void configureClient(SSLSocket socket) {
-        socket.setUseClientMode(true);
-        socket.setEnabledProtocols(protocols(socket.getEnabledProtocols()));
-    }
-
     /**
      * Keeps suites with an ephemeral key exchange (every TLS 1.3 suite, ECDHE/DHE in 1.2) and an AEAD cipher;
      * drops static-RSA key exchange (no forward secrecy) and CBC (padding-oracle history).
@@ -54,7 +35,7 @@ public final class TlsPolicy {
         return tls13 || (ephemeral && aead);
     }
 
-    private static SSLParameters serverParameters(SSLParameters parameters) {
+    static SSLParameters serverParameters(SSLParameters parameters) {
         parameters.setProtocols(protocols(parameters.getProtocols()));
         parameters.setCipherSuites(Arrays.stream(parameters.getCipherSuites())
                 .filter(TlsPolicy::acceptable)
@@ -65,7 +46,7 @@ public final class TlsPolicy {
     }
 
     /** Ours among those the context enables (a context made for "TLSv1.2" keeps a client at 1.2). */
-    private static String[] protocols(String[] enabled) {
+    static String[] protocols(String[] enabled) {
         List<String> available = Arrays.asList(enabled);
         String[] chosen = PROTOCOLS.stream().filter(available::contains).toArray(String[]::new);
         if (chosen.length == 0) {

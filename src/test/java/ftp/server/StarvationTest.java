@@ -1,10 +1,14 @@
 package ftp.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -19,9 +23,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /**
- * Sessions that send PASV and a transfer command and never connect hold no worker: the selector thread waits
+ * Sessions whose data connection never comes hold no worker: the client that sends PASV and a transfer command
+ * and never connects, and the client whose PORT/EPRT names a port that never answers. The selector thread waits
  * for their data connection, so with both pools of two threads each "stalled" another user's disk commands and
- * listings still answer at once, and the stalled commands end with 425 when their listener expires. Likewise
+ * listings still answer at once, and the stalled commands end with 425 when the data timeout expires. Likewise
  * HASH of a fresh upload whose digest is still catching up waits on the selector thread, not on a worker.
  */
 class StarvationTest {
@@ -45,6 +50,99 @@ class StarvationTest {
         return stalled;
     }
 
+    /**
+     * A listening port that completes no connect: its backlog of one is filled by connects nobody accepts, so
+     * the kernel drops further SYNs and a connect to it stays in progress until its timeout. Returns the fillers.
+     */
+    private static List<SocketChannel> fillBacklog(ServerSocket unanswered) throws Exception {
+        List<SocketChannel> fillers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            SocketChannel ch = SocketChannel.open();
+            ch.configureBlocking(false);
+            ch.connect(unanswered.getLocalSocketAddress());
+            fillers.add(ch);
+        }
+        // The precondition the test rests on: a further connect does not complete.
+        try (Socket probe = new Socket()) {
+            assertThatThrownBy(() -> probe.connect(unanswered.getLocalSocketAddress(), 1_000))
+                    .isInstanceOf(SocketTimeoutException.class);
+        }
+        return fillers;
+    }
+
+    /** Six sessions: PORT or EPRT to {@code port}, then four LIST and two RETR of an existing file. */
+    private static List<ControlClient> stallActive(TestServer server, int port) {
+        server.write("alice", "file.txt", "content\n".getBytes(StandardCharsets.UTF_8));
+        List<ControlClient> stalled = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            ControlClient c = login(server.port(), "alice");
+            stalled.add(c);
+            assertThat(c.command(i % 2 == 0 ? "PORT 127,0,0,1," + (port >> 8) + "," + (port & 0xff)
+                    : "EPRT |1|127.0.0.1|" + port + "|")).startsWith("200");
+            c.send(i < 4 ? "LIST" : "RETR file.txt");
+        }
+        return stalled;
+    }
+
+    /**
+     * Another user's commands answer beside the {@code stalled} sessions (the time is printed), and the waits end
+     * on the client's word too: ABOR (426 for the command, then 226), QUIT (425, then 221).
+     */
+    private static void holdNoWorker(TestServer server, List<ControlClient> stalled, List<SocketChannel> fillers,
+                                     String what) throws Exception {
+        try {
+            long took = otherUserAnswers(server);
+            System.out.printf("StarvationTest: MKD+CWD+PWD+MKD+NLST beside %d %s: %d ms%n", stalled.size(), what,
+                    took / 1_000_000);
+            waitsEndOnAbortAndQuit(stalled.get(0), stalled.get(stalled.size() - 1));
+        } finally {
+            closeAll(stalled, fillers);
+        }
+    }
+
+    private static void waitsEndOnAbortAndQuit(ControlClient aborting, ControlClient quitting) throws Exception {
+        aborting.socket().setSoTimeout(DEADLINE_MILLIS);
+        aborting.send("ABOR");
+        assertThat(aborting.reply()).startsWith("426");
+        assertThat(aborting.reply()).startsWith("226");
+        assertThat(answer(aborting, "NOOP")).startsWith("200");
+        quitting.socket().setSoTimeout(DEADLINE_MILLIS);
+        quitting.send("QUIT");
+        assertThat(quitting.reply()).startsWith("425");
+        assertThat(quitting.reply()).startsWith("221");
+        assertThat(quitting.reply()).isNull();
+    }
+
+    /** Closes the stalled sessions and the backlog fillers. */
+    private static void closeAll(List<ControlClient> stalled, List<SocketChannel> fillers) throws Exception {
+        for (ControlClient c : stalled) {
+            c.close();
+        }
+        for (SocketChannel ch : fillers) {
+            ch.close();
+        }
+    }
+
+    /** MKD, CWD, PWD, MKD and a passive NLST by another user, each within the deadline; returns the total time. */
+    private static long otherUserAnswers(TestServer server) throws Exception {
+        long start = System.nanoTime();
+        try (ControlClient other = login(server.port(), "bob")) {
+            other.socket().setSoTimeout(DEADLINE_MILLIS);
+            assertThat(answer(other, "MKD x")).startsWith("257");
+            assertThat(answer(other, "CWD x")).startsWith("250");
+            assertThat(answer(other, "PWD")).startsWith("257 \"/x\"");
+            assertThat(answer(other, "MKD y")).startsWith("257");
+            try (Socket data = other.openPassive()) {
+                data.setSoTimeout(DEADLINE_MILLIS);
+                assertThat(answer(other, "NLST")).startsWith("150");
+                assertThat(new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                        .isEqualTo("y\r\n");
+                other.expect(226);
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
     /** The reply, or an assertion naming the command when none comes within the deadline. */
     private static String answer(ControlClient c, String command) {
         long start = System.nanoTime();
@@ -63,38 +161,34 @@ class StarvationTest {
     @Test
     void stalledPassiveTransfersHoldNoWorker() throws Exception {
         try (TestServer server = TestServer.start("workers.threads=2", "workers.transfer_threads=2")) {
-            List<ControlClient> stalled = stall(server);
-            try (ControlClient other = login(server.port(), "bob")) {
-                other.socket().setSoTimeout(DEADLINE_MILLIS);
-                assertThat(answer(other, "MKD x")).startsWith("257");
-                assertThat(answer(other, "CWD x")).startsWith("250");
-                assertThat(answer(other, "PWD")).startsWith("257 \"/x\"");
-                assertThat(answer(other, "MKD y")).startsWith("257");
-                try (Socket data = other.openPassive()) {
-                    data.setSoTimeout(DEADLINE_MILLIS);
-                    assertThat(answer(other, "NLST")).startsWith("150");
-                    assertThat(new String(data.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
-                            .isEqualTo("y\r\n");
-                    other.expect(226);
-                }
+            holdNoWorker(server, stall(server), List.of(), "passive waits");
+        }
+    }
 
-                // The waits end on the client's word too: ABOR (426 for the command, then 226), QUIT.
-                ControlClient aborting = stalled.get(0);
-                aborting.socket().setSoTimeout(DEADLINE_MILLIS);
-                aborting.send("ABOR");
-                assertThat(aborting.reply()).startsWith("426");
-                assertThat(aborting.reply()).startsWith("226");
-                assertThat(answer(aborting, "NOOP")).startsWith("200");
-                ControlClient quitting = stalled.get(4);
-                quitting.socket().setSoTimeout(DEADLINE_MILLIS);
-                quitting.send("QUIT");
-                assertThat(quitting.reply()).startsWith("425");
-                assertThat(quitting.reply()).startsWith("221");
-                assertThat(quitting.reply()).isNull();
-            } finally {
+    @Test
+    void stalledActiveConnectsHoldNoWorker() throws Exception {
+        try (TestServer server = TestServer.start("workers.threads=2", "workers.transfer_threads=2");
+             ServerSocket unanswered = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<SocketChannel> fillers = fillBacklog(unanswered);
+            holdNoWorker(server, stallActive(server, unanswered.getLocalPort()), fillers, "pending active connects");
+        }
+    }
+
+    @Test
+    void stalledActiveConnectsGet425AtTheDataTimeout() throws Exception {
+        try (TestServer server = TestServer.start("workers.threads=2", "workers.transfer_threads=2",
+                "timeouts.data=3s");
+             ServerSocket unanswered = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            List<SocketChannel> fillers = fillBacklog(unanswered);
+            List<ControlClient> stalled = stallActive(server, unanswered.getLocalPort());
+            try {
                 for (ControlClient c : stalled) {
-                    c.close();
+                    c.socket().setSoTimeout(15_000); // the 3 s data timeout and the once-a-second sweep, loaded
+                    assertThat(c.reply()).startsWith("425"); // no 150: nothing was ever connected
+                    assertThat(c.command("NOOP")).startsWith("200"); // the session goes on
                 }
+            } finally {
+                closeAll(stalled, fillers);
             }
         }
     }
@@ -123,9 +217,7 @@ class StarvationTest {
                     c.expect(226);
                 }
             } finally {
-                for (ControlClient c : stalled) {
-                    c.close();
-                }
+                closeAll(stalled, List.of());
             }
         }
     }

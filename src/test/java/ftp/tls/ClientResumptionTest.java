@@ -53,7 +53,8 @@ class ClientResumptionTest {
             Socket plain = listener.accept();
             plain.setSoTimeout(10_000);
             SSLSocket tls = (SSLSocket) server.getSocketFactory().createSocket(plain, null, 0, true);
-            TlsPolicy.configureServerEngine(tls);
+            tls.setUseClientMode(false);
+            tls.setSSLParameters(TlsPolicy.serverParameters(tls.getSSLParameters()));
             tls.startHandshake();
             return behaviour.serve(tls, plain);
         });

@@ -3,8 +3,8 @@ package ftp.server.command;
 import ftp.server.FtpReplyException;
 import ftp.server.Reply;
 import ftp.server.Session;
-import ftp.server.data.ActiveDataLink;
-import ftp.server.data.PassiveListener;
+import ftp.server.data.ActiveRoute;
+import ftp.server.data.PassiveRoute;
 
 import java.io.IOException;
 import java.net.Inet4Address;
@@ -28,7 +28,7 @@ public final class DataSetup {
         if (s.options().epsvAll()) {
             throw new FtpReplyException(503, "EPSV ALL is in effect; use EPSV.");
         }
-        PassiveListener l = open(s);
+        PassiveRoute l = open(s);
         InetAddress announced = announcedAddress(s);
         if (!(announced instanceof Inet4Address)) {
             throw new FtpReplyException(522, "PASV needs IPv4; use EPSV.");
@@ -48,7 +48,7 @@ public final class DataSetup {
         if (!a.isEmpty() && !a.equals(family(s))) {
             throw unsupportedFamily(s);
         }
-        PassiveListener l = open(s);
+        PassiveRoute l = open(s);
         return new Reply(229, "Entering Extended Passive Mode (|||" + l.port() + "|).");
     }
 
@@ -155,16 +155,17 @@ public final class DataSetup {
         if (port < LOWEST_ACTIVE_PORT) {
             throw new FtpReplyException(504, verb + " refused: ports below " + LOWEST_ACTIVE_PORT + " are not allowed.");
         }
-        s.setDataLink(new ActiveDataLink(new InetSocketAddress(address, port)), null);
+        s.setDataRoute(new ActiveRoute(new InetSocketAddress(address, port),
+                s.server().settings().dataTimeout()), null);
         return new Reply(200, verb + " command successful.");
     }
 
-    private static PassiveListener open(Session s) throws FtpReplyException {
+    private static PassiveRoute open(Session s) throws FtpReplyException {
         if (!s.server().settings().passiveEnabled()) {
             throw new FtpReplyException(502, "Passive mode is turned off.");
         }
         try {
-            PassiveListener l = s.openPassive();
+            PassiveRoute l = s.openPassive();
             if (l == null) {
                 throw new FtpReplyException(425, "No passive port available; try again later.");
             }

@@ -11,7 +11,7 @@ import ftp.server.Reply;
 import ftp.server.Session;
 import ftp.server.SessionView;
 import ftp.server.data.DataConnection;
-import ftp.server.data.DataConnections;
+import ftp.server.data.DataConnectionOpener;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -96,7 +96,7 @@ public final class Listings {
     private static Outcome send(SessionView v, String arg, LineFormat format) throws FtpReplyException {
         List<FileEntry> entries = entries(v, arg);
         v.preliminary().accept(new Reply(150, "Opening data connection for the listing."));
-        try (DataConnection data = DataConnections.open(v);
+        try (DataConnection data = DataConnectionOpener.open(v);
              OutputStream out = data.output()) {
             Utf8Lines lines = new Utf8Lines(out, entries.size());
             StringBuilder line = new StringBuilder(128);

@@ -10,7 +10,7 @@ import ftp.server.Session;
 import ftp.server.SessionView;
 import ftp.server.TransferLog;
 import ftp.server.data.DataConnection;
-import ftp.server.data.DataConnections;
+import ftp.server.data.DataConnectionOpener;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -91,7 +91,7 @@ public final class Transfers {
             v.transfer().expect(size - offset);
             v.preliminary().accept(new Reply(150, "Opening " + (v.options().binary() ? "BINARY" : "ASCII")
                     + " mode data connection for " + VirtualPaths.name(path) + " (" + (size - offset) + " bytes)."));
-            try (DataConnection data = DataConnections.open(v)) {
+            try (DataConnection data = DataConnectionOpener.open(v)) {
                 if (v.options().binary() && data.plainChannel() != null) {
                     sent = sendZeroCopy(file, offset, size, data, v);
                 } else {

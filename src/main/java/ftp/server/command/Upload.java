@@ -19,7 +19,7 @@ import ftp.server.ServerContext;
 import ftp.server.SessionView;
 import ftp.server.TransferLog;
 import ftp.server.data.DataConnection;
-import ftp.server.data.DataConnections;
+import ftp.server.data.DataConnectionOpener;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -178,7 +178,7 @@ final class Upload {
 
         DataConnection data;
         try {
-            data = DataConnections.open(v);
+            data = DataConnectionOpener.open(v);
         } catch (FtpReplyException e) {
             discardCreated(file);
             throw e;

@@ -13,7 +13,8 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
 /**
- * An open data connection on a worker: plain (a blocking {@link SocketChannel}, so downloads can use
+ * The established data connection a worker transfers over (what a {@link DataRoute} yields, TLS handshake and
+ * resumption check done by {@link DataConnectionOpener}): plain (a blocking {@link SocketChannel}, so downloads can use
  * {@code transferTo}) or TLS (an {@link SSLSocket} over it). For uploads over TLS it tells whether the client
  * ended with close_notify, because an end without it may be a truncation attack. Worker thread only.
  */

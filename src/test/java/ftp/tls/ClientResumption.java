@@ -7,7 +7,8 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Client-side TLS for FTPS connections such that every data connection resumes the control connection's session,
+ * Client-side TLS for the tests' FTPS connections, with our protocol versions (suites stay the JDK's: the
+ * server picks), such that every data connection resumes the control connection's session,
  * as servers that require session reuse demand. Stateless; any thread.
  *
  * <p>What the JDK 17 client does (verified by {@code DataTlsTest}): it looks a session up by the peer's
@@ -26,7 +27,8 @@ public final class ClientResumption {
             throws IOException {
         SSLSocket tls = (SSLSocket) ctx.getSocketFactory().createSocket(plain, host, port, true);
         try {
-            TlsPolicy.configureClient(tls);
+            tls.setUseClientMode(true);
+            tls.setEnabledProtocols(TlsPolicy.protocols(tls.getEnabledProtocols()));
             tls.startHandshake();
             return tls;
         } catch (IOException | RuntimeException e) {
@@ -43,7 +45,8 @@ public final class ClientResumption {
     public static SSLSocket clientDataSocket(SSLContext ctx, Socket plain, String host, int controlPort)
             throws IOException {
         SSLEngine engine = ctx.createSSLEngine(host, controlPort);
-        TlsPolicy.configureClient(engine);
+        engine.setUseClientMode(true);
+        engine.setEnabledProtocols(TlsPolicy.protocols(engine.getEnabledProtocols()));
         ResumingClientSocket tls = new ResumingClientSocket(plain, engine);
         try {
             tls.startHandshake();

@@ -10,15 +10,15 @@ import java.nio.channels.SocketChannel;
 import javax.net.ssl.SSLSocket;
 
 /**
- * Opens the data connection a transfer command needs: takes the passive connection (already accepted: the
- * session hands a passive transfer to a worker only once its client connected) or connects out,
- * wraps it in TLS under PROT P and checks that the client resumed the control connection's TLS session
- * (the defence against data-connection theft). The transfer holds the listener while the worker waits and
+ * Turns a settled {@link DataRoute} into the {@link DataConnection} a transfer command needs: takes its
+ * connection (already up: the session hands a transfer to a worker only once the selector thread accepted the
+ * passive connection or completed the active connect), wraps it in TLS under PROT P and checks that the client resumed the control connection's TLS session
+ * (the defence against data-connection theft). The transfer holds the route while the worker waits and
  * the connection once it is up, so ABOR, a stall or a vanished client can close either.
  * Worker thread only.
  */
-public final class DataConnections {
-    private DataConnections() {}
+public final class DataConnectionOpener {
+    private DataConnectionOpener() {}
 
     public static DataConnection open(SessionView v) throws FtpReplyException {
         ServerContext server = v.server();
