@@ -20,7 +20,6 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
@@ -608,8 +607,9 @@ public final class Session {
      * Keeps the session busy until {@code pending} completes on another thread, then applies it like a
      * worker's outcome: the session waits, no thread does.
      */
-    public void await(String verb, CompletableFuture<Outcome> pending) {
+    public void await(CompletableFuture<Outcome> pending) {
         protocol.setBusy(true);
+        String verb = protocol.lastVerb();
         pending.whenComplete((outcome, failure) -> {
             Outcome result = failure == null ? outcome : localError(verb, failure);
             loop.post(() -> complete(result));

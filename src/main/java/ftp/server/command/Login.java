@@ -69,7 +69,7 @@ public final class Login {
                 return busy("measuring homes");
             }
             // A first login waits for its home to be measured; the password thread moves on to other logins.
-            return new Outcome(List.of(), s -> s.await("PASS", loggedIn));
+            return new Outcome(List.of(), s -> s.await(loggedIn));
         }
         if (result instanceof LoginResult.Busy) {
             return busy("checking passwords");
