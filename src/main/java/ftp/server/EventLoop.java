@@ -3,6 +3,8 @@ package ftp.server;
 import ftp.server.ServerEvents.Refusal;
 import ftp.log.LogField;
 import ftp.server.command.Login;
+import ftp.server.data.ActiveRoute;
+import ftp.server.data.PassiveRoute;
 import ftp.server.proxy.ProxyProtocol;
 
 import java.io.IOException;
@@ -31,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 
 /**
@@ -65,6 +68,7 @@ public final class EventLoop implements Runnable {
     private final PassivePorts passivePorts;
     private final TlsControlFactory tls;
     private final AccountWatch accountWatch;
+    private final Services services = new Services();
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Prefixes session ids, so that they differ from those of earlier runs. */
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -98,12 +102,91 @@ public final class EventLoop implements Runnable {
         }
     }
 
-    CommandTable commands() {
-        return commands;
-    }
+    /** What each session may ask of the loop; the sessions never see the loop itself. */
+    private final class Services implements SessionServices {
+        @Override
+        public void post(Runnable task) {
+            EventLoop.this.post(task);
+        }
 
-    PassivePorts passivePorts() {
-        return passivePorts;
+        @Override
+        public void schedule(Duration delay, Runnable task) {
+            EventLoop.this.schedule(delay, task);
+        }
+
+        @Override
+        public CommandTable commands() {
+            return commands;
+        }
+
+        @Override
+        public boolean stopping() {
+            return stopping;
+        }
+
+        @Override
+        public ServerSocketChannel openPassivePort(InetAddress bind) throws IOException {
+            return passivePorts.open(bind);
+        }
+
+        @Override
+        public void register(PassiveRoute route) throws IOException {
+            route.channel().configureBlocking(false);
+            route.channel().register(selector, SelectionKey.OP_ACCEPT, route);
+        }
+
+        @Override
+        public void connect(ActiveRoute route) {
+            route.connect(selector, server.settings().dataTimeout());
+        }
+
+        @Override
+        public String loginRefusal(Session s) {
+            return EventLoop.this.loginRefusal(s);
+        }
+
+        @Override
+        public void loggedIn(Session s) {
+            EventLoop.this.loggedIn(s);
+        }
+
+        @Override
+        public void forget(Session s) {
+            sessionClosed(s);
+        }
+
+        @Override
+        public AccountWatch accountWatch() {
+            return accountWatch;
+        }
+
+        @Override
+        public ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {
+            return tls.wrap(session, channel, () -> post(() -> {
+                if (session.isOpen()) {
+                    session.onTlsProgress(scratch);
+                }
+            }));
+        }
+
+        @Override
+        public void readSoon(Session session) {
+            post(() -> {
+                if (session.isOpen()) {
+                    session.onReadable(scratch);
+                }
+            });
+        }
+
+        @Override
+        public SSLSession tlsSessionOf(ControlIo io) {
+            return tls.sessionOf(io);
+        }
+
+        @Override
+        public SSLContext tlsContextOf(ControlIo io) {
+            return tls.contextOf(io);
+        }
     }
 
     /** Any thread: run {@code task} on the selector thread soon. */
@@ -115,10 +198,6 @@ public final class EventLoop implements Runnable {
     /** Selector thread: run {@code task} after {@code delay}. */
     public void schedule(Duration delay, Runnable task) {
         timers.add(new Timer(System.nanoTime() + delay.toNanos(), timerSequence++, task));
-    }
-
-    boolean stopping() {
-        return stopping;
     }
 
     /** This run's id, the prefix of its session ids; any thread. */
@@ -207,9 +286,9 @@ public final class EventLoop implements Runnable {
                     }
                 } else if (att instanceof ProxyHandshake h) {
                     onProxyHeaderReadable(h);
-                } else if (att instanceof ftp.server.data.ActiveRoute a) {
+                } else if (att instanceof ActiveRoute a) {
                     a.onConnectable(key);
-                } else if (att instanceof ftp.server.data.PassiveRoute p) {
+                } else if (att instanceof PassiveRoute p) {
                     p.onAcceptable();
                     if (!p.channel().isOpen()) {
                         key.cancel();
@@ -324,7 +403,7 @@ public final class EventLoop implements Runnable {
         makeRoomForUnauthenticated(from);
         Session session;
         try {
-            session = new Session(this, server, ch, client, runId + "-" + nextSessionId++);
+            session = new Session(services, server, ch, client, runId + "-" + nextSessionId++);
             session.attach(ch.register(selector, SelectionKey.OP_READ, session));
         } catch (IOException e) {
             closeQuietly(ch);
@@ -468,7 +547,7 @@ public final class EventLoop implements Runnable {
      * Selector thread, when a password was accepted: null when {@code s} may log in, else why not
      * ({@code clients.max} users or {@code clients.max_per_ip} sessions of its address are logged in already).
      */
-    String loginRefusal(Session s) {
+    private String loginRefusal(Session s) {
         ServerSettings settings = server.settings();
         if (slotsTaken(s) >= settings.maxClients()) {
             return "Too many users (limit " + settings.maxClients() + "); try again later.";
@@ -480,7 +559,8 @@ public final class EventLoop implements Runnable {
     }
 
     /** Selector thread: {@code s} logged in (after {@link #loginRefusal} said yes); it leaves the login budget. */
-    void loggedIn(Session s) {
+    private void loggedIn(Session s) {
+        accountWatch.loggedIn(s.user().name());
         forgetUnauthenticated(s);
         reservations.remove(s);
         if (loggedIn.add(s)) {
@@ -500,7 +580,7 @@ public final class EventLoop implements Runnable {
     }
 
     /** Called by a session as it closes: frees its slots and admits waiting clients while slots are free. */
-    void sessionClosed(Session s) {
+    private void sessionClosed(Session s) {
         if (!sessions.remove(s)) {
             return;
         }
@@ -537,43 +617,6 @@ public final class EventLoop implements Runnable {
                 w.send(new Reply(120, "You are now number " + place++ + " in line."));
             }
         }
-    }
-
-    // ---------------------------------------------------------------- passive listeners and TLS
-
-    void register(ftp.server.data.PassiveRoute listener) throws IOException {
-        listener.channel().configureBlocking(false);
-        listener.channel().register(selector, SelectionKey.OP_ACCEPT, listener);
-    }
-
-    /** Starts an active data connect; the selector reports its end to the link. */
-    void connect(ftp.server.data.ActiveRoute link) {
-        link.connect(selector, server.settings().dataTimeout());
-    }
-
-    ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {
-        return tls.wrap(session, channel, () -> post(() -> {
-            if (session.isOpen()) {
-                session.onTlsProgress(scratch);
-            }
-        }));
-    }
-
-    /** Selector thread: reads {@code session} on the next pass, for input no read event will announce. */
-    void readSoon(Session session) {
-        post(() -> {
-            if (session.isOpen()) {
-                session.onReadable(scratch);
-            }
-        });
-    }
-
-    SSLSession tlsSessionOf(ControlIo io) {
-        return tls.sessionOf(io);
-    }
-
-    javax.net.ssl.SSLContext tlsContextOf(ControlIo io) {
-        return tls.contextOf(io);
     }
 
     // ---------------------------------------------------------------- stopping

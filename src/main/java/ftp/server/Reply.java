@@ -24,11 +24,11 @@ public record Reply(int code, String text) {
     }
 
     public String render() {
-        String[] lines = text.split("\n", -1);
         StringBuilder out = new StringBuilder(text.length() + 16);
-        if (lines.length == 1) {
-            return out.append(code).append(' ').append(clean(lines[0])).append("\r\n").toString();
+        if (text.indexOf('\n') < 0) { // most replies: no split, one copy
+            return out.append(code).append(' ').append(clean(text)).append("\r\n").toString();
         }
+        String[] lines = text.split("\n", -1);
         out.append(code).append('-').append(clean(lines[0])).append("\r\n");
         for (int i = 1; i < lines.length - 1; i++) {
             String line = clean(lines[i]);

@@ -1,8 +1,10 @@
 package ftp.server;
 
 import ftp.log.LogField;
+import ftp.server.CommandSpec.Checked;
+import ftp.server.CommandSpec.LoopCheck;
 import ftp.server.CommandSpec.LoopHandler;
-import ftp.server.CommandSpec.TransferHandler;
+import ftp.server.CommandSpec.Pool;
 import ftp.server.CommandSpec.WorkerHandler;
 import ftp.server.LineDecoder.Line;
 import ftp.server.data.ActiveRoute;
@@ -25,11 +27,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.logging.Level;
 
 /**
- * One control connection: its login state, the command in flight, its data connection set-up, TLS and the
- * reply side of the socket. The lines read but not yet run are its {@link CommandInput}'s, what the client set
- * up for later commands (TYPE, REST, PROT...) is its {@link TransferOptions}. Owned by the selector thread:
- * every field is read and written there only; workers see a {@link SessionView} snapshot and hand back an
- * {@link Outcome}.
+ * One control connection: its byte pipe (plain or TLS, interest ops, flushing, closing), its data connection
+ * set-up, and the running of its commands as the {@link CommandTable} says. The protocol state (login, user,
+ * cwd, {@link TransferOptions}, the command in flight and the lines waiting behind it) is its
+ * {@link ProtocolState}'s; what it needs of the loop it asks through {@link SessionServices}. Owned by the
+ * selector thread: every field is read and written there only; workers see a {@link SessionView} snapshot and
+ * hand back an {@link Outcome}.
  *
  * <pre>
  * States of a connection:
@@ -55,13 +58,14 @@ public final class Session {
     /** How long a closing session waits for the client to take its last replies before the socket is closed anyway. */
     static final Duration CLOSING_GRACE = Duration.ofSeconds(10);
 
-    private final EventLoop loop;
+    private final SessionServices loop;
     private final ServerContext server;
     private final SocketChannel channel;
     private final InetSocketAddress peer;
     private final String id;
+    private final ProtocolState protocol;
     private final CommandInput input;
-    private final TransferOptions options = new TransferOptions();
+    private final TransferOptions options;
     private SelectionKey key;
     private ControlIo io;
     private boolean tlsOn;
@@ -73,15 +77,10 @@ public final class Session {
     private boolean tlsPending;
     private long closingSinceNanos;
 
-    private State state = State.NEED_USER;
-    private boolean busy;
     private long lastActivityNanos = System.nanoTime();
     private final long connectedNanos = System.nanoTime();
     private long greetedNanos = connectedNanos; // the login timeout counts from the 220, not from the waiting room
 
-    private String pendingUser;
-    private UserContext user;
-    private String cwd = "/";
     private PassiveRoute passive;
     private DataRoute dataRoute;
     private TransferHandle transfer;
@@ -91,18 +90,19 @@ public final class Session {
     private Reply awaitingExpiry; // the answer if awaitingResult is not there by awaitingDeadlineNanos
     private boolean abortRequested;
     private boolean quitAfterTransfer;
-    private String lastVerb = "";
     private String endReason; // the first reason given for closing
     private boolean ended;
 
     /** {@code peer} is the client's address: the socket's own, or the one its load balancer's PROXY header gave. */
-    Session(EventLoop loop, ServerContext server, SocketChannel channel, InetSocketAddress peer, String id) {
+    Session(SessionServices loop, ServerContext server, SocketChannel channel, InetSocketAddress peer, String id) {
         this.loop = loop;
         this.server = server;
         this.channel = channel;
         this.peer = peer;
         this.id = id;
-        this.input = new CommandInput(server.settings().maxLineLength());
+        this.protocol = new ProtocolState(server.settings().maxLineLength());
+        this.input = protocol.input();
+        this.options = protocol.options();
         this.io = new PlainControlIo(channel);
     }
 
@@ -116,12 +116,8 @@ public final class Session {
         return server;
     }
 
-    public EventLoop loop() {
-        return loop;
-    }
-
     public State state() {
-        return state;
+        return protocol.state();
     }
 
     public InetAddress peerAddress() {
@@ -138,15 +134,15 @@ public final class Session {
     }
 
     public UserContext user() {
-        return user;
+        return protocol.user();
     }
 
     public String cwd() {
-        return cwd;
+        return protocol.cwd();
     }
 
     public void setCwd(String virtualPath) {
-        cwd = virtualPath;
+        protocol.setCwd(virtualPath);
     }
 
     /** What the client has set up for its next commands (TYPE, REST, ALLO, RNFR, RANG, PBSZ, PROT, EPSV ALL). */
@@ -160,7 +156,7 @@ public final class Session {
     }
 
     public String pendingUser() {
-        return pendingUser;
+        return protocol.pendingUser();
     }
 
     public TransferHandle transfer() {
@@ -173,8 +169,7 @@ public final class Session {
     }
 
     public void expectPassword(String name) {
-        pendingUser = name;
-        state = State.NEED_PASS;
+        protocol.expectPassword(name);
     }
 
     /**
@@ -184,18 +179,14 @@ public final class Session {
     public void loggedIn(UserContext context, Reply welcome) {
         String refusal = loop.loginRefusal(this);
         if (refusal != null) {
-            pendingUser = null;
-            state = State.NEED_USER;
+            protocol.loginFailed();
             server.events().loginRefused(this, context.name(), refusal);
             send(new Reply(421, refusal));
             closeAfterFlush("login refused: full");
             return;
         }
+        protocol.logIn(context);
         loop.loggedIn(this);
-        user = context;
-        pendingUser = null;
-        cwd = "/";
-        state = State.LOGGED_IN;
         server.throttle().recordSuccess(peer.getAddress());
         server.events().loginOk(this);
         send(welcome);
@@ -204,8 +195,7 @@ public final class Session {
     /** Back to NEED_USER after a failed PASS (the reply is sent later by {@link #replyLater}). */
     public void loginFailed() {
         server.events().loginFailed(this);
-        pendingUser = null;
-        state = State.NEED_USER;
+        protocol.loginFailed();
     }
 
     /** The session's PASV/EPSV listener: an unused one is kept, else a new one replaces it; null if none is free. */
@@ -218,7 +208,7 @@ public final class Session {
         }
         closeDataRoute();
         InetAddress bind = localAddress().getAddress();
-        java.nio.channels.ServerSocketChannel ch = loop.passivePorts().open(bind);
+        java.nio.channels.ServerSocketChannel ch = loop.openPassivePort(bind);
         if (ch == null) {
             return null;
         }
@@ -256,12 +246,12 @@ public final class Session {
     }
 
     void enterWaitingRoom(int place) {
-        state = State.WAITING;
+        protocol.setState(State.WAITING);
         send(new Reply(120, "Server full; you are number " + place + " in line. Please wait."));
     }
 
     void admitFromWaitingRoom() {
-        state = State.NEED_USER;
+        protocol.setState(State.NEED_USER);
         lastActivityNanos = System.nanoTime();
         greetedNanos = lastActivityNanos;
         send(new Reply(220, "Ready for you now."));
@@ -294,11 +284,11 @@ public final class Session {
                 scratch.flip();
                 lastActivityNanos = System.nanoTime();
                 take(scratch);
-                if (state == State.CLOSING) {
+                if (protocol.state() == State.CLOSING) {
                     return;
                 }
                 processQueued();
-            } while (!input.paused() && !tlsPending && io.hasBufferedInput() && state != State.CLOSING);
+            } while (!input.paused() && !tlsPending && io.hasBufferedInput() && protocol.state() != State.CLOSING);
             if (greeting != null && io.ready()) {
                 Reply r = greeting;
                 greeting = null;
@@ -317,10 +307,10 @@ public final class Session {
     /** Splits bytes into lines until reading pauses; what is left then waits in the input's backlog, in order. */
     private void take(ByteBuffer in) {
         Line line;
-        while (state != State.CLOSING && !tlsPending && (line = input.next(in)) != null) {
+        while (protocol.state() != State.CLOSING && !tlsPending && (line = input.next(in)) != null) {
             onLine(line);
         }
-        if (state != State.CLOSING && !tlsPending) {
+        if (protocol.state() != State.CLOSING && !tlsPending) {
             input.keepRest(in);
         }
     }
@@ -331,17 +321,17 @@ public final class Session {
             closeAfterFlush("command line too long");
             return;
         }
-        if (state == State.WAITING) {
-            if (line instanceof Line.Text t && verbOf(t.text()).equals("QUIT")) {
-                send(new Reply(221, "Goodbye."));
-                closeAfterFlush("quit while waiting");
+        if (protocol.state() == State.WAITING) {
+            // In the waiting room only the verbs the table allows there run; every other line is ignored.
+            if (line instanceof Line.Text t && specOf(t.text()).whileWaiting()) {
+                dispatch(t.text());
             }
             return;
         }
         if (awaitingResult != null && awaitingExpiry != null && line instanceof Line.Text t) {
             String verb = verbOf(t.text());
             if (verb.equals("ABOR")) {
-                endAwait(new Outcome(List.of(new Reply(426, lastVerb + " abandoned."),
+                endAwait(new Outcome(List.of(new Reply(426, protocol.lastVerb() + " abandoned."),
                         new Reply(226, "ABOR command successful.")), c -> { }));
                 return;
             }
@@ -352,34 +342,40 @@ public final class Session {
                 return;
             }
         }
-        if (transfer != null && line instanceof Line.Text t) {
-            String verb = verbOf(t.text());
-            if (verb.equals("ABOR") || verb.equals("STAT") || verb.equals("QUIT")) {
-                duringTransfer(verb);
-                return;
-            }
+        if (transfer != null && line instanceof Line.Text t && specOf(t.text()).duringTransfer() != null) {
+            specOf(t.text()).duringTransfer().accept(this); // answered at once, not queued behind the transfer
+            return;
         }
         if (input.queue(line)) {
             updateInterest(!io.hasPendingOutput()); // the queue is full: reading paused
         }
     }
 
-    private void duringTransfer(String verb) {
-        switch (verb) {
-            case "ABOR" -> {
-                abortRequested = true;
-                transfer.abort();
-                if (awaitingData != null) {
-                    endDataWait(new Reply(426, "No data connection was made; transfer aborted."));
-                }
-            }
-            case "STAT" -> send(new Reply(213, "Status: " + transfer.progress()));
-            default -> {
-                quitAfterTransfer = true;
-                if (awaitingData != null) {
-                    endDataWait(new Reply(425, "No data connection was made."));
-                }
-            }
+    /** The line's spec, or {@link CommandTable#UNKNOWN} (allowed nowhere but in the queue, answered 502). */
+    private CommandSpec specOf(String line) {
+        CommandSpec spec = loop.commands().find(verbOf(line));
+        return spec == null ? CommandTable.UNKNOWN : spec;
+    }
+
+    /** ABOR while a transfer runs (or waits for its data connection). */
+    void abortTransfer() {
+        abortRequested = true;
+        transfer.abort();
+        if (awaitingData != null) {
+            endDataWait(new Reply(426, "No data connection was made; transfer aborted."));
+        }
+    }
+
+    /** STAT while a transfer runs: its progress. */
+    void reportTransfer() {
+        send(new Reply(213, "Status: " + transfer.progress()));
+    }
+
+    /** QUIT while a transfer runs: 221 once it ends. */
+    void quitAfterTransfer() {
+        quitAfterTransfer = true;
+        if (awaitingData != null) {
+            endDataWait(new Reply(425, "No data connection was made."));
         }
     }
 
@@ -390,16 +386,15 @@ public final class Session {
     void processQueued() {
         while (true) {
             Line line;
-            while (!busy && !tlsPending && state != State.CLOSING && state != State.WAITING
-                    && (line = input.poll()) != null) {
+            while (protocol.readyForNext() && !tlsPending && (line = input.poll()) != null) {
                 if (line instanceof Line.Malformed) {
                     send(new Reply(500, "Command is not valid UTF-8."));
                 } else if (line instanceof Line.Text t) {
                     dispatch(t.text());
                 }
             }
-            if (!input.roomToResume() || state == State.CLOSING || tlsPending) {
-                if (input.ended() && !busy && input.drained() && state != State.CLOSING) {
+            if (!input.roomToResume() || protocol.state() == State.CLOSING || tlsPending) {
+                if (input.ended() && !protocol.busy() && input.drained() && protocol.state() != State.CLOSING) {
                     closeAfterFlush("client closed the connection");
                 }
                 return;
@@ -424,7 +419,7 @@ public final class Session {
             send(new Reply(502, "Command not implemented: " + printable(verb) + "."));
             return;
         }
-        if (spec.needsLogin() && state != State.LOGGED_IN) {
+        if (spec.needsLogin() && protocol.state() != State.LOGGED_IN) {
             send(new Reply(530, "Please login with USER and PASS."));
             return;
         }
@@ -432,20 +427,10 @@ public final class Session {
             send(new Reply(501, "Syntax: " + spec.help()));
             return;
         }
-        options.beforeCommand(verb);
-        lastVerb = verb;
+        options.beforeCommand(spec);
+        protocol.setLastVerb(spec.verb());
         try {
-            CommandSpec.Handler handler = spec.handler();
-            if (handler instanceof LoopHandler h) {
-                Reply r = h.run(this, arg);
-                if (r != null) {
-                    send(r);
-                }
-            } else if (handler instanceof WorkerHandler h) {
-                submit(verb, null, view -> h.run(view, arg));
-            } else if (handler instanceof TransferHandler h) {
-                startTransfer(verb, arg, h, spec.longRunning() ? server.transfers() : server.workers());
-            }
+            spec.runs().start(spec, dispatcher, arg);
         } catch (FtpReplyException e) {
             send(e.reply());
         } catch (RuntimeException e) {
@@ -454,7 +439,51 @@ public final class Session {
         }
     }
 
-    private void startTransfer(String verb, String arg, TransferHandler h, WorkerPool pool) {
+    /** Starts each kind of command the table knows ({@link CommandSpec.Runs}). */
+    private final CommandSpec.Dispatcher dispatcher = new CommandSpec.Dispatcher() {
+        @Override
+        public void onLoop(CommandSpec spec, LoopHandler handler, String arg) throws FtpReplyException {
+            Reply r = handler.run(Session.this, arg);
+            if (r != null) {
+                send(r);
+            }
+        }
+
+        @Override
+        public void checkThenWork(CommandSpec spec, LoopCheck check, String arg) throws FtpReplyException {
+            Checked checked = check.run(Session.this, arg);
+            if (checked.work() == null) {
+                if (checked.reply() != null) {
+                    send(checked.reply());
+                }
+                return;
+            }
+            WorkerHandler work = checked.work();
+            String workArg = checked.arg();
+            submit(pool(checked.pool()), spec, null, view -> work.run(view, workArg));
+        }
+
+        @Override
+        public void onWorker(CommandSpec spec, WorkerHandler handler, String arg) {
+            submit(server.workers(), spec, null, view -> handler.run(view, arg));
+        }
+
+        @Override
+        public void onTransfer(CommandSpec spec, WorkerHandler handler, Pool pool, String arg) {
+            startTransfer(spec, arg, handler, pool(pool));
+        }
+    };
+
+    private WorkerPool pool(Pool pool) {
+        return switch (pool) {
+            case WORKERS -> server.workers();
+            case TRANSFERS -> server.transfers();
+            case PASSWORD_CHECKS -> server.passwordChecks();
+        };
+    }
+
+    private void startTransfer(CommandSpec spec, String arg, WorkerHandler h, WorkerPool pool) {
+        String verb = spec.verb();
         if (input.ended()) {
             close("client closed the connection"); // nobody is left to take the data
             return;
@@ -476,14 +505,14 @@ public final class Session {
         transfer = handle;
         abortRequested = false;
         Runnable start = () -> {
-            submit(pool, verb, handle, view -> {
+            submit(pool, spec, handle, view -> {
                 try {
-                    return whileAccountAllows(view, v -> h.run(v.withData(link), arg));
+                    return h.run(view.withData(link), arg);
                 } finally {
                     link.close(); // a refused command never opened it; a finished one is done with it
                 }
             });
-            if (!busy) { // refused by a full queue
+            if (!protocol.busy()) { // refused by a full queue
                 link.close();
                 transfer = null;
             }
@@ -505,16 +534,16 @@ public final class Session {
      * timeout end the wait instead ({@link #endDataWait}).
      */
     private void awaitDataConnection(DataRoute route, Runnable start) {
-        busy = true;
+        protocol.setBusy(true);
         awaitingData = route;
         route.whenConnected(() -> {
             if (awaitingData != route) {
                 return;
             }
             awaitingData = null;
-            busy = false;
+            protocol.setBusy(false);
             start.run();
-            if (!busy) {
+            if (!protocol.busy()) {
                 processQueued(); // refused by a full queue: the lines behind it run now
             }
         });
@@ -558,54 +587,41 @@ public final class Session {
         Outcome run(SessionView view) throws Exception;
     }
 
-    /** For loop handlers that first check state on the loop, then hand the real work to a worker. */
-    public void submitToWorker(String verb, WorkerHandler handler, String arg) {
-        submit(verb, null, view -> handler.run(view, arg));
-    }
-
-    /** PASS: the password hash runs on the server's password-check threads, not on the workers. */
-    public void submitPasswordCheck(WorkerHandler handler, String arg) {
-        submit(server.passwordChecks(), "PASS", null, view -> handler.run(view, arg));
-    }
-
-    private void submit(String verb, TransferHandle handle, Work work) {
-        submit(server.workers(), verb, handle, view -> whileAccountAllows(view, work));
-    }
-
-    /** Worker: runs {@code work} unless the user's account was deleted or disabled since the login. */
-    private static Outcome whileAccountAllows(SessionView view, Work work) throws Exception {
-        if (view.user() != null && !AccountWatch.allows(view.server(), view.user().name())) {
-            return new Outcome(List.of(), Session::endForLostAccount);
-        }
-        return work.run(view);
-    }
-
     /** The account was deleted or disabled: 421, and the session ends with whatever it was doing. */
     void endForLostAccount() {
-        ServerContext.LOG.info(() -> "session=" + id + " user=" + LogField.quote(user.name())
+        ServerContext.LOG.info(() -> "session=" + id + " user=" + LogField.quote(protocol.user().name())
                 + " ended: account deleted or disabled");
         send(new Reply(421, "Your account was deleted or disabled; closing control connection."));
         closeAfterFlush("account deleted or disabled");
     }
 
-    private void submit(WorkerPool pool, String verb, TransferHandle handle, Work work) {
-        SessionView view = new SessionView(server, user, peer.getAddress(), cwd, options.takeFor(verb),
+    /**
+     * Hands {@code work} to {@code pool} with a snapshot of the session, using up the one-shot settings the
+     * spec names; the session is busy until the outcome comes back. The worker runs nothing for an account that
+     * the last accounts check found deleted or disabled (a set read, no file access per command).
+     */
+    private void submit(WorkerPool pool, CommandSpec spec, TransferHandle handle, Work work) {
+        UserContext user = protocol.user();
+        SessionView view = new SessionView(server, user, peer.getAddress(), protocol.cwd(), options.takeFor(spec),
                 tlsOn ? loop.tlsSessionOf(io) : null, tlsOn ? loop.tlsContextOf(io) : null, null, handle,
                 reply -> loop.post(() -> send(reply)));
+        AccountWatch accounts = loop.accountWatch();
         boolean accepted = pool.trySubmit(() -> {
             Outcome outcome;
             try {
-                outcome = work.run(view);
+                outcome = user != null && !accounts.allows(user.name())
+                        ? Outcome.answered(Session::endForLostAccount)
+                        : work.run(view);
             } catch (FtpReplyException e) {
                 outcome = Outcome.of(e.reply());
             } catch (Exception | Error e) {
-                outcome = localError(verb, e);
+                outcome = localError(spec.verb(), e);
             }
             Outcome result = outcome;
             loop.post(() -> complete(result));
         });
         if (accepted) {
-            busy = true;
+            protocol.setBusy(true);
         } else {
             send(new Reply(421, "Server busy, try again later."));
         }
@@ -615,17 +631,18 @@ public final class Session {
      * Keeps the session busy until {@code pending} completes on another thread, then applies it like a
      * worker's outcome: the session waits, no thread does.
      */
-    public void await(String verb, CompletableFuture<Outcome> pending) {
-        awaitAtMost(verb, pending, null, null);
+    public void await(CompletableFuture<Outcome> pending) {
+        awaitAtMost(pending, null, null);
     }
 
     /**
-     * Like {@link #await(String, CompletableFuture)}, but answers {@code onExpiry} if {@code pending} has not
-     * completed within {@code limit} (checked by the loop's timeout sweep), and lets ABOR and QUIT end the
-     * wait; a result that comes after the wait ended is dropped.
+     * Like {@link #await(CompletableFuture)}, but answers {@code onExpiry} if {@code pending} has not completed
+     * within {@code limit} (checked by the loop's timeout sweep), and lets ABOR and QUIT end the wait; a result
+     * that comes after the wait ended is dropped.
      */
-    public void awaitAtMost(String verb, CompletableFuture<Outcome> pending, Duration limit, Reply onExpiry) {
-        busy = true;
+    public void awaitAtMost(CompletableFuture<Outcome> pending, Duration limit, Reply onExpiry) {
+        protocol.setBusy(true);
+        String verb = protocol.lastVerb();
         awaitingResult = pending;
         awaitingExpiry = onExpiry;
         awaitingDeadlineNanos = limit == null ? 0 : System.nanoTime() + limit.toNanos();
@@ -651,11 +668,11 @@ public final class Session {
     }
 
     private void complete(Outcome outcome) {
-        busy = false;
+        protocol.setBusy(false);
         lastActivityNanos = System.nanoTime(); // a long transfer is activity: the idle clock starts after it
         boolean wasTransfer = transfer != null;
         transfer = null;
-        if (state == State.CLOSING || !channel.isOpen()) {
+        if (protocol.state() == State.CLOSING || !channel.isOpen()) {
             return;
         }
         outcome.change().accept(this);
@@ -681,12 +698,12 @@ public final class Session {
 
     /** Keeps the session busy and answers after {@code delay} (failed logins are answered slowly). */
     public void replyLater(Duration delay, Reply reply, boolean closeAfter) {
-        busy = true;
+        protocol.setBusy(true);
         loop.schedule(delay, () -> {
-            if (state == State.CLOSING) {
+            if (protocol.state() == State.CLOSING) {
                 return;
             }
-            busy = false;
+            protocol.setBusy(false);
             send(reply);
             if (closeAfter) {
                 closeAfterFlush("login refused");
@@ -710,7 +727,7 @@ public final class Session {
         if (reply != null) {
             send(reply); // its flush switches as soon as nothing is left to send
         }
-        if (tlsPending && state != State.CLOSING && !io.hasPendingOutput()) {
+        if (tlsPending && protocol.state() != State.CLOSING && !io.hasPendingOutput()) {
             switchToTls();
         }
         updateInterest(!io.hasPendingOutput());
@@ -735,7 +752,7 @@ public final class Session {
     // ---------------------------------------------------------------- output and closing
 
     public void send(Reply reply) {
-        if (state == State.CLOSING && !channel.isOpen()) {
+        if (protocol.state() == State.CLOSING && !channel.isOpen()) {
             return;
         }
         try {
@@ -750,11 +767,11 @@ public final class Session {
     private void flush() {
         try {
             boolean done = io.flush();
-            if (done && tlsPending && state != State.CLOSING) {
+            if (done && tlsPending && protocol.state() != State.CLOSING) {
                 switchToTls();
             }
             updateInterest(done);
-            if (done && state == State.CLOSING) {
+            if (done && protocol.state() == State.CLOSING) {
                 close(null);
             }
         } catch (IOException e) {
@@ -766,7 +783,7 @@ public final class Session {
         if (key == null || !key.isValid()) {
             return;
         }
-        boolean reading = input.reading() && state != State.CLOSING && !tlsPending && !io.readBlocked();
+        boolean reading = input.reading() && protocol.state() != State.CLOSING && !tlsPending && !io.readBlocked();
         int ops = (reading ? SelectionKey.OP_READ : 0)
                 | (flushed ? 0 : SelectionKey.OP_WRITE);
         key.interestOps(ops);
@@ -783,8 +800,8 @@ public final class Session {
 
     /** Sends what is queued, then closes; a client that does not read gets {@link #CLOSING_GRACE} to take it. */
     public void closeAfterFlush(String why) {
-        if (state != State.CLOSING) {
-            state = State.CLOSING;
+        if (protocol.state() != State.CLOSING) {
+            protocol.setState(State.CLOSING);
             closingSinceNanos = System.nanoTime();
             endReason = why;
         }
@@ -802,7 +819,7 @@ public final class Session {
         if (endReason == null) {
             endReason = why;
         }
-        state = State.CLOSING;
+        protocol.setState(State.CLOSING);
         if (transfer != null) {
             transfer.abort();
         }
@@ -817,7 +834,7 @@ public final class Session {
             key.cancel();
         }
         io.close();
-        loop.sessionClosed(this);
+        loop.forget(this);
         if (first) {
             server.events().sessionEnded(this, endReason, Duration.ofNanos(System.nanoTime() - connectedNanos));
         }
@@ -832,11 +849,11 @@ public final class Session {
     /** Idle and login deadlines; a running transfer is watched by its own data timeout instead. */
     void checkTimeouts(long nowNanos) {
         ServerSettings s = server.settings();
-        if (state == State.CLOSING && channel.isOpen() && nowNanos - closingSinceNanos > CLOSING_GRACE.toNanos()) {
+        if (protocol.state() == State.CLOSING && channel.isOpen() && nowNanos - closingSinceNanos > CLOSING_GRACE.toNanos()) {
             close("last reply not taken within " + CLOSING_GRACE.toSeconds() + " s");
             return;
         }
-        if (state == State.CLOSING || state == State.WAITING) {
+        if (protocol.state() == State.CLOSING || protocol.state() == State.WAITING) {
             return;
         }
         if (passive != null && passive.expired(nowNanos)) {
@@ -853,10 +870,10 @@ public final class Session {
             endAwait(Outcome.of(awaitingExpiry));
             return;
         }
-        if (busy) {
+        if (protocol.busy()) {
             return;
         }
-        if (state != State.LOGGED_IN && nowNanos - greetedNanos > s.loginTimeout().toNanos()) {
+        if (protocol.state() != State.LOGGED_IN && nowNanos - greetedNanos > s.loginTimeout().toNanos()) {
             send(new Reply(421, "Login timeout; closing control connection."));
             closeAfterFlush("login timeout");
         } else if (nowNanos - lastActivityNanos > s.idleTimeout().toNanos()) {
@@ -867,8 +884,9 @@ public final class Session {
 
     SessionSummary summary(long nowNanos) {
         TransferHandle t = transfer;
-        String doing = t != null ? t.description() : busy ? lastVerb : "idle";
-        return new SessionSummary(id, state, user == null ? null : user.name(), peer.getAddress(),
+        String doing = t != null ? t.description() : protocol.busy() ? protocol.lastVerb() : "idle";
+        UserContext user = protocol.user();
+        return new SessionSummary(id, protocol.state(), user == null ? null : user.name(), peer.getAddress(),
                 Duration.ofNanos(nowNanos - connectedNanos), Duration.ofNanos(nowNanos - lastActivityNanos), doing,
                 t == null ? 0 : t.bytes(), t == null ? 0 : t.bytesPerSecond(nowNanos));
     }
@@ -878,7 +896,7 @@ public final class Session {
     }
 
     boolean busy() {
-        return busy;
+        return protocol.busy();
     }
 
     // ---------------------------------------------------------------- helpers

@@ -29,7 +29,7 @@ public record SessionView(
 
     /** Resolves a path argument against the cwd inside the jail (pure; throws 550 for refused paths). */
     public String resolve(String argument) throws FtpReplyException {
-        return Paths.resolve(cwd, argument);
+        return PathArguments.resolve(cwd, argument);
     }
 
     /** The same snapshot for a transfer that has taken the session's data connection set-up. */

@@ -1,5 +1,7 @@
 package ftp.server;
 
+import ftp.server.CommandSpec.Pending;
+
 import java.util.OptionalLong;
 
 /**
@@ -107,26 +109,28 @@ public final class TransferOptions {
     }
 
     /**
-     * Before any known, permitted command runs: RNFR's target holds only for the very next one
-     * (RNFR, NOOP, RNTO is 503).
+     * Before any known, permitted command runs: RNFR's target holds only for the very next one, and only a
+     * command that uses it keeps it (RNFR, NOOP, RNTO is 503).
      */
-    void beforeCommand(String verb) {
-        if (!verb.equals("RNTO")) {
+    void beforeCommand(CommandSpec spec) {
+        if (!spec.consumes(Pending.RNFR)) {
             renameFrom = null;
         }
     }
 
     /**
-     * The options for a command that goes to a worker, using up what it consumes: REST by any such command,
-     * ALLO by an upload, RANG by HASH. Commands answered on the selector thread (TYPE, PASV...) use up nothing.
+     * The options for a command that goes to a worker, using up what its {@link CommandSpec#consumes} names
+     * (REST, ALLO, RANG; RNFR's target is taken by {@link #takeRenameFrom}).
      */
-    Snapshot takeFor(String verb) {
+    Snapshot takeFor(CommandSpec spec) {
         Snapshot taken = new Snapshot(binary, restOffset, allocated, rangeStart, rangeEnd, protectedData, mlstFacts);
-        restOffset = 0;
-        if (verb.equals("HASH")) {
+        if (spec.consumes(Pending.REST)) {
+            restOffset = 0;
+        }
+        if (spec.consumes(Pending.RANG)) {
             resetRange();
         }
-        if (verb.equals("STOR") || verb.equals("APPE") || verb.equals("STOU")) {
+        if (spec.consumes(Pending.ALLO)) {
             allocated = OptionalLong.empty();
         }
         return taken;

@@ -3,6 +3,7 @@ package ftp.server.command;
 import ftp.fs.FileEntry;
 import ftp.fs.FsException;
 import ftp.log.LogField;
+import ftp.server.CommandSpec.Checked;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -68,13 +69,12 @@ public final class FileCommands {
         return Outcome.of(new Reply(350, "Ready for RNTO."), s -> s.options().setRenameFrom(path));
     }
 
-    public static Reply rnto(Session s, String arg) throws FtpReplyException {
+    public static Checked rnto(Session s, String arg) throws FtpReplyException {
         String from = s.options().takeRenameFrom();
         if (from == null) {
             throw new FtpReplyException(503, "RNFR required first.");
         }
-        s.submitToWorker("RNTO", (v, a) -> rename(v, from, a), arg);
-        return null;
+        return Checked.work((v, a) -> rename(v, from, a), arg);
     }
 
     private static Outcome rename(SessionView v, String from, String arg) throws FtpReplyException {

@@ -93,7 +93,7 @@ public final class Hashes {
                                     : unchanged(v, path, e) ? reply.apply(done)
                                     : Outcome.of(450, "The file changed while " + verb + " waited; send " + verb
                                     + " again."));
-                    return Outcome.answered(s -> s.awaitAtMost(verb, later, PENDING_WAIT, new Reply(450,
+                    return Outcome.answered(s -> s.awaitAtMost(later, PENDING_WAIT, new Reply(450,
                             "The file's digest is still being computed after " + PENDING_WAIT.toSeconds()
                                     + " s; try again later.")));
                 }

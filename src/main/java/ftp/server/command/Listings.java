@@ -4,6 +4,7 @@ import ftp.fs.FileEntry;
 import ftp.fs.FsException;
 import ftp.fs.GlobMatcher;
 import ftp.fs.VirtualPaths;
+import ftp.server.CommandSpec.Checked;
 import ftp.server.FtpReplyException;
 import ftp.server.MlstFacts;
 import ftp.server.Outcome;
@@ -61,16 +62,15 @@ public final class Listings {
     }
 
     /** STAT without an argument is the session status (selector thread); with a path, a listing on a worker. */
-    public static Reply stat(Session s, String arg) {
+    public static Checked stat(Session s, String arg) {
         if (arg.isBlank()) {
-            return new Reply(211, "ftpd status:\n Logged in as " + s.user().name()
+            return Checked.answer(new Reply(211, "ftpd status:\n Logged in as " + s.user().name()
                     + "\n TYPE: " + (s.options().binary() ? "BINARY" : "ASCII") + ", STRUcture: File, MODE: Stream"
                     + "\n Control connection: " + (s.tlsActive() ? "TLS" : "plain")
                     + ", data protection: " + (s.options().protectedData() ? "private" : "clear")
-                    + "\nEnd of status");
+                    + "\nEnd of status"));
         }
-        s.submitToWorker("STAT", Listings::statPath, arg);
-        return null;
+        return Checked.work(Listings::statPath, arg);
     }
 
     private static Outcome statPath(SessionView v, String arg) throws FtpReplyException {

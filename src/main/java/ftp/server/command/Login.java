@@ -1,6 +1,7 @@
 package ftp.server.command;
 
 import ftp.auth.LoginResult;
+import ftp.server.CommandSpec.Checked;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -34,7 +35,7 @@ public final class Login {
         return new Reply(331, "Password required for " + Session.printable(name) + ".");
     }
 
-    public static Reply pass(Session s, String password) throws FtpReplyException {
+    public static Checked pass(Session s, String password) throws FtpReplyException {
         if (s.state() == Session.State.LOGGED_IN) {
             throw new FtpReplyException(503, "Already logged in.");
         }
@@ -49,11 +50,10 @@ public final class Login {
             // A connection opened before the ban must not go on guessing.
             s.send(bannedReply(banned));
             s.closeAfterFlush("login refused: address banned");
-            return null;
+            return Checked.answer(null);
         }
         String name = s.pendingUser();
-        s.submitPasswordCheck((view, a) -> check(view, name, password), password);
-        return null;
+        return Checked.passwordCheck((view, a) -> check(view, name, a), password);
     }
 
     private static Outcome check(SessionView view, String name, String password) throws Exception {
@@ -69,7 +69,7 @@ public final class Login {
                 return busy("measuring homes");
             }
             // A first login waits for its home to be measured; the password thread moves on to other logins.
-            return new Outcome(List.of(), s -> s.await("PASS", loggedIn));
+            return new Outcome(List.of(), s -> s.await(loggedIn));
         }
         if (result instanceof LoginResult.Busy) {
             return busy("checking passwords");

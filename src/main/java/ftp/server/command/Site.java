@@ -4,6 +4,7 @@ import ftp.fs.ByteSize;
 import ftp.fs.QuotaLedger;
 import ftp.fs.UploadRecord;
 import ftp.log.LogField;
+import ftp.server.CommandSpec.Checked;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -25,27 +26,24 @@ import java.util.logging.Level;
 public final class Site {
     private Site() {}
 
-    public static Reply site(Session s, String arg) throws FtpReplyException {
+    public static Checked site(Session s, String arg) throws FtpReplyException {
         String[] words = arg.trim().split("\\s+", 2);
         String sub = words[0].toUpperCase(Locale.ROOT);
         switch (sub) {
             case "HELP" -> {
-                return new Reply(214, "SITE commands:\n QUOTA    used, limit and free space; files and their limit\n"
+                return Checked.answer(new Reply(214, "SITE commands:\n QUOTA    used, limit and free space; files and their limit\n"
                         + " UPLOADS  unfinished uploads you can resume\n"
                         + " UTIME    set a modification time (UTC): UTIME YYYYMMDDhhmmss path,"
-                        + " or UTIME path atime mtime ctime UTC\nEnd");
+                        + " or UTIME path atime mtime ctime UTC\nEnd"));
             }
             case "QUOTA" -> {
-                s.submitToWorker("SITE", Site::quota, arg);
-                return null;
+                return Checked.work(Site::quota, arg);
             }
             case "UPLOADS" -> {
-                s.submitToWorker("SITE", Site::uploads, arg);
-                return null;
+                return Checked.work(Site::uploads, arg);
             }
             case "UTIME" -> {
-                s.submitToWorker("SITE", Site::utime, words.length > 1 ? words[1] : "");
-                return null;
+                return Checked.work(Site::utime, words.length > 1 ? words[1] : "");
             }
             default -> throw new FtpReplyException(504, "SITE " + Session.printable(sub) + " is not supported.");
         }

@@ -3,6 +3,7 @@ package ftp.server.command;
 import ftp.fs.FileEntry;
 import ftp.fs.FsException;
 import ftp.fs.VirtualPaths;
+import ftp.server.CommandSpec.Checked;
 import ftp.server.FtpReplyException;
 import ftp.server.Outcome;
 import ftp.server.Reply;
@@ -41,10 +42,10 @@ public final class Transfers {
      * cannot fit is refused at once with 552. The upload that follows reserves the whole size before its
      * first byte.
      */
-    public static Reply allo(Session s, String arg) throws FtpReplyException {
+    public static Checked allo(Session s, String arg) throws FtpReplyException {
         String first = arg.trim().split("\\s+")[0];
         long bytes = parseSize(first, "ALLO");
-        s.submitToWorker("ALLO", (v, a) -> {
+        return Checked.work((v, a) -> {
             v.server().refreshQuota(v.user());
             long available = v.user().quota().available();
             if (bytes > available) {
@@ -54,7 +55,6 @@ public final class Transfers {
             return Outcome.of(new Reply(200, "ALLO " + bytes + " bytes accepted."),
                     session -> session.options().setAllocated(bytes));
         }, arg);
-        return null;
     }
 
     public static Reply abor(Session s, String arg) {

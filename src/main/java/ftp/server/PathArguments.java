@@ -7,8 +7,8 @@ import ftp.fs.VirtualPaths;
  * Turns a client's path argument into a virtual path inside the jail, or a {@code 550}. The same refusal
  * text whether or not the target exists, so refusals reveal nothing. Pure; any thread.
  */
-public final class Paths {
-    private Paths() {}
+public final class PathArguments {
+    private PathArguments() {}
 
     public static String resolve(String cwd, String argument) throws FtpReplyException {
         try {
