@@ -221,6 +221,21 @@ final class Jail {
         }
     }
 
+    /**
+     * A handle on the bookkeeping folder of the home at {@code realHome} for code that has no jail of its own
+     * (the shared quota ledger): never through a link swapped in for the folder.
+     */
+    static SecureDirectoryStream<Path> openBookkeeping(Path realHome) throws IOException {
+        try (SecureDirectoryStream<Path> home = openSecure(realHome)) {
+            SecureDirectoryStream<Path> bookkeeping = openDirectory(home, Path.of(BOOKKEEPING_NAME));
+            if (bookkeeping == null) {
+                throw new IOException("bookkeeping folder is not a plain directory: "
+                        + realHome.resolve(BOOKKEEPING_NAME));
+            }
+            return bookkeeping;
+        }
+    }
+
     /** One segment as a relative single-name path, as the handle methods want it. */
     Path name(String segment) throws FsException {
         if (segment.isEmpty() || segment.equals(".") || segment.equals("..")) {

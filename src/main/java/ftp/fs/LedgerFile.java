@@ -5,14 +5,16 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -33,7 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  * written to a temporary file named after the node and renamed over the old one, so a node killed while
  * writing leaves the old ledger or the new one, never half of one. A JVM cannot hold two overlapping locks
  * on one file, so the file lock is paired with an in-process monitor (one of a fixed set, chosen by the
- * file's path). Blocking: worker threads only.
+ * file's path). Every file is opened through a handle on the bookkeeping folder, so a link a local user swaps
+ * in for the folder never sends a write outside the home. Blocking: worker threads only.
  */
 final class LedgerFile {
     static final String NAME = "quota-ledger";
@@ -106,37 +109,49 @@ final class LedgerFile {
         T apply(Book book) throws IOException;
     }
 
-    private final Path file;
-    private final Path lockFile;
-    private final Path temp;
+    private final Path home;
+    private final Path lockName = Path.of(NAME + ".lock");
+    private final Path name = Path.of(NAME);
+    private final Path tempName;
     private final LongAdder lockCount;
 
     /** {@code lockCount} counts every acquisition of the file lock (for the metrics page). */
-    LedgerFile(Path bookkeeping, String node, LongAdder lockCount) {
-        this.file = bookkeeping.resolve(NAME);
-        this.lockFile = bookkeeping.resolve(NAME + ".lock");
-        this.temp = bookkeeping.resolve(NAME + ".new-" + node);
+    LedgerFile(Path home, String node, LongAdder lockCount) {
+        this.home = home;
+        this.tempName = Path.of(NAME + ".new-" + node);
         this.lockCount = lockCount;
     }
 
     /** Reads the ledger under its lock, lets {@code update} change it, and writes it back if it returned. */
     <T> T update(Update<T> update) throws IOException {
-        synchronized (IN_PROCESS[Math.floorMod(file.hashCode(), IN_PROCESS.length)]) {
-            try (FileChannel locked = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+        synchronized (IN_PROCESS[Math.floorMod(home.hashCode(), IN_PROCESS.length)]) {
+            try (SecureDirectoryStream<Path> dir = Jail.openBookkeeping(home);
+                    FileChannel locked = fileChannel(dir.newByteChannel(lockName, Set.<OpenOption>of(
+                            StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                            LinkOption.NOFOLLOW_LINKS)));
                     FileLock lock = locked.lock()) {
                 lockCount.increment();
                 assert lock.isValid();
-                Book book = read();
+                Book book = read(dir);
                 T result = update.apply(book);
-                write(book);
+                write(dir, book);
                 return result;
             }
         }
     }
 
-    private Book read() throws IOException {
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+    /** Locks need a file channel; a handle's channel is one on every platform with handles. */
+    private static FileChannel fileChannel(SeekableByteChannel channel) throws IOException {
+        if (channel instanceof FileChannel file) {
+            return file;
+        }
+        channel.close();
+        throw new IOException("this platform cannot lock a file opened through a directory handle");
+    }
+
+    private Book read(SecureDirectoryStream<Path> dir) throws IOException {
+        try (FileChannel channel = fileChannel(dir.newByteChannel(name, Set.<OpenOption>of(StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)))) {
             return read(channel);
         } catch (NoSuchFileException e) {
             Book book = new Book();
@@ -144,7 +159,6 @@ final class LedgerFile {
             return book;
         }
     }
-
     private static Book read(FileChannel channel) throws IOException {
         Book book = new Book();
         long size = channel.size();
@@ -182,7 +196,7 @@ final class LedgerFile {
         return book;
     }
 
-    private void write(Book book) throws IOException {
+    private void write(SecureDirectoryStream<Path> dir, Book book) throws IOException {
         StringBuilder b = new StringBuilder(MAGIC).append('\n');
         b.append("base ").append(book.baseBytes).append(' ').append(book.baseFiles).append('\n');
         b.append("stale ").append(book.stale ? 1 : 0).append('\n');
@@ -191,12 +205,12 @@ final class LedgerFile {
                     .append('\n');
         }
         ByteBuffer bytes = ByteBuffer.wrap(b.toString().getBytes(StandardCharsets.UTF_8));
-        try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS)) {
+        try (SeekableByteChannel channel = dir.newByteChannel(tempName, Set.<OpenOption>of(StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING, LinkOption.NOFOLLOW_LINKS))) {
             while (bytes.hasRemaining()) {
                 channel.write(bytes);
             }
         }
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        dir.move(tempName, dir, name); // rename(2) between handles: atomic, replacing the old ledger
     }
 }

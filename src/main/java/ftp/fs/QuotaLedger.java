@@ -3,6 +3,7 @@ package ftp.fs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
@@ -98,8 +99,10 @@ public final class QuotaLedger {
     public static QuotaLedger shared(String user, OptionalLong limit, OptionalLong fileLimit, Path home,
             LeaseTerms terms) throws IOException {
         Path bookkeeping = home.resolve(Jail.BOOKKEEPING_NAME);
-        Files.createDirectories(bookkeeping);
-        return new QuotaLedger(user, limit, fileLimit, home, new LedgerFile(bookkeeping, terms.node(), terms.locks()), terms);
+        if (!Files.exists(bookkeeping, LinkOption.NOFOLLOW_LINKS)) {
+            Files.createDirectories(bookkeeping);
+        }
+        return new QuotaLedger(user, limit, fileLimit, home, new LedgerFile(home, terms.node(), terms.locks()), terms);
     }
 
     /** A file limit as admins write it ({@code 100000}, {@code none}); none or unlimited gives an empty value. */

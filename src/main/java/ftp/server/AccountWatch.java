@@ -17,16 +17,12 @@ import java.util.function.Consumer;
  * work: so once a second the loop hands the names of its logged-in users to a worker, which posts back those
  * without an enabled account, and their sessions get 421 and close. At most one check is in flight.
  * Besides, a session's command that reaches a worker checks {@link #allows} first, so a deleted user can
- * change nothing between the check's answer and the end of the session. That is a read of the set the last
- * check found, not a look at the file: commands are not slowed by a stat each (so an account deleted less than
- * a second ago may still run one). Selector thread, except {@link #allows}.
+ * change nothing in the moment before the check ends the session. Selector thread, except {@link #allows}.
  */
 final class AccountWatch {
     private final ServerContext server;
     private final Consumer<Runnable> loop;
     private boolean checking;
-    /** The users the last check found without an enabled account; replaced whole, read by workers. */
-    private volatile Set<String> lost = Set.of();
 
     /** {@code loop} runs a task on the selector thread ({@link EventLoop#post}). */
     AccountWatch(ServerContext server, Consumer<Runnable> loop) {
@@ -34,18 +30,9 @@ final class AccountWatch {
         this.loop = loop;
     }
 
-    /** Whether the last check left {@code user} an enabled account; any thread. */
-    boolean allows(String user) {
-        return !lost.contains(user);
-    }
-
-    /** Selector thread: {@code user} just proved an enabled account by logging in. */
-    void loggedIn(String user) {
-        if (lost.contains(user)) {
-            Set<String> rest = new HashSet<>(lost);
-            rest.remove(user);
-            lost = Set.copyOf(rest);
-        }
+    /** Whether {@code user} still has an enabled account. Reads the accounts file if it changed: workers only. */
+    static boolean allows(ServerContext server, String user) {
+        return active(server.accounts().byName().get(user));
     }
 
     private static boolean active(Account account) {
@@ -66,7 +53,6 @@ final class AccountWatch {
             }
         }
         if (users.isEmpty()) {
-            lost = Set.of();
             return;
         }
         checking = server.workers().trySubmit(() -> {
@@ -78,7 +64,6 @@ final class AccountWatch {
                         lost.add(user);
                     }
                 }
-                this.lost = Set.copyOf(lost); // at once: workers refuse these users before their sessions end
             } finally {
                 loop.accept(() -> end(loggedIn, lost));
             }
