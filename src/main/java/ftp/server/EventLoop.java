@@ -156,11 +156,6 @@ public final class EventLoop implements Runnable {
         }
 
         @Override
-        public AccountWatch accountWatch() {
-            return accountWatch;
-        }
-
-        @Override
         public ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {
             return tls.wrap(session, channel, () -> post(() -> {
                 if (session.isOpen()) {
@@ -560,7 +555,6 @@ public final class EventLoop implements Runnable {
 
     /** Selector thread: {@code s} logged in (after {@link #loginRefusal} said yes); it leaves the login budget. */
     private void loggedIn(Session s) {
-        accountWatch.loggedIn(s.user().name());
         forgetUnauthenticated(s);
         reservations.remove(s);
         if (loggedIn.add(s)) {

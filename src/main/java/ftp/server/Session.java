@@ -598,18 +598,17 @@ public final class Session {
     /**
      * Hands {@code work} to {@code pool} with a snapshot of the session, using up the one-shot settings the
      * spec names; the session is busy until the outcome comes back. The worker runs nothing for an account that
-     * the last accounts check found deleted or disabled (a set read, no file access per command).
+     * was deleted or disabled (a stat of the accounts file, read again only when it changed).
      */
     private void submit(WorkerPool pool, CommandSpec spec, TransferHandle handle, Work work) {
         UserContext user = protocol.user();
         SessionView view = new SessionView(server, user, peer.getAddress(), protocol.cwd(), options.takeFor(spec),
                 tlsOn ? loop.tlsSessionOf(io) : null, tlsOn ? loop.tlsContextOf(io) : null, null, handle,
                 reply -> loop.post(() -> send(reply)));
-        AccountWatch accounts = loop.accountWatch();
         boolean accepted = pool.trySubmit(() -> {
             Outcome outcome;
             try {
-                outcome = user != null && !accounts.allows(user.name())
+                outcome = user != null && !AccountWatch.allows(server, user.name())
                         ? Outcome.answered(Session::endForLostAccount)
                         : work.run(view);
             } catch (FtpReplyException e) {

@@ -46,9 +46,6 @@ interface SessionServices {
     /** {@code s} closed: its slots are free. */
     void forget(Session s);
 
-    /** Which logged-in accounts were found deleted or disabled; any thread. */
-    AccountWatch accountWatch();
-
     ControlIo tlsFor(Session s, SocketChannel channel) throws IOException;
 
     /** Reads {@code s} on the next pass, for input no read event will announce. */
