@@ -52,9 +52,9 @@ final class LedgerFile {
 
     /** A node's reservation. */
     record Lease(String node, long bytes, long expires) {
-        /** Past its expiry, or held by a process of this machine that is gone. */
-        boolean lapsed(long now) {
-            return expires <= now || NodeName.diedHere(node);
+        /** Past its expiry, or held by an earlier process of node {@code own} that is gone. */
+        boolean lapsed(long now, String own) {
+            return expires <= now || NodeInstance.earlierProcessOf(node, own);
         }
     }
 
@@ -95,7 +95,7 @@ final class LedgerFile {
         /** Whether another node holds a lease it still renews. */
         boolean othersActive(String node, long now) {
             for (Lease l : leases) {
-                if (!l.node().equals(node) && !l.lapsed(now)) {
+                if (!l.node().equals(node) && !l.lapsed(now, node)) {
                     return true;
                 }
             }

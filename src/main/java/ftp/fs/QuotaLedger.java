@@ -327,7 +327,7 @@ public final class QuotaLedger {
             book.baseFiles = Math.max(0, book.baseFiles + (files - foldedFiles));
             long left = mine == null ? 0 : Math.max(0, leased - Math.max(0, spent));
             for (LedgerFile.Lease l : book.leases) {
-                book.stale |= !l.node().equals(node) && l.lapsed(now);
+                book.stale |= !l.node().equals(node) && l.lapsed(now, node);
             }
             boolean quiet = !book.othersActive(node, now) && writing.isEmpty();
             if ((book.stale || measureIfQuiet) && quiet) {

@@ -41,7 +41,7 @@ import java.util.logging.Logger;
  *
  * <p>Several nodes may share the folder (one home root behind a balancer): an upload begun on one node
  * finishes on another. So every call looks at the folder itself rather than trusting a memory of it, and
- * temporary names carry the node's name ({@link NodeName}). The journal counts the records it knows of only
+ * temporary names carry the node's identity ({@link NodeInstance}). The journal counts the records it knows of only
  * to bound them; {@link #list} reads the folder again and corrects that count. Every session of a user on
  * one node shares one journal. Thread-safe (calls are serialized), blocking: worker threads only.
  */
@@ -56,16 +56,19 @@ public final class UploadJournal {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final UserFileSystem fs;
+    private final String node;
     private final int maxRecords;
     /** Names of the record files in the folder as far as this process knows; null until first needed. */
     private Set<Path> known;
 
-    public UploadJournal(UserFileSystem fs) {
-        this(fs, MAX_RECORDS);
+    /** {@code node} names this process in temporary files ({@link NodeInstance#of}). */
+    public UploadJournal(UserFileSystem fs, String node) {
+        this(fs, node, MAX_RECORDS);
     }
 
-    UploadJournal(UserFileSystem fs, int maxRecords) {
+    UploadJournal(UserFileSystem fs, String node, int maxRecords) {
         this.fs = fs;
+        this.node = node;
         this.maxRecords = maxRecords;
     }
 
@@ -244,7 +247,7 @@ public final class UploadJournal {
         byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
         byte[] random = new byte[8];
         RANDOM.nextBytes(random);
-        Path temp = Path.of(TEMP_PREFIX + NodeName.current() + "-" + HexFormat.of().formatHex(random));
+        Path temp = Path.of(TEMP_PREFIX + node + "-" + HexFormat.of().formatHex(random));
         try (SeekableByteChannel channel = dir.newByteChannel(temp, Set.<OpenOption>of(StandardOpenOption.WRITE,
                 StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS), fs.umask().forFiles())) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);

@@ -6,7 +6,7 @@ import ftp.auth.LoginThrottle;
 import ftp.auth.VerifiedLoginCache;
 import ftp.fs.HashCache;
 import ftp.fs.LeaseTerms;
-import ftp.fs.NodeName;
+import ftp.fs.NodeInstance;
 import ftp.fs.QuotaRegistry;
 import ftp.log.AddressLogLimit;
 import ftp.server.pool.WorkerPool;
@@ -79,7 +79,7 @@ public final class FtpServer implements AutoCloseable {
                 settings.maxConcurrentHashes(), settings.pbkdf2Iterations());
         passwordChecks.trySubmit(authenticator::warmUp);
         ServerMetrics metrics = new ServerMetrics();
-        LeaseTerms leases = new LeaseTerms(NodeName.current(), settings.quotaLeaseSize(),
+        LeaseTerms leases = new LeaseTerms(NodeInstance.of(settings.nodeName()), settings.quotaLeaseSize(),
                 settings.quotaLeaseTime(), Clock.systemUTC(), metrics.ledgerLockCounter());
         ServerEvents events = new ServerEvents(metrics, new AddressLogLimit(settings.logLinesPerAddress(),
                 Duration.ofMinutes(1), 4096, Clock.systemUTC(), ServerContext.LOG::info));

@@ -5,6 +5,7 @@ import ftp.auth.Account;
 import ftp.auth.Authenticator;
 import ftp.auth.LoginThrottle;
 import ftp.fs.HashCache;
+import ftp.fs.NodeInstance;
 import ftp.fs.QuotaRegistry;
 import ftp.fs.UploadJournal;
 import ftp.fs.UserFileSystem;
@@ -128,7 +129,8 @@ public final class ServerContext {
         UserFileSystem files = new UserFileSystem(settings.homeRoot().resolve(account.name()), settings.filesUmask());
         return quotas.ledgerFor(account.name(), files.home(), account.quota(), account.files())
                 .thenApply(ledger -> new UserContext(account.name(), files, ledger,
-                        journals.computeIfAbsent(account.name(), name -> new UploadJournal(files)),
+                        journals.computeIfAbsent(account.name(),
+                                name -> new UploadJournal(files, NodeInstance.of(settings.nodeName()))),
                         new SessionTraffic()));
     }
 

@@ -11,6 +11,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class UploadJournalTest {
+    private static final String NODE = "node1-1234";
+
     @TempDir
     Path root;
 
@@ -20,13 +22,13 @@ class UploadJournalTest {
         UserFileSystem fs = new UserFileSystem(home, Umask.DEFAULT);
         Files.createDirectories(home.resolve("dir"));
         Files.write(home.resolve("dir/big.bin"), new byte[1234]);
-        new UploadJournal(fs).markUnfinished("/dir/big.bin", 1000, OptionalLong.of(5000));
+        new UploadJournal(fs, NODE).markUnfinished("/dir/big.bin", 1000, OptionalLong.of(5000));
         try (var records = Files.list(home.resolve(".upload"))) {
             assertThat(records.toList()).singleElement().satisfies(record -> assertThat(
                     PosixFilePermissions.toString(Files.getPosixFilePermissions(record))).isEqualTo("rw-------"));
         }
 
-        UploadJournal reopened = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
+        UploadJournal reopened = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), NODE);
         assertThat(reopened.list()).singleElement().satisfies(r -> {
             assertThat(r.path()).isEqualTo("/dir/big.bin");
             assertThat(r.bytes()).as("the file is the truth").isEqualTo(1234);
@@ -39,7 +41,7 @@ class UploadJournalTest {
     @Test
     void updatingKeepsTheStartTime() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), NODE);
         Files.write(home.resolve("f"), new byte[1]);
         journal.markUnfinished("/f", 1, OptionalLong.empty());
         Instant started = journal.list().get(0).started();
@@ -55,7 +57,7 @@ class UploadJournalTest {
     @Test
     void finishedAndVanishedUploadsDisappear() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), NODE);
         Files.write(home.resolve("done"), new byte[1]);
         Files.write(home.resolve("gone"), new byte[1]);
         journal.markUnfinished("/done", 1, OptionalLong.empty());
@@ -72,7 +74,7 @@ class UploadJournalTest {
     @Test
     void damagedRecordsAreDroppedNotFatal() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT));
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), NODE);
         Files.write(home.resolve("ok"), new byte[3]);
         journal.markUnfinished("/ok", 3, OptionalLong.empty());
         Files.writeString(home.resolve(".upload").resolve("a".repeat(64) + ".properties"), "path=/ok\nbytes=x");
@@ -83,7 +85,7 @@ class UploadJournalTest {
     @Test
     void theJournalIsBoundedOldestFirst() throws Exception {
         Path home = root.resolve("egon");
-        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), 3);
+        UploadJournal journal = new UploadJournal(new UserFileSystem(home, Umask.DEFAULT), NODE, 3);
         for (int i = 0; i < 5; i++) {
             Files.write(home.resolve("f" + i), new byte[1]);
             journal.markUnfinished("/f" + i, 1, OptionalLong.empty());
