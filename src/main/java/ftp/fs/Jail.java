@@ -229,8 +229,8 @@ final class Jail {
         try (SecureDirectoryStream<Path> home = openSecure(realHome)) {
             SecureDirectoryStream<Path> bookkeeping = openDirectory(home, Path.of(BOOKKEEPING_NAME));
             if (bookkeeping == null) {
-                throw new IOException("bookkeeping folder is not a plain directory: "
-                        + realHome.resolve(BOOKKEEPING_NAME));
+                // Swapped for a link or a file: refused, as the jail refuses such a path.
+                throw new FsException(FsException.Kind.REFUSED);
             }
             return bookkeeping;
         }

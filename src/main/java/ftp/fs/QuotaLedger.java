@@ -178,7 +178,7 @@ public final class QuotaLedger {
      */
     public boolean tryCreateFolder(Change<?> create) throws FsException {
         synchronized (changes) {
-            if (!tryAddEntry(BLOCK)) {
+            if (!addEntryOrRefuse()) {
                 return false;
             }
             boolean created = false;
@@ -227,7 +227,7 @@ public final class QuotaLedger {
      */
     public ChargedFile openForUpload(Opening opening) throws FsException {
         synchronized (changes) {
-            boolean room = tryAddEntry(BLOCK);
+            boolean room = addEntryOrRefuse();
             OpenedForWrite opened;
             try {
                 opened = opening.open(room);
@@ -420,6 +420,15 @@ public final class QuotaLedger {
             next = 0;
         }
         used = next;
+    }
+
+    /** {@link #tryAddEntry} of a folder's cost, with a shared ledger that cannot be reached refused as a path is. */
+    private boolean addEntryOrRefuse() throws FsException {
+        try {
+            return tryAddEntry(BLOCK);
+        } catch (UncheckedIOException e) {
+            throw FsException.from(e.getCause());
+        }
     }
 
     private synchronized boolean tryAddEntry(long cost) {
