@@ -13,10 +13,6 @@ public record Reply(int code, String text) {
         }
     }
 
-    public boolean isPreliminary() {
-        return code < 200;
-    }
-
     public String render() {
         StringBuilder out = new StringBuilder(text.length() + 16);
         if (text.indexOf('\n') < 0) { // most replies: no split, one copy

@@ -63,6 +63,5 @@ class ReplyTest {
     void codesOutsideTheFtpRangeAreRejected() {
         assertThatThrownBy(() -> new Reply(99, "x")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new Reply(600, "x")).isInstanceOf(IllegalArgumentException.class);
-        assertThat(new Reply(120, "wait").isPreliminary()).isTrue();
     }
 }
