@@ -12,8 +12,16 @@ import java.util.List;
 record Bench(BenchOptions options, ServerProcess server, double firstLoginMillis) {
     static final long MIB = 1L << 20;
 
-    ServerProcess.Usage sample() {
-        return server == null ? null : server.sample();
+    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
+    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
+        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
+                Duration.ofSeconds(30));
+    }
+
+    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
+    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
+        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
+                Duration.ofSeconds(30));
     }
 
     /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
