@@ -1,5 +1,8 @@
 package ftp.bench;
 
+import java.time.Duration;
+import java.util.List;
+
 /**
  * What every scenario needs besides its target: the options, and the server process when this machine can see
  * it (null otherwise, and server-side numbers are left out). Immutable; any thread.
@@ -9,8 +12,22 @@ package ftp.bench;
 record Bench(BenchOptions options, ServerProcess server, double firstLoginMillis) {
     static final long MIB = 1L << 20;
 
-    ServerProcess.Usage sample() {
-        return server == null ? null : server.sample();
+    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
+    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
+        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
+                Duration.ofSeconds(30));
+    }
+
+    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
+    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
+        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
+                Duration.ofSeconds(30));
+    }
+
+    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
+    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
+        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
+                Duration.ofSeconds(30));
     }
 
     static void progress(String line) {

@@ -1,8 +1,6 @@
 package ftp.bench;
 
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,8 +26,7 @@ final class ListUnderLoadScenario {
         ByteBuffer listing = ByteBuffer.allocateDirect(64 * 1024);
         TimedRounds lister = new TimedRounds(t, errors, "list", c -> c.download(o.listCommand(), listing));
         clients.add(lister);
-        TimedWindow.Outcome w = TimedWindow.run(clients, Duration.ofMillis((long) (o.seconds() * 1000)), b.server(),
-                Duration.ofSeconds(30));
+        TimedWindow.Outcome w = b.window(clients);
         LatencyLog lists = lister.log;
         double listSeconds = TimedRounds.timedSeconds(w.seconds());
         JsonLine j = lists.percentiles(new JsonLine().put("unit", "ms").put("load_clients", o.loadClients())
@@ -55,26 +52,18 @@ final class ListUnderLoadScenario {
 
         @Override
         public void loop(long end) {
-            try {
-                while (c != null && System.nanoTime() - end < 0) {
-                    Wire data = c.openData(command);
-                    int n;
-                    while ((n = data.read(buf.clear())) >= 0) {
-                        downloaded.addAndGet(n);
-                        if (System.nanoTime() - end >= 0) {
-                            data.abort(); // the window closed: cut the download, and the session with it
-                            return;
-                        }
+            repeatUntil(end, c -> {
+                Wire data = c.openData(command);
+                int n;
+                while ((n = data.read(buf.clear())) >= 0) {
+                    downloaded.addAndGet(n);
+                    if (System.nanoTime() - end >= 0) {
+                        data.abort(); // the window closed: cut the download, and the session with it
+                        return;
                     }
-                    c.finish(data, command);
                 }
-            } catch (IOException e) {
-                if (System.nanoTime() - end < 0) {
-                    errors.add("download", e);
-                }
-            } finally {
-                abort();
-            }
+                c.finish(data, command);
+            });
         }
     }
 }

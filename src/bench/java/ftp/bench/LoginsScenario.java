@@ -2,7 +2,6 @@ package ftp.bench;
 
 import java.io.IOException;
 import java.security.GeneralSecurityException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import javax.crypto.SecretKeyFactory;
@@ -24,8 +23,7 @@ final class LoginsScenario {
         for (int i = 0; i < o.clients(); i++) {
             clients.add(new Client(t, errors));
         }
-        TimedWindow.Outcome w = TimedWindow.run(clients, Duration.ofMillis((long) (o.seconds() * 1000)), b.server(),
-                Duration.ofSeconds(30));
+        TimedWindow.Outcome w = b.window(clients);
         LatencyLog all = new LatencyLog();
         long late = 0;
         for (Client c : clients) {

@@ -180,6 +180,11 @@ final class ServerProcess {
         return 0;
     }
 
+    /** {@code server}'s usage now, or null when there is no server process to look at. */
+    static Usage sampleOrNull(ServerProcess server) {
+        return server == null ? null : server.sample();
+    }
+
     /** CPU use between two samples, in percent of one core (200 = both cores of a 2-core machine). */
     static Double cpuPercent(Usage a, Usage b) {
         if (a == null || b == null || b.nanos() <= a.nanos()) {

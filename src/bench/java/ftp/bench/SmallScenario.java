@@ -2,7 +2,6 @@ package ftp.bench;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -28,8 +27,7 @@ final class SmallScenario {
             clients.add(new Client(t, o.listCommand(), "small-" + ProcessHandle.current().pid() + "-" + i + ".dat",
                     errors));
         }
-        TimedWindow.Outcome w = TimedWindow.run(clients, Duration.ofMillis((long) (o.seconds() * 1000)), b.server(),
-                Duration.ofSeconds(30));
+        TimedWindow.Outcome w = b.window(clients);
         LatencyLog all = new LatencyLog();
         JsonLine perOp = new JsonLine();
         long late = 0;

@@ -3,7 +3,6 @@ package ftp.bench;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -50,8 +49,7 @@ final class StallScenario {
             c.require("RMD " + dir, 2);
         });
         clients.add(prober);
-        TimedWindow.Outcome w = TimedWindow.run(clients, Duration.ofMillis((long) (o.seconds() * 1000)), b.server(),
-                Duration.ofSeconds(30));
+        TimedWindow.Outcome w = b.window(clients);
         LatencyLog rounds = prober.log;
         JsonLine j = rounds.percentiles(new JsonLine().put("unit", "ms").put("load_clients", o.loadClients())
                         .put("upload_mib", uploadMib).put("seconds", w.seconds()).put("rounds", rounds.count()))
@@ -121,24 +119,16 @@ final class StallScenario {
 
         @Override
         public void loop(long end) {
-            try {
-                while (c != null && System.nanoTime() - end < 0) {
-                    c.upload("STOR " + name, chunk.duplicate(), mib);
-                    long t0 = System.nanoTime();
-                    c.require("HASH " + name, 2);
-                    long t1 = System.nanoTime();
-                    synchronized (hashes) {
-                        hashes.add(t1 - t0);
-                    }
-                    c.require("DELE " + name, 2);
+            repeatUntil(end, c -> {
+                c.upload("STOR " + name, chunk.duplicate(), mib);
+                long t0 = System.nanoTime();
+                c.require("HASH " + name, 2);
+                long t1 = System.nanoTime();
+                synchronized (hashes) {
+                    hashes.add(t1 - t0);
                 }
-            } catch (IOException e) {
-                if (System.nanoTime() - end < 0) {
-                    errors.add("upload+hash", e);
-                }
-            } finally {
-                abort();
-            }
+                c.require("DELE " + name, 2);
+            });
         }
     }
 }

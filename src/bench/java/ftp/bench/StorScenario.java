@@ -35,13 +35,8 @@ final class StorScenario {
         boolean sizeOk = true;
         boolean hashOk = true;
         String hashVerb = "HASH";
-        ServerProcess.Usage s0 = null;
-        ServerProcess.Usage s1;
+        CpuSpan cpu = null; // started by the first timed run (--runs is at least 1)
         String tls;
-        long c0 = 0;
-        long c1;
-        long w0 = 0;
-        long w1;
         try (ControlConnection c = ControlConnection.session(t)) {
             for (int i = 0; i < o.warmup(); i++) {
                 String name = prefix + "w" + i + ".bin";
@@ -54,9 +49,7 @@ final class StorScenario {
                     syncDisks();
                 }
                 if (i == 0) {
-                    s0 = b.sample();
-                    c0 = TimedWindow.selfCpuNanos();
-                    w0 = System.nanoTime();
+                    cpu = CpuSpan.start(b.server());
                 }
                 long t0 = System.nanoTime();
                 c.upload("STOR " + name, chunk, o.sizeMib());
@@ -88,15 +81,12 @@ final class StorScenario {
                         seconds, rate, hashMillis.size() > i ? String.format(", then MD5 in %.1f ms",
                                 hashMillis.get(i)) : ""));
             }
-            s1 = b.sample();
-            c1 = TimedWindow.selfCpuNanos();
-            w1 = System.nanoTime();
+            cpu.end();
             tls = c.tlsDescription();
             c.quit();
         }
-        JsonLine j = new JsonLine().put("unit", "MiB/s").put("bytes", o.sizeMib() * Bench.MIB).put("size_ok", sizeOk)
-                .put("server_cpu_pct", JsonLine.round(ServerProcess.cpuPercent(s0, s1), 1))
-                .put("client_cpu_pct", c0 < 0 ? null : JsonLine.round(100.0 * (c1 - c0) / (w1 - w0), 1));
+        JsonLine j = cpu.into(new JsonLine().put("unit", "MiB/s").put("bytes", o.sizeMib() * Bench.MIB)
+                .put("size_ok", sizeOk));
         RunSummary.of(rates).into(j);
         j.put("tls_session", tls);
         j.put("hash_verb", hashVerb).put("hash_ok", hashVerb == null ? null : hashOk)

@@ -8,18 +8,13 @@ import java.io.IOException;
  * is counted and ends the client. Its own thread only.
  */
 final class TimedRounds extends SessionClient {
-    /** One round of commands on the session. */
-    interface Round {
-        void run(ControlConnection c) throws IOException;
-    }
-
     private static final long DELAY_NANOS = 500_000_000L;
 
     private final String what;
-    private final Round round;
+    private final Step round;
     final LatencyLog log = new LatencyLog();
 
-    TimedRounds(Target target, ErrorTally errors, String what, Round round) {
+    TimedRounds(Target target, ErrorTally errors, String what, Step round) {
         super(target, errors, what);
         this.what = what;
         this.round = round;

@@ -74,17 +74,14 @@ final class TimedWindow {
         }
         ready.await();
         long lengthNanos = length.toNanos();
-        ServerProcess.Usage s0 = server == null ? null : server.sample();
-        long c0 = selfCpuNanos();
+        CpuSpan cpu = CpuSpan.start(server);
         long t0 = System.nanoTime();
         end[0] = t0 + lengthNanos;
         go.countDown(); // publishes end[0] to the clients
         sleepUntil(t0 + lengthNanos / 2);
-        ServerProcess.Usage middle = server == null ? null : server.sample();
+        ServerProcess.Usage middle = ServerProcess.sampleOrNull(server);
         sleepUntil(end[0] - Math.min(250_000_000L, lengthNanos / 50));
-        ServerProcess.Usage s1 = server == null ? null : server.sample();
-        long c1 = selfCpuNanos();
-        long t1 = System.nanoTime();
+        cpu.end();
         int overran = 0;
         long joinBy = end[0] + grace.toNanos();
         for (int i = 0; i < threads.size(); i++) {
@@ -96,8 +93,7 @@ final class TimedWindow {
                 t.join(10_000);
             }
         }
-        Double clientCpu = c0 < 0 ? null : 100.0 * (c1 - c0) / (t1 - t0);
-        return new Outcome(lengthNanos / 1e9, ServerProcess.cpuPercent(s0, s1), clientCpu, middle, overran);
+        return new Outcome(lengthNanos / 1e9, cpu.serverPercent(), cpu.clientPercent(), middle, overran);
     }
 
     static void sleepUntil(long nanos) throws InterruptedException {

@@ -173,14 +173,6 @@ public final class Authenticator {
         }
     }
 
-    /** How long one PBKDF2 run at {@code iterations} takes on this machine, for settings advice and reports. */
-    public static Duration measureCost(int iterations) {
-        PasswordHasher.burn(MEASURE_PASSWORD, 1); // loads the provider so it is not counted
-        long start = System.nanoTime();
-        PasswordHasher.burn(MEASURE_PASSWORD, iterations);
-        return Duration.ofNanos(System.nanoTime() - start);
-    }
-
     private boolean acquirePermit() throws InterruptedException {
         return hashPermits.tryAcquire(permitWait.toNanos(), TimeUnit.NANOSECONDS);
     }

@@ -124,8 +124,8 @@ public final class LoginThrottle {
         return f != null && f.bannedUntil != null;
     }
 
-    /** Number of clients currently remembered (for status output and tests). */
-    public synchronized int trackedAddresses() {
+    /** Number of clients currently remembered; the tests check that the table stays bounded. */
+    synchronized int trackedAddresses() {
         return table.size();
     }
 

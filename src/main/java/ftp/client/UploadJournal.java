@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.Properties;
 
 /**
@@ -55,12 +54,6 @@ final class UploadJournal {
         list.removeIf(r -> !r.belongsTo(host, port, user));
         list.sort(Comparator.comparingLong(UploadRecord::startedMillis).thenComparing(UploadRecord::id));
         return list;
-    }
-
-    /** The record of the unfinished upload to {@code remotePath}, if there is one. */
-    Optional<UploadRecord> find(String host, int port, String user, String remotePath) throws IOException {
-        String id = idOf(host, port, user, remotePath);
-        return listFor(host, port, user).stream().filter(r -> r.id().equals(id)).findFirst();
     }
 
     /** The upload completed, or the server no longer holds it: the record goes. */

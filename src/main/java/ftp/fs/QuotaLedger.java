@@ -144,7 +144,7 @@ public final class QuotaLedger {
     }
 
     /** Bytes the other nodes sharing this ledger held in leases when it was last read (0 when not shared). */
-    public synchronized long leasedToOthers() {
+    synchronized long leasedToOthers() {
         return leasedToOthers;
     }
 

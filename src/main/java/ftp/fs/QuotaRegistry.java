@@ -68,9 +68,4 @@ public final class QuotaRegistry {
             result.completeExceptionally(e);
         }
     }
-
-    /** Drops a deleted account's ledger. */
-    public void forget(String user) {
-        ledgers.remove(user);
-    }
 }

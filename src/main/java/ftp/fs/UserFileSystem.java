@@ -208,26 +208,6 @@ public final class UserFileSystem {
         }
     }
 
-    /** Creates a directory and any missing parents; fine when it already exists as a directory. */
-    public void mkdirs(String vpath) throws FsException {
-        String path = Jail.normalized(vpath);
-        List<String> chain = new ArrayList<>();
-        for (String p = path; !p.equals("/"); p = VirtualPaths.parent(p)) {
-            chain.add(0, p);
-        }
-        for (String p : chain) {
-            if (!isDirectory(p)) {
-                try {
-                    mkdir(p);
-                } catch (FsException e) {
-                    if (e.kind() != FsException.Kind.EXISTS || !isDirectory(p)) {
-                        throw e;
-                    }
-                }
-            }
-        }
-    }
-
     /** Removes an empty directory (never through a link); returns its attributes, for the quota. */
     public BasicFileAttributes rmdir(String vpath) throws FsException {
         try (Jail.Spot spot = jail.locate(vpath, false)) {

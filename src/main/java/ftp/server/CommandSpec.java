@@ -7,16 +7,19 @@ import java.util.function.Consumer;
 
 /**
  * A verb's metadata, so the common checks happen once before any handler runs: not logged in → 530,
- * missing argument → 501; where the handler runs ({@link Runs}); what it may do while a transfer runs or while
- * the session waits in the waiting room; and which one-shot settings ({@link Pending}) it uses up when it goes
- * to a worker. Immutable.
+ * missing argument → 501; where the handler runs ({@link Runs}); what it may do while a transfer runs, while a
+ * command waits on the loop for a result, or while the session waits in the waiting room; and which one-shot
+ * settings ({@link Pending}) it uses up when it goes to a worker. Immutable.
  *
  * @param duringTransfer what the verb does while a transfer runs (answered at once, not queued), or null when
  *                       it waits for the transfer like any other line
+ * @param duringAwait    what the verb does while a command waits on the loop for a result with a deadline
+ *                       ({@link Session#awaitAtMost}), answered at once; null when it waits like any other line
  * @param whileWaiting   whether the verb is run in the waiting room, where every other line is ignored
  */
 public record CommandSpec(String verb, boolean needsLogin, Arg arg, Runs runs, Set<Pending> consumes,
-                          Consumer<Session> duringTransfer, boolean whileWaiting, String help) {
+                          Consumer<Session> duringTransfer, Consumer<Session> duringAwait, boolean whileWaiting,
+                          String help) {
 
     public enum Arg { NONE, OPTIONAL, REQUIRED }
 

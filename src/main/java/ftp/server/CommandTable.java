@@ -37,7 +37,7 @@ import java.util.function.Consumer;
 public final class CommandTable {
     /** Stands for a verb the table does not know: no kind of its own, allowed neither in a transfer nor waiting. */
     static final CommandSpec UNKNOWN = new CommandSpec("", true, Arg.OPTIONAL, new OnLoop((s, a) -> null), Set.of(),
-            null, false, "");
+            null, null, false, "");
     private final Map<String, CommandSpec> specs = new HashMap<>(); // looked up for every line
     private final Map<String, CommandSpec> sorted = new TreeMap<>(); // for HELP and the tests
 
@@ -45,8 +45,8 @@ public final class CommandTable {
         // Verbs that work before login (RFC 4217 needs AUTH/PBSZ/PROT there; FEAT/OPTS/HELP let clients probe).
         open("USER", Arg.REQUIRED, loop(Login::user), "USER <sp> username");
         open("PASS", Arg.OPTIONAL, check(Login::pass), "PASS <sp> password");
-        put(new CommandSpec("QUIT", false, Arg.NONE, loop(Login::quit), Set.of(), Session::quitAfterTransfer, true,
-                "QUIT (close the session)"));
+        put(new CommandSpec("QUIT", false, Arg.NONE, loop(Login::quit), Set.of(), Session::quitAfterTransfer,
+                Session::quitDuringAwait, true, "QUIT (close the session)"));
         open("NOOP", Arg.NONE, loop(Info::noop), "NOOP");
         open("SYST", Arg.NONE, loop(Info::syst), "SYST");
         open("FEAT", Arg.NONE, loop(Info::feat), "FEAT (list extensions)");
@@ -61,11 +61,12 @@ public final class CommandTable {
         user("MODE", Arg.REQUIRED, loop(Info::mode), "MODE <sp> S");
         user("STRU", Arg.REQUIRED, loop(Info::stru), "STRU <sp> F");
         // Without a path the session's status (on the loop); with one, a listing on a worker.
-        duringTransfer(user("STAT", Arg.OPTIONAL, check(Listings::stat), "STAT [<sp> path]"),
-                Session::reportTransfer);
+        answeredAtOnce(user("STAT", Arg.OPTIONAL, check(Listings::stat), "STAT [<sp> path]"),
+                Session::reportTransfer, null);
         user("ALLO", Arg.REQUIRED, check(Transfers::allo), "ALLO <sp> bytes");
         user("REST", Arg.REQUIRED, loop(Transfers::rest), "REST <sp> offset");
-        duringTransfer(user("ABOR", Arg.NONE, loop(Transfers::abor), "ABOR"), Session::abortTransfer);
+        answeredAtOnce(user("ABOR", Arg.NONE, loop(Transfers::abor), "ABOR"), Session::abortTransfer,
+                Session::abandonAwait);
 
         user("PWD", Arg.NONE, loop(Directories::pwd), "PWD");
         alias("XPWD", "PWD");
@@ -121,16 +122,16 @@ public final class CommandTable {
 
     /** A verb that works before login. */
     private void open(String verb, Arg arg, Runs runs, String help) {
-        put(new CommandSpec(verb, false, arg, runs, usedUp(runs), null, false, help));
+        put(new CommandSpec(verb, false, arg, runs, usedUp(runs), null, null, false, help));
     }
 
     private CommandSpec user(String verb, Arg arg, Runs runs, String help) {
-        return put(new CommandSpec(verb, true, arg, runs, usedUp(runs), null, false, help));
+        return put(new CommandSpec(verb, true, arg, runs, usedUp(runs), null, null, false, help));
     }
 
     /** A verb whose work uses up {@code also} besides REST. */
     private void user(String verb, Arg arg, Runs runs, Pending also, String help) {
-        put(new CommandSpec(verb, true, arg, runs, CommandSpec.restAnd(also), null, false, help));
+        put(new CommandSpec(verb, true, arg, runs, CommandSpec.restAnd(also), null, null, false, help));
     }
 
     /** Work that leaves the loop uses up REST; loop commands (TYPE, PASV...) use up nothing. */
@@ -138,15 +139,16 @@ public final class CommandTable {
         return runs.where() == CommandSpec.Where.LOOP ? Set.of() : CommandSpec.restAnd();
     }
 
-    private void duringTransfer(CommandSpec s, Consumer<Session> action) {
-        put(new CommandSpec(s.verb(), s.needsLogin(), s.arg(), s.runs(), s.consumes(), action, s.whileWaiting(),
-                s.help()));
+    /** {@code s} with what it does at once while a transfer runs and while a command waits for a result. */
+    private void answeredAtOnce(CommandSpec s, Consumer<Session> duringTransfer, Consumer<Session> duringAwait) {
+        put(new CommandSpec(s.verb(), s.needsLogin(), s.arg(), s.runs(), s.consumes(), duringTransfer, duringAwait,
+                s.whileWaiting(), s.help()));
     }
 
     private void alias(String verb, String of) {
         CommandSpec s = specs.get(of);
         put(new CommandSpec(verb, s.needsLogin(), s.arg(), s.runs(), s.consumes(), s.duringTransfer(),
-                s.whileWaiting(), s.help().replaceFirst(of, verb)));
+                s.duringAwait(), s.whileWaiting(), s.help().replaceFirst(of, verb)));
     }
 
     private CommandSpec put(CommandSpec spec) {

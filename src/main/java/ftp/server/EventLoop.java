@@ -31,7 +31,6 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CountDownLatch;
 import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
@@ -69,7 +68,6 @@ public final class EventLoop implements Runnable {
     private final TlsControlFactory tls;
     private final AccountWatch accountWatch;
     private final Services services = new Services();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     /** Prefixes session ids, so that they differ from those of earlier runs. */
     private final String runId = Long.toString(System.currentTimeMillis(), 36);
     private volatile int activeCount;
@@ -237,7 +235,6 @@ public final class EventLoop implements Runnable {
             ServerContext.LOG.log(Level.SEVERE, "event loop stopped", e);
         } finally {
             closeEverything();
-            stopped.countDown();
         }
     }
 
@@ -641,10 +638,6 @@ public final class EventLoop implements Runnable {
         for (ProxyHandshake h : new ArrayList<>(proxyHandshakes)) {
             dropProxyHandshake(h);
         }
-    }
-
-    public void awaitStopped() throws InterruptedException {
-        stopped.await();
     }
 
     private void closeEverything() {

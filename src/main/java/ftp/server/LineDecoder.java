@@ -7,7 +7,6 @@ import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.function.Consumer;
 
 /**
  * Splits control-connection bytes into command lines: CRLF or a bare LF ends a line (netcat sends LF);
@@ -45,14 +44,6 @@ public final class LineDecoder {
             throw new IllegalArgumentException("maxLength must be positive");
         }
         this.maxLength = maxLength;
-    }
-
-    /** Consumes every byte of {@code in}, calling {@code sink} per completed line. Stops after a TooLong. */
-    public void feed(ByteBuffer in, Consumer<Line> sink) {
-        Line line;
-        while ((line = next(in)) != null) {
-            sink.accept(line);
-        }
     }
 
     /**
@@ -96,16 +87,6 @@ public final class LineDecoder {
             }
         }
         return null;
-    }
-
-    /** True once a line ran past the limit; the session must close. */
-    public boolean overflowed() {
-        return overflowed;
-    }
-
-    /** Bytes of the current, unfinished line (bounded by maxLength). */
-    public int pending() {
-        return length;
     }
 
     /** Bytes held for the current line, however few of them are in use (a measure of a session's memory). */

@@ -1,7 +1,5 @@
 package ftp.server;
 
-import java.nio.charset.StandardCharsets;
-
 /**
  * One FTP reply as a value. {@link #render()} gives the RFC 959 wire form: one line, or a multi-line reply
  * ({@code 211-first ... 211 last}) when the text has several lines. CR and LF inside a line (an echoed
@@ -13,14 +11,6 @@ public record Reply(int code, String text) {
         if (code < 100 || code > 599) {
             throw new IllegalArgumentException("reply code " + code);
         }
-    }
-
-    public boolean isPositiveCompletion() {
-        return code >= 200 && code < 300;
-    }
-
-    public boolean isPreliminary() {
-        return code < 200;
     }
 
     public String render() {
@@ -39,10 +29,6 @@ public record Reply(int code, String text) {
             out.append(line).append("\r\n");
         }
         return out.append(code).append(' ').append(clean(lines[lines.length - 1])).append("\r\n").toString();
-    }
-
-    public byte[] bytes() {
-        return render().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String clean(String line) {

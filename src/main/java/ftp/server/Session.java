@@ -328,19 +328,10 @@ public final class Session {
             }
             return;
         }
-        if (awaitingResult != null && awaitingExpiry != null && line instanceof Line.Text t) {
-            String verb = verbOf(t.text());
-            if (verb.equals("ABOR")) {
-                endAwait(new Outcome(List.of(new Reply(426, protocol.lastVerb() + " abandoned."),
-                        new Reply(226, "ABOR command successful.")), c -> { }));
-                return;
-            }
-            if (verb.equals("QUIT")) {
-                awaitingResult = null;
-                send(new Reply(221, "Goodbye."));
-                closeAfterFlush("quit");
-                return;
-            }
+        if (awaitingResult != null && awaitingExpiry != null && line instanceof Line.Text t
+                && specOf(t.text()).duringAwait() != null) {
+            specOf(t.text()).duringAwait().accept(this); // ends the wait, not queued behind it
+            return;
         }
         if (transfer != null && line instanceof Line.Text t && specOf(t.text()).duringTransfer() != null) {
             specOf(t.text()).duringTransfer().accept(this); // answered at once, not queued behind the transfer
@@ -364,6 +355,19 @@ public final class Session {
         if (awaitingData != null) {
             endDataWait(new Reply(426, "No data connection was made; transfer aborted."));
         }
+    }
+
+    /** ABOR while a command waits on the loop for a result: the wait ends, the result is dropped. */
+    void abandonAwait() {
+        endAwait(new Outcome(List.of(new Reply(426, protocol.lastVerb() + " abandoned."),
+                new Reply(226, "ABOR command successful.")), c -> { }));
+    }
+
+    /** QUIT while a command waits on the loop for a result: 221 at once, and the result is dropped. */
+    void quitDuringAwait() {
+        awaitingResult = null;
+        send(new Reply(221, "Goodbye."));
+        closeAfterFlush("quit");
     }
 
     /** STAT while a transfer runs: its progress. */

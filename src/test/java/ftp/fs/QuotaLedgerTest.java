@@ -148,9 +148,6 @@ class QuotaLedgerTest {
         assertThat(second.used()).as("not measured again").isEqualTo(QuotaLedger.BLOCK + 5);
         assertThat(second.limit()).hasValue(5000);
         assertThat(second.fileLimit()).hasValue(3);
-        registry.forget("ly");
-        assertThat(registry.ledgerFor("ly", home, OptionalLong.of(50), OptionalLong.empty()).join().used())
-                .isEqualTo(QuotaLedger.BLOCK);
     }
 
     @Test

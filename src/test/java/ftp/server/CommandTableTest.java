@@ -16,18 +16,23 @@ class CommandTableTest {
     private final CommandTable table = new CommandTable();
 
     @Test
-    void onlyAborStatAndQuitAreAnsweredDuringATransferAndOnlyQuitInTheWaitingRoom() {
+    void onlyAborStatAndQuitAreAnsweredDuringATransferOnlyAborAndQuitDuringAnAwaitAndOnlyQuitInTheWaitingRoom() {
         TreeSet<String> duringTransfer = new TreeSet<>();
+        TreeSet<String> duringAwait = new TreeSet<>();
         TreeSet<String> whileWaiting = new TreeSet<>();
         table.all().values().forEach(spec -> {
             if (spec.duringTransfer() != null) {
                 duringTransfer.add(spec.verb());
+            }
+            if (spec.duringAwait() != null) {
+                duringAwait.add(spec.verb());
             }
             if (spec.whileWaiting()) {
                 whileWaiting.add(spec.verb());
             }
         });
         assertThat(duringTransfer).containsExactly("ABOR", "QUIT", "STAT");
+        assertThat(duringAwait).containsExactly("ABOR", "QUIT");
         assertThat(whileWaiting).containsExactly("QUIT");
     }
 

@@ -49,10 +49,6 @@ final class ListingFormat {
         return b.append(' ').append(e.name());
     }
 
-    static String facts(FileEntry e) {
-        return facts(e, MlstFacts.ALL);
-    }
-
     static String facts(FileEntry e, MlstFacts chosen) {
         return appendFacts(new StringBuilder(64), e, chosen).toString();
     }

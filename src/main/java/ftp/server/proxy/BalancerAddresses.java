@@ -36,10 +36,6 @@ public final class BalancerAddresses {
         this.text = text;
     }
 
-    public static BalancerAddresses none() {
-        return new BalancerAddresses(List.of(), "");
-    }
-
     /** Parses {@code text}; an {@link IllegalArgumentException} names the entry that is not an address or block. */
     public static BalancerAddresses parse(String text) {
         List<Block> blocks = new ArrayList<>();

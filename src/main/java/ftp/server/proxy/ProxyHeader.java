@@ -1,6 +1,5 @@
 package ftp.server.proxy;
 
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 
 /**
@@ -29,10 +28,5 @@ public record ProxyHeader(Kind kind, InetSocketAddress source, InetSocketAddress
     /** The client's address: the one in the header, else the balancer's ({@code connectedFrom}). */
     public InetSocketAddress clientOr(InetSocketAddress connectedFrom) {
         return source != null ? source : connectedFrom;
-    }
-
-    /** The client's IP address (what every per-address feature keys on), else the balancer's. */
-    public InetAddress clientAddressOr(InetAddress connectedFrom) {
-        return source != null ? source.getAddress() : connectedFrom;
     }
 }

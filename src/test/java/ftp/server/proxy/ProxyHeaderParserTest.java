@@ -124,15 +124,15 @@ class ProxyHeaderParserTest {
 
     @Test
     void v2LocalAndUnspecifiedAndUnixKeepTheBalancersAddress() throws Exception {
-        InetAddress balancer = InetAddress.getByName("10.1.1.1");
+        InetSocketAddress balancer = at("10.1.1.1", 40000);
         ProxyHeader local = parseWhole(ProxyProtocol.V2, v2(0, 0x00, new byte[0]), "");
         ProxyHeader unspecified = parseWhole(ProxyProtocol.V2, v2(1, 0x00, new byte[0]), "");
         ProxyHeader unix = parseWhole(ProxyProtocol.V2, v2(1, 0x31, new byte[216]), "");
         assertThat(local.kind()).isEqualTo(ProxyHeader.Kind.LOCAL);
         assertThat(unspecified.kind()).isEqualTo(ProxyHeader.Kind.UNKNOWN);
         assertThat(unix.kind()).isEqualTo(ProxyHeader.Kind.UNKNOWN);
-        assertThat(local.clientAddressOr(balancer)).isEqualTo(balancer);
-        assertThat(unspecified.clientAddressOr(balancer)).isEqualTo(balancer);
+        assertThat(local.clientOr(balancer)).isEqualTo(balancer);
+        assertThat(unspecified.clientOr(balancer)).isEqualTo(balancer);
     }
 
     @Test
