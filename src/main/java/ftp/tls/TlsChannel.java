@@ -296,19 +296,13 @@ public final class TlsChannel {
         if (netIn.position() == 0) {
             return false;
         }
-        netIn.flip();
-        SSLEngineResult result;
-        try {
-            result = engine.unwrap(netIn, appIn);
-        } finally {
-            netIn.compact();
-        }
+        SSLEngineResult result = TlsBuffers.unwrap(engine, netIn, appIn);
         noteFinished(result);
         switch (result.getStatus()) {
             case BUFFER_UNDERFLOW -> {
                 int needed = engine.getSession().getPacketBufferSize();
                 if (netIn.capacity() < needed) {
-                    netIn = resize(netIn, needed, netInLimit, "TLS record");
+                    netIn = TlsBuffers.grown(netIn, needed, netInLimit, "TLS record");
                 } else if (!netIn.hasRemaining()) {
                     throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
                 }
@@ -319,7 +313,7 @@ public final class TlsChannel {
                     return false; // the reader takes what is there first
                 }
                 int needed = engine.getSession().getApplicationBufferSize();
-                appIn = resize(appIn, Math.max(needed, appIn.capacity() * 2), MAX_APP_BUFFER, "plaintext");
+                appIn = TlsBuffers.grown(appIn, needed, MAX_APP_BUFFER, "plaintext");
                 return true;
             }
             default -> {
@@ -347,7 +341,7 @@ public final class TlsChannel {
             if (needed > MAX_PENDING_OUTPUT) {
                 throw new IOException("more than " + MAX_PENDING_OUTPUT + " bytes of output waiting");
             }
-            netOut = resize(netOut, Math.max(needed, netOut.capacity() * 2), MAX_PENDING_OUTPUT, "output");
+            netOut = TlsBuffers.grown(netOut, needed, MAX_PENDING_OUTPUT, "output");
         }
     }
 
@@ -419,7 +413,7 @@ public final class TlsChannel {
 
     private boolean readSocket() throws IOException {
         if (!netIn.hasRemaining()) {
-            netIn = resize(netIn, netIn.capacity() * 2, netInLimit, "TLS record");
+            netIn = TlsBuffers.grown(netIn, netIn.capacity() * 2, netInLimit, "TLS record");
         }
         int n = channel.read(netIn);
         if (n < 0) {
@@ -449,17 +443,6 @@ public final class TlsChannel {
         }
         int length = ((netIn.get(3) & 0xFF) << 8) | (netIn.get(4) & 0xFF);
         return held >= RECORD_HEADER + length;
-    }
-
-    private static ByteBuffer resize(ByteBuffer buffer, int wanted, int limit, String what) throws SSLException {
-        int size = Math.min(wanted, limit);
-        if (size <= buffer.capacity()) {
-            throw new SSLException(what + " buffer would exceed " + limit + " bytes");
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(size);
-        buffer.flip();
-        bigger.put(buffer);
-        return bigger;
     }
 
     private static ByteBuffer ensureRoom(ByteBuffer buffer, int more) {

@@ -188,13 +188,7 @@ public class TlsStream implements Closeable {
     /** Unwraps one record if a whole one is buffered, else reads more from the network (blocking). */
     final void unwrapSome() throws IOException {
         if (netIn.position() > 0) {
-            netIn.flip();
-            SSLEngineResult result;
-            try {
-                result = engine.unwrap(netIn, appIn);
-            } finally {
-                netIn.compact();
-            }
+            SSLEngineResult result = TlsBuffers.unwrap(engine, netIn, appIn);
             switch (result.getStatus()) {
                 case OK -> {
                     afterUnwrap(result);
@@ -367,14 +361,7 @@ public class TlsStream implements Closeable {
     }
 
     private static ByteBuffer grow(ByteBuffer buffer, int atLeast) throws SSLException {
-        int size = Math.max(atLeast, buffer.capacity() * 2);
-        if (size > MAX_BUFFER) {
-            throw new SSLException("TLS record larger than " + MAX_BUFFER + " bytes");
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(size);
-        buffer.flip();
-        bigger.put(buffer);
-        return bigger;
+        return TlsBuffers.grown(buffer, atLeast, MAX_BUFFER, "TLS record");
     }
 
     final void checkOpen() throws SocketException {
