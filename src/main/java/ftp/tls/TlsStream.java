@@ -43,6 +43,10 @@ import javax.net.ssl.SSLSession;
  */
 public class TlsStream implements Closeable {
     private static final int MAX_BUFFER = 1 << 20;
+    /** What a client's {@link #close} reads at most while waiting for the server's ticket and close. */
+    static final int DRAIN_BYTES = 1 << 20;
+    /** How long a client's {@link #close} waits for the server to close; past it only the next resumption is lost. */
+    static final int DRAIN_MILLIS = 10_000;
     /** Records wrapped or read per socket call in bulk transfers. */
     private static final int BATCH_RECORDS = 4;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -69,9 +73,28 @@ public class TlsStream implements Closeable {
     private volatile boolean inboundDone;
     private volatile boolean truncated;
     volatile boolean closed;
+    private final boolean client;
+    /** Bytes read from the network; guarded by readLock. */
+    private long received;
 
     /** {@code engine} over the connected {@code plain}; {@link #startHandshake} runs before the first byte. */
     public TlsStream(Socket plain, SSLEngine engine) throws IOException {
+        this(plain, engine, false);
+    }
+
+    /**
+     * A client's data connection ({@code engine} in client mode, made for the control connection's host and port
+     * so it resumes that session). An end without the server's close_notify reads as an end: the server's reply
+     * on the control connection says whether the transfer was complete. {@link #close} sends close_notify, then
+     * reads until the server closes (at most {@link #DRAIN_BYTES} and {@link #DRAIN_MILLIS}), so a TLS 1.3 ticket
+     * the server sends only at the end (ours does after an upload) reaches the session cache for the next one.
+     */
+    public static TlsStream client(Socket plain, SSLEngine engine) throws IOException {
+        return new TlsStream(plain, engine, true);
+    }
+
+    private TlsStream(Socket plain, SSLEngine engine, boolean client) throws IOException {
+        this.client = client;
         this.plain = plain;
         this.engine = engine;
         this.rawIn = plain.getInputStream();
@@ -242,7 +265,7 @@ public class TlsStream implements Closeable {
         int n = rawIn.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
         if (n < 0) {
             inboundDone = true;
-            truncated = !engine.isInboundDone();
+            truncated = !engine.isInboundDone() && !client;
             try {
                 engine.closeInbound(); // the engine fails the session unless close_notify arrived
             } catch (SSLException expected) {
@@ -254,6 +277,7 @@ public class TlsStream implements Closeable {
             return;
         }
         netIn.position(netIn.position() + n);
+        received += n;
     }
 
     private static SSLException endedWithoutCloseNotify() {
@@ -473,6 +497,16 @@ public class TlsStream implements Closeable {
         if (closed) {
             return;
         }
+        if (client) {
+            try {
+                shutdownOutput(); // a failure to say goodbye is reported: the transfer may not be complete
+                drainUntilServerCloses();
+            } finally {
+                closed = true;
+                plain.close();
+            }
+            return;
+        }
         try {
             if (!isOutputShutdown()) {
                 sendCloseNotify();
@@ -482,6 +516,23 @@ public class TlsStream implements Closeable {
         } finally {
             closed = true;
             plain.close();
+        }
+    }
+
+    private void drainUntilServerCloses() {
+        readLock.lock();
+        try {
+            long stopAt = received + DRAIN_BYTES;
+            int timeout = plain.getSoTimeout();
+            plain.setSoTimeout(timeout == 0 ? DRAIN_MILLIS : Math.min(timeout, DRAIN_MILLIS));
+            while (!inboundDone && received < stopAt) {
+                unwrapSome();
+                appIn.clear(); // what the server still sends is dropped: the caller is done
+            }
+        } catch (IOException e) {
+            // a timeout or a reset: the ticket, if any, was taken before that
+        } finally {
+            readLock.unlock();
         }
     }
 
