@@ -78,7 +78,7 @@ public class TlsStream implements Closeable {
     private long received;
 
     /** {@code engine} over the connected {@code plain}; {@link #startHandshake} runs before the first byte. */
-    public TlsStream(Socket plain, SSLEngine engine) throws IOException {
+    TlsStream(Socket plain, SSLEngine engine) throws IOException {
         this(plain, engine, false);
     }
 
@@ -463,11 +463,6 @@ public class TlsStream implements Closeable {
     /** The negotiated session (resumed from the control connection's when the client agreed). */
     public SSLSession session() {
         return engine.getSession();
-    }
-
-    /** The socket underneath, for its timeout and addresses. */
-    public Socket socket() {
-        return plain;
     }
 
     public void setSoTimeout(int millis) throws SocketException {
