@@ -58,6 +58,8 @@ public final class DataHandshake {
             key = channel.register(selector, SelectionKey.OP_READ, this);
         } catch (IOException e) {
             loop.execute(() -> fail(e));
+        } catch (RuntimeException e) { // e.g. a cancelled key of the channel not yet deregistered by a select
+            loop.execute(() -> fail(new IOException(e)));
         }
     }
 
