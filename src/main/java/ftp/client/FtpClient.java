@@ -1,5 +1,7 @@
 package ftp.client;
 
+import ftp.tls.TlsStream;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -373,9 +375,9 @@ final class FtpClient implements AutoCloseable {
         activeData = socket;
         try {
             if (protectData) {
-                try (TlsDataSocket secure = new TlsDataSocket(socket, tls.dataEngine())) {
-                    secure.handshake();
-                    runTold(work, new DataStreams(secure.input(), secure.output()), sending);
+                try (TlsStream secure = TlsStream.client(socket, tls.dataEngine())) {
+                    secure.startHandshake();
+                    runTold(work, new DataStreams(secure.getInputStream(), secure.getOutputStream()), sending);
                 }
             } else {
                 try (socket) {

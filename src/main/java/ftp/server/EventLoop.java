@@ -4,8 +4,10 @@ import ftp.server.ServerEvents.Refusal;
 import ftp.log.LogField;
 import ftp.server.command.Login;
 import ftp.server.data.ActiveRoute;
+import ftp.server.data.DataHandshake;
 import ftp.server.data.PassiveRoute;
 import ftp.server.proxy.ProxyProtocol;
+import ftp.server.pool.WorkerPool;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -33,7 +35,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.logging.Level;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 
 /**
  * The one selector thread: accepts control connections, reads and writes them, accepts passive data
@@ -65,7 +66,8 @@ public final class EventLoop implements Runnable {
     private final Set<Session> reservations = new HashSet<>();
     private final ByteBuffer scratch = ByteBuffer.allocateDirect(64 * 1024);
     private final PassivePorts passivePorts;
-    private final TlsControlFactory tls;
+    private final Set<ServerSocketChannel> implicitTls;
+    private final WorkerPool tlsTasks;
     private final AccountWatch accountWatch;
     private final Services services = new Services();
     /** Prefixes session ids, so that they differ from those of earlier runs. */
@@ -85,12 +87,17 @@ public final class EventLoop implements Runnable {
         }
     }
 
+    /**
+     * {@code implicitTls}: the listeners whose connections start with a TLS handshake; {@code tlsTasks}: the pool
+     * that runs every TLS engine's delegated tasks, control and data connections alike.
+     */
     EventLoop(ServerContext server, CommandTable commands, List<ServerSocketChannel> listeners,
-              TlsControlFactory tls) throws IOException {
+              Set<ServerSocketChannel> implicitTls, WorkerPool tlsTasks) throws IOException {
         this.server = server;
         this.commands = commands;
         this.listeners = listeners;
-        this.tls = tls;
+        this.implicitTls = implicitTls;
+        this.tlsTasks = tlsTasks;
         this.selector = Selector.open();
         this.passivePorts = new PassivePorts(server.settings());
         this.accountWatch = new AccountWatch(server, this::post);
@@ -154,12 +161,17 @@ public final class EventLoop implements Runnable {
         }
 
         @Override
-        public ControlIo tlsFor(Session session, SocketChannel channel) throws IOException {
-            return tls.wrap(session, channel, () -> post(() -> {
+        public ControlIo tlsFor(Session session, SocketChannel channel) {
+            return TlsControlIo.open(channel, server.tls(), tlsTasks, () -> post(() -> {
                 if (session.isOpen()) {
                     session.onTlsProgress(scratch);
                 }
             }));
+        }
+
+        @Override
+        public DataHandshake dataHandshake(SocketChannel channel, SSLContext context, DataHandshake.Ending ending) {
+            return new DataHandshake(channel, context, selector, tlsTasks, EventLoop.this::post, ending);
         }
 
         @Override
@@ -169,16 +181,6 @@ public final class EventLoop implements Runnable {
                     session.onReadable(scratch);
                 }
             });
-        }
-
-        @Override
-        public SSLSession tlsSessionOf(ControlIo io) {
-            return tls.sessionOf(io);
-        }
-
-        @Override
-        public SSLContext tlsContextOf(ControlIo io) {
-            return tls.contextOf(io);
         }
     }
 
@@ -278,6 +280,8 @@ public final class EventLoop implements Runnable {
                     }
                 } else if (att instanceof ProxyHandshake h) {
                     onProxyHeaderReadable(h);
+                } else if (att instanceof DataHandshake h) {
+                    h.step();
                 } else if (att instanceof ActiveRoute a) {
                     a.onConnectable(key);
                 } else if (att instanceof PassiveRoute p) {
@@ -411,7 +415,7 @@ public final class EventLoop implements Runnable {
             session.enterWaitingRoom(waitingRoom.size());
         } else {
             countSessions();
-            if (tls.implicit(listener)) {
+            if (implicitTls.contains(listener)) {
                 session.startTls(null);
             }
             session.greet(new Reply(220, "ftpd ready."));

@@ -40,6 +40,7 @@ public final class FtpServer implements AutoCloseable {
     private final WorkerPool transfers;
     private final WorkerPool digests;
     private final WorkerPool homeMeasurements;
+    private final WorkerPool tlsTasks;
     private final EventLoop loop;
     private final Thread loopThread;
     private final InetSocketAddress address;
@@ -69,6 +70,10 @@ public final class FtpServer implements AutoCloseable {
                 keepAlive);
         // One thread per user whose first login since the start waits for the home's walk, up to 16; logins
         // of users already measured never come here, so at most one walk per logged-in client waits.
+        // TLS engines' delegated tasks (key exchange, signing: CPU only), for control and data handshakes alike:
+        // a few threads, as many as cores, and a queue for one task batch per connection that may handshake.
+        this.tlsTasks = new WorkerPool("ftpd-tls", Math.min(4, Runtime.getRuntime().availableProcessors()),
+                settings.maxUnauthenticated() + 2 * settings.maxClients(), keepAlive);
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
                 settings.maxClients(), keepAlive);
         this.transferLog = new TransferLog(settings.logDir().resolve("xferlog"), settings.logMaxSize(),
@@ -114,14 +119,14 @@ public final class FtpServer implements AutoCloseable {
             transfers.shutdown(Duration.ZERO);
             digests.shutdown(Duration.ZERO);
             homeMeasurements.shutdown(Duration.ZERO);
+            tlsTasks.shutdown(Duration.ZERO);
             transferLog.close();
             throw new IOException("cannot listen on " + settings.listenHost() + ":" + settings.listenPort() + ": "
                     + e.getMessage(), e);
         }
         this.address = (InetSocketAddress) control.getLocalAddress();
         this.implicitAddress = implicitListener == null ? null : (InetSocketAddress) implicitListener.getLocalAddress();
-        this.loop = new EventLoop(context, new CommandTable(), listeners,
-                new TlsControl(tls, workers, implicit));
+        this.loop = new EventLoop(context, new CommandTable(), listeners, implicit, tlsTasks);
         this.loopThread = new Thread(loop, "ftpd-loop");
     }
 
@@ -176,10 +181,10 @@ public final class FtpServer implements AutoCloseable {
         return context.events();
     }
 
-    /** The worker pools by what they run: commands, logins, transfers, digests, home measurements. */
+    /** The worker pools by what they run: commands, logins, transfers, digests, home measurements, TLS tasks. */
     public Map<String, WorkerPool> pools() {
         return Map.of("commands", workers, "logins", passwordChecks, "transfers", transfers, "digests", digests,
-                "measurements", homeMeasurements);
+                "measurements", homeMeasurements, "tls", tlsTasks);
     }
 
     /** Graceful stop: no new sessions, 421 to idle ones, running transfers get {@code timeouts.shutdown}. */
@@ -196,6 +201,7 @@ public final class FtpServer implements AutoCloseable {
         transfers.shutdown(Duration.ofSeconds(2));
         digests.shutdown(Duration.ofSeconds(2));
         homeMeasurements.shutdown(Duration.ofSeconds(2));
+        tlsTasks.shutdown(Duration.ofSeconds(2));
         try {
             transferLog.close();
         } catch (IOException ignored) {

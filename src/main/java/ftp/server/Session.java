@@ -8,10 +8,12 @@ import ftp.server.CommandSpec.Pool;
 import ftp.server.CommandSpec.WorkerHandler;
 import ftp.server.LineDecoder.Line;
 import ftp.server.data.ActiveRoute;
+import ftp.server.data.DataHandshake;
 import ftp.server.data.DataRoute;
 import ftp.server.data.PassiveRoute;
 import ftp.server.data.TransferHandle;
 import ftp.server.pool.WorkerPool;
+import ftp.tls.DataTls;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -24,7 +26,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import java.util.logging.Level;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
 
 /**
  * One control connection: its byte pipe (plain or TLS, interest ops, flushing, closing), its data connection
@@ -85,6 +90,9 @@ public final class Session {
     private DataRoute dataRoute;
     private TransferHandle transfer;
     private DataRoute awaitingData; // a transfer command waits on the loop for this route's connection
+    private DataHandshake dataHandshake; // under PROT P, after the 150: the data connection's TLS handshake
+    private long dataHandshakeDeadline;
+    private Consumer<Reply> afterDataHandshake; // what runs when it ends: with null once it is ready, else why not
     private CompletableFuture<Outcome> awaitingResult; // a command waits on the loop for a result from elsewhere
     private long awaitingDeadlineNanos;
     private Reply awaitingExpiry; // the answer if awaitingResult is not there by awaitingDeadlineNanos
@@ -355,6 +363,9 @@ public final class Session {
         if (awaitingData != null) {
             endDataWait(new Reply(426, "No data connection was made; transfer aborted."));
         }
+        if (dataHandshake != null) {
+            endDataHandshake(new Reply(426, "No data connection was made; transfer aborted."));
+        }
     }
 
     /** ABOR while a command waits on the loop for a result: the wait ends, the result is dropped. */
@@ -380,6 +391,9 @@ public final class Session {
         quitAfterTransfer = true;
         if (awaitingData != null) {
             endDataWait(new Reply(425, "No data connection was made."));
+        }
+        if (dataHandshake != null) {
+            endDataHandshake(new Reply(425, "No data connection was made."));
         }
     }
 
@@ -508,19 +522,7 @@ public final class Session {
         passive = null;
         transfer = handle;
         abortRequested = false;
-        Runnable start = () -> {
-            submit(pool, spec, handle, view -> {
-                try {
-                    return h.run(view.withData(link), arg);
-                } finally {
-                    link.close(); // a refused command never opened it; a finished one is done with it
-                }
-            });
-            if (!protocol.busy()) { // refused by a full queue
-                link.close();
-                transfer = null;
-            }
-        };
+        Runnable start = () -> runTransfer(pool, spec, handle, link, view -> h.run(view.withData(link), arg));
         if (link instanceof ActiveRoute active) {
             loop.connect(active);
         }
@@ -528,6 +530,31 @@ public final class Session {
             awaitDataConnection(link, start);
         } else {
             start.run();
+        }
+    }
+
+    /**
+     * Hands a transfer command, or its {@link Outcome.Rest}, to its pool. The route is closed when the command
+     * is done with it, unless the command goes on after the data connection's TLS handshake
+     * ({@link #handshakeThenRest}).
+     */
+    private void runTransfer(WorkerPool pool, CommandSpec spec, TransferHandle handle, DataRoute link, Work work) {
+        submit(pool, spec, handle, view -> {
+            Outcome outcome = null;
+            try {
+                outcome = work.run(view);
+                Outcome.Rest rest = outcome.rest();
+                return rest == null ? outcome
+                        : new Outcome(List.of(), s -> s.handshakeThenRest(pool, spec, handle, link, rest), rest);
+            } finally {
+                if (outcome == null || outcome.rest() == null) {
+                    link.close(); // a refused command never opened it; a finished one is done with it
+                }
+            }
+        });
+        if (!protocol.busy()) { // refused by a full queue
+            link.close();
+            transfer = null;
         }
     }
 
@@ -560,6 +587,83 @@ public final class Session {
         route.whenConnected(null);
         route.close();
         complete(Outcome.of(reply));
+    }
+
+    /**
+     * A transfer under PROT P has sent its 150; the client now starts the data connection's TLS handshake, which
+     * the loop runs (the session stays busy, no thread waits), under the data timeout. Then the loop checks that
+     * the client resumed this control connection's TLS session (the defence against data-connection theft: a
+     * thief who reached the passive port first cannot) and hands {@code rest} to the pool again. When the
+     * handshake fails or is cut short (ABOR, QUIT, the timeout, a closed session) the route is refused with the
+     * reply, and {@code rest} still runs, to release what the command holds and answer.
+     */
+    private void handshakeThenRest(WorkerPool pool, CommandSpec spec, TransferHandle handle, DataRoute route,
+                                   Outcome.Rest rest) {
+        Consumer<Reply> next = refusal -> {
+            if (refusal != null) {
+                route.refuse(refusal);
+            }
+            protocol.setBusy(false);
+            runTransfer(pool, spec, handle, route, view -> rest.run());
+            if (!protocol.busy() && protocol.state() != State.CLOSING) {
+                processQueued(); // refused by a full queue: the lines behind it run now
+            }
+        };
+        SSLContext context = io instanceof TlsControlIo tls ? tls.context() : null;
+        if (handle.aborted() || route.connection() == null) { // a closed session aborts its transfer too
+            next.accept(null); // the rest reports it, as without TLS
+            return;
+        }
+        if (context == null) {
+            next.accept(new Reply(425, "TLS handshake on the data connection failed."));
+            return;
+        }
+        afterDataHandshake = next;
+        dataHandshakeDeadline = System.nanoTime() + server.settings().dataTimeout().toNanos();
+        dataHandshake = loop.dataHandshake(route.connection(), context, (handshake, failure) -> {
+            if (dataHandshake == null) {
+                return; // cut short meanwhile
+            }
+            dataHandshake = null;
+            if (failure != null) {
+                ServerContext.LOG.fine(() -> "session=" + id + " data TLS handshake failed: " + failure);
+                endDataHandshake(new Reply(425, "TLS handshake on the data connection failed."));
+            } else if (server.settings().tlsRequireSessionReuse()
+                    && !DataTls.resumes(handshake.session(), controlTlsSession())) {
+                ServerContext.LOG.warning("data connection did not resume the control TLS session; refused (from="
+                        + peer.getAddress().getHostAddress() + ")");
+                handshake.refuse();
+                // Said to every client alike: what its user can change, and what the server's admin can.
+                endDataHandshake(new Reply(522, "Data connection refused: resume the control connection's TLS"
+                        + " session on data connections. Clients that cannot should use TLS 1.2 with session"
+                        + " resumption, or ask the admin to set tls.require_session_reuse=false."));
+            } else {
+                try {
+                    route.secured(handshake.stream());
+                    endDataHandshake(null);
+                } catch (IOException e) {
+                    handshake.refuse();
+                    endDataHandshake(new Reply(425, "TLS handshake on the data connection failed."));
+                }
+            }
+        });
+        dataHandshake.start();
+    }
+
+    /** Ends the wait for the data connection's TLS handshake: null when it is ready, else why not. */
+    private void endDataHandshake(Reply refusal) {
+        if (dataHandshake != null) {
+            dataHandshake.cancel(); // cut short: closes the connection
+            dataHandshake = null;
+        }
+        Consumer<Reply> next = afterDataHandshake;
+        afterDataHandshake = null;
+        next.accept(refusal);
+    }
+
+    /** The control connection's TLS session once its handshake completed, else null. */
+    private SSLSession controlTlsSession() {
+        return io instanceof TlsControlIo tls ? tls.session() : null;
     }
 
     /** True when {@code tls.mode} requires TLS on this client's control connection (whether or not it is in place). */
@@ -607,7 +711,7 @@ public final class Session {
     private void submit(WorkerPool pool, CommandSpec spec, TransferHandle handle, Work work) {
         UserContext user = protocol.user();
         SessionView view = new SessionView(server, user, peer.getAddress(), protocol.cwd(), options.takeFor(spec),
-                tlsOn ? loop.tlsSessionOf(io) : null, tlsOn ? loop.tlsContextOf(io) : null, null, handle,
+                null, handle,
                 reply -> loop.post(() -> send(reply)));
         boolean accepted = pool.trySubmit(() -> {
             Outcome outcome;
@@ -671,6 +775,10 @@ public final class Session {
     }
 
     private void complete(Outcome outcome) {
+        if (outcome.rest() != null) {
+            outcome.change().accept(this); // the transfer goes on: see handshakeThenRest
+            return;
+        }
         protocol.setBusy(false);
         lastActivityNanos = System.nanoTime(); // a long transfer is activity: the idle clock starts after it
         boolean wasTransfer = transfer != null;
@@ -738,12 +846,8 @@ public final class Session {
 
     private void switchToTls() {
         tlsPending = false;
-        try {
-            io = loop.tlsFor(this, channel);
-            tlsOn = true;
-        } catch (IOException e) {
-            close("TLS setup failed: " + e.getMessage());
-        }
+        io = loop.tlsFor(this, channel);
+        tlsOn = true;
     }
 
     /** Called by the loop when a delegated TLS task finished, to continue the handshake and any reading. */
@@ -831,6 +935,9 @@ public final class Session {
             awaitingData.close();
             awaitingData = null;
         }
+        if (dataHandshake != null) {
+            endDataHandshake(new Reply(426, "Connection closed; transfer aborted."));
+        }
         awaitingResult = null;
         closeDataRoute();
         if (key != null) {
@@ -866,7 +973,12 @@ public final class Session {
             endDataWait(new Reply(425, "No data connection within " + s.dataTimeout().toSeconds() + " s."));
             return;
         }
-        if (transfer != null && awaitingData == null) {
+        if (dataHandshake != null && nowNanos - dataHandshakeDeadline > 0) {
+            endDataHandshake(new Reply(425, "No TLS handshake on the data connection within "
+                    + s.dataTimeout().toSeconds() + " s."));
+            return;
+        }
+        if (transfer != null && awaitingData == null && dataHandshake == null) {
             transfer.abortIfStalled(nowNanos, s.dataTimeout());
         }
         if (awaitingResult != null && awaitingExpiry != null && nowNanos - awaitingDeadlineNanos > 0) {

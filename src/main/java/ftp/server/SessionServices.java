@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.server.data.ActiveRoute;
+import ftp.server.data.DataHandshake;
 import ftp.server.data.PassiveRoute;
 
 import java.io.IOException;
@@ -9,7 +10,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 
 /**
  * What the selector loop offers a session, so that the session never holds the loop itself: running tasks on
@@ -46,12 +46,15 @@ interface SessionServices {
     /** {@code s} closed: its slots are free. */
     void forget(Session s);
 
-    ControlIo tlsFor(Session s, SocketChannel channel) throws IOException;
+    /** TLS under {@code s}'s control connection; its handshake tasks run on the TLS task pool. */
+    ControlIo tlsFor(Session s, SocketChannel channel);
+
+    /**
+     * A data connection's TLS handshake, run by the loop once {@link DataHandshake#start started}, under the
+     * control session's private {@code context}; {@code ending} runs on the loop.
+     */
+    DataHandshake dataHandshake(SocketChannel channel, SSLContext context, DataHandshake.Ending ending);
 
     /** Reads {@code s} on the next pass, for input no read event will announce. */
     void readSoon(Session s);
-
-    SSLSession tlsSessionOf(ControlIo io);
-
-    SSLContext tlsContextOf(ControlIo io);
 }

@@ -5,8 +5,6 @@ import ftp.server.data.TransferHandle;
 
 import java.net.InetAddress;
 import java.util.function.Consumer;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 
 /**
  * An immutable snapshot of one session, taken on the selector thread when a command goes to a worker. The
@@ -21,8 +19,6 @@ public record SessionView(
         InetAddress peer,
         String cwd,
         TransferOptions.Snapshot options,
-        SSLSession controlTls,
-        SSLContext tlsContext,
         DataRoute data,
         TransferHandle transfer,
         Consumer<Reply> preliminary) {
@@ -34,6 +30,6 @@ public record SessionView(
 
     /** The same snapshot for a transfer that has taken the session's data connection set-up. */
     SessionView withData(DataRoute link) {
-        return new SessionView(server, user, peer, cwd, options, controlTls, tlsContext, link, transfer, preliminary);
+        return new SessionView(server, user, peer, cwd, options, link, transfer, preliminary);
     }
 }

@@ -1,23 +1,35 @@
 package ftp.server;
 
-import ftp.tls.TlsControlChannel;
+import ftp.tls.TlsChannel;
+import ftp.tls.TlsContexts;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.util.concurrent.Executor;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSession;
 
 /**
- * A control connection after AUTH TLS: the non-blocking {@link TlsControlChannel} seen as a {@link ControlIo}.
- * Selector thread only.
+ * A control connection after AUTH TLS (or from the start, on the implicit-FTPS port): the non-blocking
+ * {@link TlsChannel} seen as a {@link ControlIo}. Selector thread only.
  */
 final class TlsControlIo implements ControlIo {
-    private final TlsControlChannel tls;
+    private final TlsChannel tls;
     private final SSLContext context;
 
-    TlsControlIo(TlsControlChannel tls, SSLContext context) {
+    private TlsControlIo(TlsChannel tls, SSLContext context) {
         this.tls = tls;
         this.context = context;
+    }
+
+    /**
+     * TLS on {@code channel}, in a context of its own (see {@link ftp.tls.DataTls} for how that proves
+     * data-connection resumption); delegated tasks run on {@code tasks}, which calls {@code onTaskDone} after each.
+     */
+    static TlsControlIo open(SocketChannel channel, TlsContexts contexts, Executor tasks, Runnable onTaskDone) {
+        SSLContext context = contexts.newSessionContext();
+        return new TlsControlIo(new TlsChannel(channel, context.createSSLEngine(), tasks, onTaskDone), context);
     }
 
     /** The session's private context, which its data connections must use too. */

@@ -34,7 +34,7 @@ final class ControlSessionKeyManager extends X509ExtendedKeyManager {
     private WeakReference<SSLSession> control = new WeakReference<>(null);
     private long controlCreationTime;
     private boolean controlChosen;
-    /** Engines of this client's data connections (see {@link DataTls#wrapAccepted}); weak, they end with them. */
+    /** Engines of this client's data connections (see {@link DataTls#serverEngine}); weak, they end with them. */
     private final Set<SSLEngine> dataEngines = Collections.newSetFromMap(new WeakHashMap<>());
 
     ControlSessionKeyManager(X509ExtendedKeyManager certificates) {

@@ -1,16 +1,13 @@
 package ftp.tls;
 
-import java.io.IOException;
-import java.net.Socket;
 import java.util.OptionalLong;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
-import javax.net.ssl.SSLSocket;
 
 /**
- * Server-side TLS for data connections (blocking, on a worker thread), and the check that a data connection
+ * Server-side TLS for data connections: their engine, and the check that a data connection
  * resumed its control connection's TLS session, which is what stops data-connection theft under TLS: a thief who
  * reaches the passive port first cannot resume a session whose secrets only the real client holds.
  *
@@ -30,62 +27,29 @@ import javax.net.ssl.SSLSocket;
  *   <li>a full handshake always asks the key manager for the certificate; the context's
  *       {@link ControlSessionKeyManager} admits one control handshake per context and refuses any data-connection
  *       full handshake whose new session would carry the control session's creation time (same millisecond);
- *       it tells them apart because {@link #wrapAccepted} registers each data connection's engine with it;</li>
+ *       it tells them apart because {@link #serverEngine} registers each data connection's engine with it;</li>
  *   <li>therefore a data session is the control session's lineage exactly when it belongs to the same session
  *       context and has the same creation time (and protocol). A thief's fresh handshake fails 2; a session
  *       resumed from a thief's own earlier data connection carries that connection's creation time.</li>
  * </ol>
  *
- * <h2>The data socket</h2>
- * Data connections run on a {@link ServerDataSocket} (an {@link SSLEngine} the server drives itself) rather than
- * the JDK's layered {@code SSLSocket}, for two reasons. An end of stream without {@code close_notify} reads as an
- * {@code SSLException} caused by an {@code EOFException}, so a cut TLS upload is told from a complete one without
- * relying on {@code com.sun.net.ssl.requireCloseNotify} (read once per JVM, by whichever TLS code loads first).
- * And the TLS 1.3 ticket is held back until the server sends data or closes, which keeps clients that close an
- * upload without reading (lftp) from resetting it mid-way; see {@link ServerDataSocket}.
+ * <h2>The data connection</h2>
+ * The loop runs its handshake without blocking ({@link TlsChannel#forData}); the worker then transfers over a
+ * {@link TlsStream}, which tells a cut upload from a complete one and holds back the TLS 1.3 ticket.
  *
  * <p>Stateless; any thread.
  */
 public final class DataTls {
-    /** Longest silence allowed while a data connection's handshake runs. */
-    public static final int HANDSHAKE_TIMEOUT_MILLIS = 15_000;
-
     private DataTls() {}
 
     /**
-     * Runs the server side of a TLS handshake on an accepted (or, for active mode, connected) data connection,
-     * using the control session's context so the client can resume. On failure the connection is closed.
+     * The server engine for a data connection of the control session whose private context is {@code ctx}, so
+     * the client can resume; registered with the context's key manager as a data connection's (see above).
      */
-    public static SSLSocket wrapAccepted(SSLContext ctx, Socket plain) throws IOException {
-        return wrapAccepted(ctx, plain, HANDSHAKE_TIMEOUT_MILLIS);
-    }
-
-    /**
-     * As {@link #wrapAccepted(SSLContext, Socket)}, with {@code timeoutMillis} as the longest silence allowed
-     * during the handshake (each read, not the whole handshake: an absolute deadline belongs to whoever can close
-     * the socket from outside, such as the loop's idle sweep).
-     */
-    public static SSLSocket wrapAccepted(SSLContext ctx, Socket plain, int timeoutMillis) throws IOException {
-        ServerDataSocket tls;
-        try {
-            SSLEngine engine = ctx.createSSLEngine();
-            TlsPolicy.configureServerEngine(engine);
-            TlsContexts.keyManagerOf(ctx.getServerSessionContext()).ifPresent(keys -> keys.expectData(engine));
-            tls = new ServerDataSocket(plain, engine);
-        } catch (IOException | RuntimeException e) {
-            plain.close();
-            throw e;
-        }
-        try {
-            int previousTimeout = plain.getSoTimeout();
-            plain.setSoTimeout(timeoutMillis);
-            tls.startHandshake();
-            plain.setSoTimeout(previousTimeout);
-            return tls;
-        } catch (IOException | RuntimeException e) {
-            tls.close();
-            throw e;
-        }
+    public static SSLEngine serverEngine(SSLContext ctx) {
+        SSLEngine engine = ctx.createSSLEngine();
+        TlsContexts.keyManagerOf(ctx.getServerSessionContext()).ifPresent(keys -> keys.expectData(engine));
+        return engine;
     }
 
     /** True if {@code data} resumed {@code control} (or a data session resumed from it); see the class comment. */

@@ -385,7 +385,7 @@ class AttackTlsTest {
         try (ControlClient c = ControlClient.loggedInTls(server.port(), "alice", "secret")) {
             // The thief reaches the data port first, from the same address, with its own TLS context.
             String reply;
-            try (SSLSocket thief = c.openProtected("RETR private.txt", false)) {
+            try (SSLSocket thief = c.openWithoutResuming("RETR private.txt")) {
                 byte[] got;
                 try {
                     got = thief.getInputStream().readAllBytes();

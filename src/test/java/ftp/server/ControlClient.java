@@ -1,6 +1,7 @@
 package ftp.server;
 
 import ftp.tls.ClientResumption;
+import ftp.tls.TlsStream;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -130,32 +131,17 @@ public final class ControlClient implements AutoCloseable {
     }
 
     /**
-     * Under PROT P: EPSV, connect, send {@code command}, expect 150, then the TLS handshake on the data connection,
-     * resuming the control session as curl and lftp do ({@code resume}), or with a fresh full handshake from
-     * another context, as a thief who reached the passive port would. The final reply is the caller's to read.
+     * Under PROT P: EPSV, connect, send {@code command}, expect 150, then a fresh full TLS handshake on the data
+     * connection from another context, as a thief who reached the passive port would. The final reply is the
+     * caller's to read.
      */
-    public SSLSocket openProtected(String command, boolean resume) {
-        return openProtected(command, resume, openPassive());
-    }
-
-    private SSLSocket openProtected(String command, boolean resume, Socket plain) {
-        if (tlsContext == null) {
-            throw new IllegalStateException("not a TLS control connection");
-        }
+    public SSLSocket openWithoutResuming(String command) {
+        Socket plain = openPassive();
         try {
-            send(command);
-            String r = reply();
-            if (r == null || !r.startsWith("150")) {
-                throw new AssertionError(command + ": " + r);
-            }
-            SSLSocket tls;
-            if (resume) {
-                tls = ClientResumption.clientDataSocket(tlsContext, plain, "127.0.0.1", controlPort);
-            } else {
-                tls = (SSLSocket) trustingContext().getSocketFactory().createSocket(plain, "127.0.0.1", plain.getPort(),
-                        true);
-                tls.startHandshake();
-            }
+            expect150(command, plain);
+            SSLSocket tls = (SSLSocket) trustingContext().getSocketFactory().createSocket(plain, "127.0.0.1",
+                    plain.getPort(), true);
+            tls.startHandshake();
             tls.setSoTimeout(10_000);
             return tls;
         } catch (IOException e) {
@@ -164,9 +150,35 @@ public final class ControlClient implements AutoCloseable {
         }
     }
 
+    /** As {@link #openWithoutResuming}, but resuming the control session as curl and lftp do. */
+    private TlsStream openProtected(String command, Socket plain) {
+        try {
+            expect150(command, plain);
+            TlsStream tls = ClientResumption.clientDataSocket(tlsContext, plain, "127.0.0.1", controlPort);
+            tls.setSoTimeout(10_000);
+            return tls;
+        } catch (IOException e) {
+            closeQuietly(plain);
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void expect150(String command, Socket plain) {
+        if (tlsContext == null) {
+            closeQuietly(plain);
+            throw new IllegalStateException("not a TLS control connection");
+        }
+        send(command);
+        String r = reply();
+        if (r == null || !r.startsWith("150")) {
+            closeQuietly(plain);
+            throw new AssertionError(command + ": " + r);
+        }
+    }
+
     /** Under PROT P, a listing or download over a data connection that resumes the control session. */
     public byte[] fetchProtected(String command) {
-        try (SSLSocket data = openProtected(command, true)) {
+        try (TlsStream data = openProtected(command, openPassive())) {
             byte[] bytes = data.getInputStream().readAllBytes();
             expect(226);
             return bytes;
@@ -177,7 +189,7 @@ public final class ControlClient implements AutoCloseable {
 
     /** Under PROT P, an upload ended with close_notify over a resumed data connection; returns the final reply. */
     public String uploadProtected(String command, byte[] content) {
-        try (SSLSocket data = openProtected(command, true)) {
+        try (TlsStream data = openProtected(command, openPassive())) {
             data.getOutputStream().write(content);
             data.getOutputStream().flush();
         } catch (IOException e) {
@@ -193,7 +205,7 @@ public final class ControlClient implements AutoCloseable {
     public String cutProtectedUpload(String command, byte[] content) {
         Socket plain = openPassive();
         try {
-            SSLSocket data = openProtected(command, true, plain);
+            TlsStream data = openProtected(command, plain);
             data.getOutputStream().write(content);
             data.getOutputStream().flush();
             plain.shutdownOutput();
@@ -214,7 +226,7 @@ public final class ControlClient implements AutoCloseable {
     public String resetProtectedUpload(String command, byte[] content) {
         Socket plain = openPassive();
         try {
-            SSLSocket data = openProtected(command, true, plain);
+            TlsStream data = openProtected(command, plain);
             data.getOutputStream().write(content);
             data.getOutputStream().flush();
             plain.setSoLinger(true, 0);

@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Test;
  * and never connects, and the client whose PORT/EPRT names a port that never answers. The selector thread waits
  * for their data connection, so with both pools of two threads each "stalled" another user's disk commands and
  * listings still answer at once, and the stalled commands end with 425 when the data timeout expires. Likewise
- * HASH of a fresh upload whose digest is still catching up waits on the selector thread, not on a worker.
+ * HASH of a fresh upload whose digest is still catching up waits on the selector thread, not on a worker, and
+ * so does the TLS handshake of a protected data connection that the client never starts.
  */
 class StarvationTest {
     /** Far under the 30 s data timeout a worker used to wait; a loaded machine answers far sooner. */
@@ -217,6 +218,54 @@ class StarvationTest {
                     c.expect(226);
                 }
             } finally {
+                closeAll(stalled, List.of());
+            }
+        }
+    }
+
+    /**
+     * Sessions under PROT P whose client connects the data socket for RETR, gets its 150 and never starts the TLS
+     * handshake: the loop waits for the handshake, not a transfer worker, so with two of each another user's
+     * MKD, CWD, and protected NLST and RETR (real handshakes) answer at once, and the stalled ones end with 425
+     * at the data timeout.
+     */
+    @Test
+    void stalledDataTlsHandshakesHoldNoWorker() throws Exception {
+        try (TestServer server = TestServer.start("tls.mode=optional", "workers.threads=2",
+                "workers.transfer_threads=2", "timeouts.data=2s")) {
+            server.write("alice", "file.txt", "content\n".getBytes(StandardCharsets.UTF_8));
+            server.write("bob", "mine.txt", "bob's\n".getBytes(StandardCharsets.UTF_8));
+            List<ControlClient> stalled = new ArrayList<>();
+            List<Socket> silent = new ArrayList<>();
+            try {
+                for (int i = 0; i < 4; i++) {
+                    ControlClient c = ControlClient.loggedInTls(server.port(), "alice", "secret");
+                    stalled.add(c);
+                    silent.add(c.openPassive());
+                    assertThat(c.command("RETR file.txt")).startsWith("150");
+                }
+                try (ControlClient other = ControlClient.loggedInTls(server.port(), "bob", "secret")) {
+                    other.socket().setSoTimeout(DEADLINE_MILLIS);
+                    for (int round = 0; round < 3; round++) {
+                        long started = System.nanoTime();
+                        assertThat(answer(other, "MKD t" + round)).startsWith("257");
+                        assertThat(answer(other, "CWD t" + round)).startsWith("250");
+                        assertThat(other.fetchProtected("NLST")).isEmpty();
+                        assertThat(answer(other, "CWD ..")).startsWith("250");
+                        assertThat(other.fetchProtected("RETR mine.txt")).asString().isEqualTo("bob's\n");
+                        assertThat(System.nanoTime() - started).as("round " + round)
+                                .isLessThan(DEADLINE_MILLIS * 1_000_000L);
+                    }
+                }
+                for (ControlClient c : stalled) {
+                    c.socket().setSoTimeout(15_000); // the 2 s data timeout and the once-a-second sweep, loaded
+                    assertThat(c.reply()).startsWith("425");
+                    assertThat(c.command("NOOP")).startsWith("200"); // the session goes on
+                }
+            } finally {
+                for (Socket s : silent) {
+                    s.close();
+                }
                 closeAll(stalled, List.of());
             }
         }

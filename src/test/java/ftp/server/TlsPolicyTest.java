@@ -74,7 +74,7 @@ class TlsPolicyTest {
         new Random(3).nextBytes(content);
         server.write("bob", "open.bin", content);
         try (ControlClient c = ControlClient.loggedInTls(server.port(), "bob", "secret")) {
-            try (SSLSocket fresh = c.openProtected("RETR open.bin", false)) {
+            try (SSLSocket fresh = c.openWithoutResuming("RETR open.bin")) {
                 assertThat(fresh.getInputStream().readAllBytes()).isEqualTo(content);
             }
             c.expect(226);

@@ -85,7 +85,7 @@ class TlsRefusalTest {
         new Random(522).nextBytes(content);
         server.write("bob", "private.bin", content);
         try (ControlClient c = ControlClient.loggedInTls(server.port(), "bob", "secret")) {
-            try (SSLSocket thief = c.openProtected("RETR private.bin", false)) {
+            try (SSLSocket thief = c.openWithoutResuming("RETR private.bin")) {
                 thief.setSoTimeout(5000);
                 assertThat(readWhatComes(thief.getInputStream())).as("bytes the thief got").isZero();
             }

@@ -42,7 +42,7 @@ public final class ClientResumption {
      * {@code host}:{@code controlPort}; handshake done before return. Close it with {@code close()} (not by
      * closing {@code plain}): under TLS 1.3 that is when an upload picks up the ticket for the next connection.
      */
-    public static SSLSocket clientDataSocket(SSLContext ctx, Socket plain, String host, int controlPort)
+    public static TlsStream clientDataSocket(SSLContext ctx, Socket plain, String host, int controlPort)
             throws IOException {
         SSLEngine engine = ctx.createSSLEngine(host, controlPort);
         engine.setUseClientMode(true);

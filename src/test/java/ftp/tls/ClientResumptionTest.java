@@ -60,7 +60,7 @@ class ClientResumptionTest {
         });
     }
 
-    private SSLSocket connect(String protocol) throws IOException {
+    private TlsStream connect(String protocol) throws IOException {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
         plain.setSoTimeout(10_000);
         return ClientResumption.clientDataSocket(TestKeyStore.trustingClient(protocol), plain, "localhost", 2121);
@@ -76,8 +76,8 @@ class ClientResumptionTest {
         });
         byte[] sent = new byte[1 << 20];
         new Random(7).nextBytes(sent);
-        try (SSLSocket client = connect(protocol)) {
-            assertThat(client.getSession().getProtocol()).isEqualTo(protocol);
+        try (TlsStream client = connect(protocol)) {
+            assertThat(client.session().getProtocol()).isEqualTo(protocol);
             CompletableFuture<byte[]> received = CompletableFuture.supplyAsync(() -> {
                 try {
                     return client.getInputStream().readNBytes(sent.length);
@@ -102,7 +102,7 @@ class ClientResumptionTest {
                 return CloseNotifyProbe.endsWithCloseNotify(server, plain);
             }
         });
-        try (SSLSocket client = connect(protocol)) {
+        try (TlsStream client = connect(protocol)) {
             client.getOutputStream().write(new byte[1000]);
         }
         assertThat(probe.get(10, TimeUnit.SECONDS)).isTrue();
@@ -117,7 +117,7 @@ class ClientResumptionTest {
             }
         });
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), listener.getLocalPort());
-        SSLSocket client = ClientResumption.clientDataSocket(TestKeyStore.trustingClient(), plain, "localhost", 2121);
+        TlsStream client = ClientResumption.clientDataSocket(TestKeyStore.trustingClient(), plain, "localhost", 2121);
         client.getOutputStream().write(new byte[1000]);
         plain.close(); // under the TLS layer: no close_notify
         assertThat(probe.get(10, TimeUnit.SECONDS)).isFalse();
@@ -136,7 +136,7 @@ class ClientResumptionTest {
             plain.close();
             return null;
         });
-        try (SSLSocket client = connect(protocol)) {
+        try (TlsStream client = connect(protocol)) {
             client.getOutputStream().write('!');
             InputStream in = client.getInputStream();
             assertThat(in.readNBytes(1000)).hasSize(1000);

@@ -7,7 +7,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The data-connection theft defence: a data connection passes {@link DataTls#resumes} only if it resumed the
- * TLS session of its own control connection. The control side runs through {@link TlsControlChannel} in a
+ * TLS session of its own control connection. The control side runs through {@link TlsChannel} in a
  * selector loop, as in the server; the client side uses {@link ClientResumption}.
  */
 class DataTlsTest {
@@ -43,7 +45,7 @@ class DataTlsTest {
     @BeforeEach
     void start() throws IOException {
         controlServer = new TlsEchoServer(TestKeyStore.contexts()::newSessionContext);
-        dataListener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+        dataListener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 10).socket();
     }
 
     @AfterEach
@@ -79,13 +81,13 @@ class DataTlsTest {
     /** Accepts one data connection on the server side, wraps it with {@code serverContext}, moves data. */
     private Future<SSLSession> serveData(SSLContext serverContext, Direction direction) {
         return serverSide.submit(() -> {
-            try (SSLSocket data = DataTls.wrapAccepted(serverContext, dataListener.accept())) {
+            try (TlsStream data = LoopDataHandshake.accept(serverContext, dataListener.accept())) {
                 switch (direction) {
                     case DOWNLOAD -> data.getOutputStream().write(new byte[DATA_BYTES]);
                     case UPLOAD -> assertThat(data.getInputStream().readAllBytes()).hasSize(DATA_BYTES);
                     case EMPTY -> { }
                 }
-                return data.getSession();
+                return data.session();
             }
         });
     }
@@ -93,7 +95,7 @@ class DataTlsTest {
     private void clientData(Control control, Direction direction) throws IOException {
         Socket plain = new Socket(InetAddress.getLoopbackAddress(), dataListener.getLocalPort());
         plain.setSoTimeout(10_000);
-        try (SSLSocket data = ClientResumption.clientDataSocket(
+        try (TlsStream data = ClientResumption.clientDataSocket(
                 control.clientContext(), plain, "localhost", controlServer.port())) {
             switch (direction) {
                 case DOWNLOAD -> assertThat(data.getInputStream().readAllBytes()).hasSize(DATA_BYTES);
@@ -202,9 +204,9 @@ class DataTlsTest {
                     return tls.getSession();
                 }
             });
-            try (SSLSocket socket = ClientResumption.clientDataSocket(client,
+            try (TlsStream socket = ClientResumption.clientDataSocket(client,
                     new Socket(InetAddress.getLoopbackAddress(), dataListener.getLocalPort()), "localhost", 1)) {
-                socket.getSession();
+                socket.session();
             }
             SSLSession session = served.get(10, TimeUnit.SECONDS);
             if (first == null) {
@@ -220,8 +222,8 @@ class DataTlsTest {
     @Test
     void aSilentDataConnectionTimesOutInTheHandshake() throws Exception {
         Control control = openControl(TestKeyStore.trustingClient());
-        Future<SSLSocket> served = serverSide.submit(
-                () -> DataTls.wrapAccepted(control.server().context(), dataListener.accept(), 200));
+        Future<TlsStream> served = serverSide.submit(
+                () -> LoopDataHandshake.accept(control.server().context(), dataListener.accept(), 200));
         try (Socket silent = new Socket(InetAddress.getLoopbackAddress(), dataListener.getLocalPort())) {
             assertThatThrownBy(() -> served.get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(SocketTimeoutException.class);

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLEngine;
 
 /**
- * The client side of a data connection: an {@link EngineSocket} whose engine is created with the <em>control</em>
+ * The client side of a data connection: a {@link TlsStream} whose engine is created with the <em>control</em>
  * connection's host and port. The JDK looks client sessions up by that pair, so every data connection offers the
  * control session for resumption (a layered JDK {@code SSLSocket} keys the lookup by the data connection's real
  * port and never resumes).
@@ -15,11 +15,11 @@ import javax.net.ssl.SSLEngine;
  * <p>Under TLS 1.3 a resumption ticket is good for one connection, so each connection must receive the server's
  * next ticket before it closes. A download reads it before the data. After an upload, {@link #close()} sends
  * {@code close_notify} and then reads, briefly, until the server's own close_notify: a server may send the ticket
- * only then (ours does, see {@link ServerDataSocket}), and reading first would wait for a ticket that is not coming.
+ * only then (ours does, see {@link TlsStream}), and reading first would wait for a ticket that is not coming.
  *
- * <p>Threads: as {@link EngineSocket}.
+ * <p>Threads: as {@link TlsStream}.
  */
-final class ResumingClientSocket extends EngineSocket {
+final class ResumingClientSocket extends TlsStream {
     /** Upper bound on the wait for the server's ticket and close_notify at close. */
     static final int TICKET_WAIT_MILLIS = 1000;
 

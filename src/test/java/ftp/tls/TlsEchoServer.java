@@ -24,7 +24,7 @@ import javax.net.ssl.SSLSession;
 
 /**
  * A miniature of the server's event loop for tests: one selector thread, TLS from the first byte on every accepted
- * connection via {@link TlsControlChannel}, delegated tasks on a two-thread pool. Line protocol: {@code BIG n}
+ * connection via {@link TlsChannel}, delegated tasks on a two-thread pool. Line protocol: {@code BIG n}
  * answers n bytes of 'x' and a newline in a single write; {@code QUIT} closes with close_notify; any other line
  * is echoed. Handshakes, errors and closes are published in queues for the test thread.
  */
@@ -62,7 +62,7 @@ final class TlsEchoServer implements AutoCloseable {
 
     private final class Connection {
         final SSLContext context;
-        final TlsControlChannel tls;
+        final TlsChannel tls;
         final ByteBuffer plain = ByteBuffer.allocate(8 * 1024);
         final ByteArrayOutputStream line = new ByteArrayOutputStream();
         SelectionKey key;
@@ -71,7 +71,7 @@ final class TlsEchoServer implements AutoCloseable {
         Connection(SocketChannel channel, SSLContext context) {
             this.context = context;
             SSLEngine engine = context.createSSLEngine();
-            this.tls = new TlsControlChannel(channel, engine, task -> workers.execute(() -> {
+            this.tls = new TlsChannel(channel, engine, task -> workers.execute(() -> {
                 tasksRun.incrementAndGet();
                 task.run();
             }), () -> {

@@ -95,7 +95,13 @@ public final class Listings {
 
     private static Outcome send(SessionView v, String arg, LineFormat format) throws FtpReplyException {
         List<FileEntry> entries = entries(v, arg);
-        v.preliminary().accept(new Reply(150, "Opening data connection for the listing."));
+        return DataConnectionOpener.afterPreliminary(v, new Reply(150, "Opening data connection for the listing."),
+                () -> send(v, entries, format));
+    }
+
+    /** A listing once the data connection is ready. */
+    private static Outcome send(SessionView v, List<FileEntry> entries, LineFormat format)
+            throws FtpReplyException {
         try (DataConnection data = DataConnectionOpener.open(v);
              OutputStream out = data.output()) {
             Utf8Lines lines = new Utf8Lines(out, entries.size());

@@ -85,18 +85,35 @@ public final class Transfers {
                     + entry.size() + " bytes).");
         }
         long started = System.currentTimeMillis();
+        FileChannel file;
+        long size;
+        try {
+            file = v.user().files().openRead(path);
+        } catch (FsException e) {
+            throw FsReplies.of(e);
+        }
+        try {
+            size = file.size();
+        } catch (IOException e) {
+            closeQuietly(file);
+            log(v, path, 0, started, TransferLog.Direction.OUTGOING, false);
+            return Outcome.of(426, interruption(v));
+        }
+        v.transfer().expect(size - offset);
+        Reply ready = new Reply(150, "Opening " + (v.options().binary() ? "BINARY" : "ASCII")
+                + " mode data connection for " + VirtualPaths.name(path) + " (" + (size - offset) + " bytes).");
+        return DataConnectionOpener.afterPreliminary(v, ready, () -> send(v, path, file, offset, size, started));
+    }
+
+    /** RETR once the data connection is ready: sends the file and closes it. */
+    private static Outcome send(SessionView v, String path, FileChannel opened, long offset, long size,
+                                long started) throws FtpReplyException {
         long sent;
-        try (FileChannel file = v.user().files().openRead(path)) {
-            long size = file.size();
-            v.transfer().expect(size - offset);
-            v.preliminary().accept(new Reply(150, "Opening " + (v.options().binary() ? "BINARY" : "ASCII")
-                    + " mode data connection for " + VirtualPaths.name(path) + " (" + (size - offset) + " bytes)."));
-            try (DataConnection data = DataConnectionOpener.open(v)) {
-                if (v.options().binary() && data.plainChannel() != null) {
-                    sent = sendZeroCopy(file, offset, size, data, v);
-                } else {
-                    sent = sendBuffered(file, offset, size, data.output(), v);
-                }
+        try (FileChannel file = opened; DataConnection data = DataConnectionOpener.open(v)) {
+            if (v.options().binary() && data.plainChannel() != null) {
+                sent = sendZeroCopy(file, offset, size, data, v);
+            } else {
+                sent = sendBuffered(file, offset, size, data.output(), v);
             }
         } catch (FsException e) {
             throw FsReplies.of(e);
@@ -108,7 +125,14 @@ public final class Transfers {
         return Outcome.of(226, "Transfer complete (" + sent + " bytes).");
     }
 
-    /** Why a transfer stopped early, as the 426 reply says it. */
+    private static void closeQuietly(FileChannel file) {
+        try {
+            file.close();
+        } catch (IOException ignored) {
+            // failing anyway
+        }
+    }
+
     static String interruption(SessionView v) {
         if (v.transfer().timedOut()) {
             return "Data connection stalled for " + v.server().settings().dataTimeout().toSeconds()

@@ -131,16 +131,28 @@ final class Upload {
             }
             throw FsReplies.of(e);
         }
-        try (ChargedFile file = opened) {
-            return receive(file);
-        } catch (IOException e) {
-            if (FsException.isNoSpace(e)) {
-                log(false);
-                return Outcome.of(452, "Insufficient storage space on the server.");
+        Reply ready;
+        try {
+            ready = onDisk(() -> prepare(opened));
+        } catch (FtpReplyException | RuntimeException e) {
+            try {
+                opened.close();
+            } catch (IOException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
             }
-            ServerContext.LOG.log(Level.WARNING, "upload of " + LogField.quote(path) + " by "
-                    + LogField.quote(v.user().name()) + " failed", e);
-            throw new FtpReplyException(451, "Local error while writing the file.");
+            throw e;
+        }
+        return DataConnectionOpener.afterPreliminary(v, ready, () -> finish(opened));
+    }
+
+    /** The upload once the data connection is ready: receives, then closes the file. */
+    private Outcome finish(ChargedFile opened) throws FtpReplyException {
+        try {
+            return onDisk(() -> {
+                try (ChargedFile file = opened) {
+                    return receive(file);
+                }
+            });
         } finally {
             if (digest != null) {
                 digest.abandon(); // no-op once finished
@@ -148,7 +160,27 @@ final class Upload {
         }
     }
 
-    private Outcome receive(ChargedFile file) throws IOException, FtpReplyException {
+    private interface DiskStep<T> {
+        T run() throws IOException, FtpReplyException;
+    }
+
+    /** Runs {@code step}, answering a disk failure: 452 when the disk is full, else 451. */
+    private <T> T onDisk(DiskStep<T> step) throws FtpReplyException {
+        try {
+            return step.run();
+        } catch (IOException e) {
+            if (FsException.isNoSpace(e)) {
+                log(false);
+                throw new FtpReplyException(452, "Insufficient storage space on the server.");
+            }
+            ServerContext.LOG.log(Level.WARNING, "upload of " + LogField.quote(path) + " by "
+                    + LogField.quote(v.user().name()) + " failed", e);
+            throw new FtpReplyException(451, "Local error while writing the file.");
+        }
+    }
+
+    /** The checks before the data connection is used; the 150 to send when they pass. */
+    private Reply prepare(ChargedFile file) throws IOException, FtpReplyException {
         long before = file.sizeBefore();
         created = file.created();
         start = switch (mode) {
@@ -172,10 +204,12 @@ final class Upload {
         }
         expectedSize = announced >= 0 ? OptionalLong.of(start + announced) : OptionalLong.empty();
         v.transfer().expect(announced);
-        v.preliminary().accept(new Reply(150, mode == UploadMode.UNIQUE
+        return new Reply(150, mode == UploadMode.UNIQUE
                 ? "FILE: " + VirtualPaths.name(path)
-                : "Ok to send data for " + VirtualPaths.name(path) + "."));
+                : "Ok to send data for " + VirtualPaths.name(path) + ".");
+    }
 
+    private Outcome receive(ChargedFile file) throws IOException, FtpReplyException {
         DataConnection data;
         try {
             data = DataConnectionOpener.open(v);
@@ -184,7 +218,7 @@ final class Upload {
             throw e;
         }
         try (DataConnection d = data) {
-            return transfer(d, file, before);
+            return transfer(d, file, file.sizeBefore());
         }
     }
 

@@ -1,5 +1,7 @@
 package ftp.server.data;
 
+import ftp.tls.TlsStream;
+
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,20 +12,19 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocket;
 
 /**
- * The established data connection a worker transfers over (what a {@link DataRoute} yields, TLS handshake and
- * resumption check done by {@link DataConnectionOpener}): plain (a blocking {@link SocketChannel}, so downloads can use
- * {@code transferTo}) or TLS (an {@link SSLSocket} over it). For uploads over TLS it tells whether the client
+ * The established data connection a worker transfers over (what a {@link DataRoute} yields, its TLS handshake
+ * and resumption check done on the loop): plain (a blocking {@link SocketChannel}, so downloads can use
+ * {@code transferTo}) or TLS (a {@link TlsStream} over it). For uploads over TLS it tells whether the client
  * ended with close_notify, because an end without it may be a truncation attack. Worker thread only.
  */
 public final class DataConnection implements java.io.Closeable {
     private final SocketChannel channel;
-    private final SSLSocket tls;
+    private final TlsStream tls;
     private boolean cleanTlsEnd;
 
-    DataConnection(SocketChannel channel, SSLSocket tls) {
+    DataConnection(SocketChannel channel, TlsStream tls) {
         this.channel = channel;
         this.tls = tls;
     }
@@ -73,7 +74,7 @@ public final class DataConnection implements java.io.Closeable {
             return n;
         } catch (SSLException e) {
             // A TCP end without close_notify comes as an SSLException caused by an EOFException (see
-            // ftp.tls.EngineSocket): an end, but possibly truncated, so cleanTlsEnd stays false.
+            // ftp.tls.TlsStream): an end, but possibly truncated, so cleanTlsEnd stays false.
             if (e.getCause() instanceof EOFException || String.valueOf(e.getMessage()).contains("close_notify")) {
                 return -1;
             }
@@ -89,11 +90,11 @@ public final class DataConnection implements java.io.Closeable {
      */
     public boolean drain(long maxBytes, Duration time) {
         long deadline = System.nanoTime() + time.toNanos();
-        Socket socket = tls != null ? tls : channel.socket();
+        Socket socket = channel.socket(); // under the TLS stream too: its timeout applies to both
         byte[] sink = new byte[64 * 1024];
         long drained = 0;
         try {
-            InputStream in = socket.getInputStream();
+            InputStream in = tls != null ? tls.getInputStream() : socket.getInputStream();
             while (drained < maxBytes) {
                 long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
                 if (left <= 0) {

@@ -1,19 +1,20 @@
 package ftp.server.data;
 
 import ftp.server.FtpReplyException;
+import ftp.server.Outcome;
+import ftp.server.Reply;
 import ftp.server.ServerContext;
 import ftp.server.SessionView;
-import ftp.tls.DataTls;
+import ftp.tls.TlsStream;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
-import javax.net.ssl.SSLSocket;
 
 /**
  * Turns a settled {@link DataRoute} into the {@link DataConnection} a transfer command needs: takes its
  * connection (already up: the session hands a transfer to a worker only once the selector thread accepted the
- * passive connection or completed the active connect), wraps it in TLS under PROT P and checks that the client resumed the control connection's TLS session
- * (the defence against data-connection theft). The transfer holds the route while the worker waits and
+ * passive connection or completed the active connect and, under PROT P, ran the TLS handshake and checked that the
+ * client resumed the control connection's TLS session). The transfer holds the route while the worker waits and
  * the connection once it is up, so ABOR, a stall or a vanished client can close either.
  * Worker thread only.
  */
@@ -27,6 +28,9 @@ public final class DataConnectionOpener {
             v.transfer().attach(v.data()); // ABOR or a vanished client must not leave this worker waiting
             channel = v.data().open(server.settings().dataTimeout());
         } catch (IOException e) {
+            if (v.data().refusal() != null) {
+                throw new FtpReplyException(v.data().refusal().code(), v.data().refusal().text());
+            }
             if (v.transfer().aborted()) {
                 throw new FtpReplyException(426, v.transfer().timedOut()
                         ? "No data connection within the data timeout; transfer aborted."
@@ -35,38 +39,29 @@ public final class DataConnectionOpener {
             throw new FtpReplyException(425, "Cannot open data connection.");
         }
         try {
-            v.transfer().attach(() -> DataConnection.abort(channel)); // also wakes a stuck TLS handshake
+            v.transfer().attach(() -> DataConnection.abort(channel)); // also wakes a TLS read or write
         } catch (IOException e) {
             throw new FtpReplyException(426, "Connection closed; transfer aborted.");
         }
-        DataConnection conn;
-        if (v.options().protectedData()) {
-            SSLSocket tls;
-            try {
-                tls = DataTls.wrapAccepted(v.tlsContext(), channel.socket());
-            } catch (IOException e) {
-                close(channel);
-                throw new FtpReplyException(425, "TLS handshake on the data connection failed.");
-            }
-            if (server.settings().tlsRequireSessionReuse() && !DataTls.resumes(tls.getSession(), v.controlTls())) {
-                ServerContext.LOG.warning("data connection did not resume the control TLS session; refused (from="
-                        + v.peer().getHostAddress() + ")");
-                try {
-                    tls.close();
-                } catch (IOException ignored) {
-                    // refusing anyway
-                }
-                close(channel);
-                // Said to every client alike: what its user can change, and what the server's admin can.
-                throw new FtpReplyException(522, "Data connection refused: resume the control connection's TLS"
-                        + " session on data connections. Clients that cannot should use TLS 1.2 with session"
-                        + " resumption, or ask the admin to set tls.require_session_reuse=false.");
-            }
-            conn = new DataConnection(channel, tls);
-        } else {
-            conn = new DataConnection(channel, null);
+        if (!v.options().protectedData()) {
+            return new DataConnection(channel, null);
         }
-        return conn;
+        TlsStream tls = v.data().tls();
+        if (tls == null) { // the loop hands a PROT P transfer over only with its TLS established
+            close(channel);
+            throw new FtpReplyException(425, "TLS handshake on the data connection failed.");
+        }
+        return new DataConnection(channel, tls);
+    }
+
+    /**
+     * Worker: sends {@code ready} (the 150), then runs {@code rest}, which opens the data connection and uses it:
+     * here at once for a plain connection (it is up already), or, under PROT P, once the loop has run the TLS
+     * handshake the client starts after the 150, on this command's pool again: no worker waits for it.
+     */
+    public static Outcome afterPreliminary(SessionView v, Reply ready, Outcome.Rest rest) throws FtpReplyException {
+        v.preliminary().accept(ready);
+        return v.options().protectedData() ? Outcome.afterDataHandshake(rest) : rest.run();
     }
 
     private static void close(SocketChannel ch) {

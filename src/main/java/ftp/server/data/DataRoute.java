@@ -1,5 +1,8 @@
 package ftp.server.data;
 
+import ftp.server.Reply;
+import ftp.tls.TlsStream;
+
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
@@ -13,14 +16,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * A data route: how the next transfer will reach the client, set up by PASV/EPSV ({@link PassiveRoute}) or
  * PORT/EPRT ({@link ActiveRoute}), until it yields the connection a worker then turns into a
- * {@link DataConnection}. The selector thread owns it and does every wait for it (the accept, the connect) and hands the transfer command to a worker
- * only once it is {@link #settled}, so the worker's {@link #open} returns at once. {@link #settled},
- * {@link #whenConnected}, {@link #expired} and {@link #renew}: selector thread; {@link #open} (one worker, once)
- * and {@link #close}: any thread.
+ * {@link DataConnection}. The selector thread owns it and does every wait for it (the accept, the connect, under
+ * PROT P the TLS handshake) and hands the transfer command to a worker only once all are done, so the worker's
+ * {@link #open} returns at once. {@link #settled}, {@link #whenConnected}, {@link #connection}, {@link #secured},
+ * {@link #expired} and {@link #renew}: selector thread; {@link #open} and {@link #tls} (one worker, once) and
+ * {@link #close}: any thread.
  */
 public abstract class DataRoute implements Closeable {
     private final CompletableFuture<SocketChannel> connection = new CompletableFuture<>();
     private final AtomicBoolean taken = new AtomicBoolean();
+    private volatile TlsStream tls;
+    private volatile Reply refusal;
     private volatile long deadlineNanos;
     private Runnable onConnected;
 
@@ -62,6 +68,32 @@ public abstract class DataRoute implements Closeable {
         if (action != null) {
             action.run();
         }
+    }
+
+    /** Selector thread: the connection once it is up, for its TLS handshake; null if it failed or was closed. */
+    public final SocketChannel connection() {
+        return connection.isDone() && !connection.isCompletedExceptionally() ? connection.getNow(null) : null;
+    }
+
+    /** Selector thread: the TLS the loop established on the connection (PROT P), for the worker. */
+    public final void secured(TlsStream stream) {
+        tls = stream;
+    }
+
+    /** Selector thread: the connection will not be used (its TLS handshake failed or was cut short); closes it. */
+    public final void refuse(Reply reply) {
+        refusal = reply;
+        close();
+    }
+
+    /** Worker: why the loop refused the connection, or null. */
+    public final Reply refusal() {
+        return refusal;
+    }
+
+    /** Worker, after {@link #open}: the connection's TLS, or null if the loop established none. */
+    public final TlsStream tls() {
+        return tls;
     }
 
     /** Selector thread: the client gets a fresh {@code timeout} to connect (or to be reached). */

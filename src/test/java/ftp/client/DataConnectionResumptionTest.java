@@ -2,6 +2,8 @@ package ftp.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ftp.tls.TlsStream;
+
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -40,7 +42,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * uploads and downloads alike. The JDK server here counts full handshakes through its key manager: a resumed
  * handshake never asks for the server's key.
  */
-class TlsDataSocketTest {
+class DataConnectionResumptionTest {
     private static final int CONNECTIONS = 10;
     private static final byte[] PAYLOAD = new byte[300_000];
 
@@ -79,11 +81,11 @@ class TlsDataSocketTest {
                 assertThat(lines.readLine()).isEqualTo("220 ready");
                 byte[] controlId = secure.getSession().getId();
                 for (int i = 0; i < CONNECTIONS; i++) {
-                    try (TlsDataSocket d = open(tls.dataEngine(), data.getLocalPort())) {
+                    try (TlsStream d = open(tls.dataEngine(), data.getLocalPort())) {
                         if (i % 2 == 0) {
-                            d.output().write(PAYLOAD);
+                            d.getOutputStream().write(PAYLOAD);
                         } else {
-                            assertThat(d.input().readAllBytes()).isEqualTo(PAYLOAD);
+                            assertThat(d.getInputStream().readAllBytes()).isEqualTo(PAYLOAD);
                         }
                         assertThat(d.session().getProtocol()).isEqualTo(protocol);
                         if (protocol.equals("TLSv1.2")) {
@@ -125,8 +127,8 @@ class TlsDataSocketTest {
                 pinned.init(null, new javax.net.ssl.TrustManager[] {tls.trust()}, null);
                 SSLEngine unrelated = pinned.createSSLEngine("127.0.0.1", data.getLocalPort());
                 unrelated.setUseClientMode(true);
-                try (TlsDataSocket d = open(unrelated, data.getLocalPort())) {
-                    assertThat(d.input().readAllBytes()).isEqualTo(Arrays.copyOf(PAYLOAD, 10));
+                try (TlsStream d = open(unrelated, data.getLocalPort())) {
+                    assertThat(d.getInputStream().readAllBytes()).isEqualTo(Arrays.copyOf(PAYLOAD, 10));
                 }
                 assertThat(secure.getSession().isValid()).isTrue();
             }
@@ -135,11 +137,11 @@ class TlsDataSocketTest {
         }
     }
 
-    private static TlsDataSocket open(SSLEngine engine, int port) throws Exception {
+    private static TlsStream open(SSLEngine engine, int port) throws Exception {
         Socket socket = new Socket(InetAddress.getLoopbackAddress(), port);
         socket.setSoTimeout(5_000);
-        TlsDataSocket d = new TlsDataSocket(socket, engine);
-        d.handshake();
+        TlsStream d = TlsStream.client(socket, engine);
+        d.startHandshake();
         return d;
     }
 
@@ -197,11 +199,7 @@ class TlsDataSocketTest {
 
         @Override
         public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            String alias = delegate.chooseServerAlias(keyType, issuers, null);
-            if (alias != null) {
-                fullHandshakes.incrementAndGet();
-            }
-            return alias;
+            return chooseServerAlias(keyType, issuers, null);
         }
 
         @Override

@@ -1,5 +1,6 @@
 package ftp.tls;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
@@ -14,7 +15,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 /**
- * Server-side TLS over one non-blocking control connection, driven by the event loop: it owns the
+ * Server-side TLS over one non-blocking connection, driven by the event loop: it owns the
  * {@link SSLEngine} and four buffers (bytes read but not yet decrypted, decrypted bytes not yet taken, encrypted
  * bytes not yet sent, plaintext written while the handshake still runs). It never blocks: socket reads and writes
  * are non-blocking, and the engine's delegated tasks (key exchange, certificate signing) run on
@@ -28,8 +29,13 @@ import javax.net.ssl.SSLSession;
  *
  * <p>The buffers start empty: the loop discards any plaintext that followed {@code AUTH TLS} before it creates
  * this channel, and nothing typed before the handshake can leak into the encrypted session.
+ *
+ * <p>A control connection ({@link #TlsChannel}) keeps this channel for its whole life. A data connection
+ * ({@link #forData}) only runs its handshake here ({@link #handshake}), then becomes the blocking
+ * {@link TlsStream} a worker transfers over ({@link #toStream}); under TLS 1.3 the ticket the engine makes at the
+ * end of the handshake is held back for that stream (see {@link TlsStream}).
  */
-public final class TlsControlChannel {
+public final class TlsChannel {
     /** Cap on decrypted bytes held for the reader; a record never needs more than ~16 KiB. */
     public static final int MAX_APP_BUFFER = 64 * 1024;
     /** Cap on encrypted bytes waiting for the socket; {@link #write} throws beyond it. */
@@ -45,19 +51,34 @@ public final class TlsControlChannel {
     private final Runnable onTaskDone;
     private final int packetSize;
     private final int netInLimit;
+    private final boolean dataConnection;
 
     // all buffers are kept in fill mode: position = number of bytes held
     private ByteBuffer netIn;
     private ByteBuffer appIn;
     private ByteBuffer netOut;
     private ByteBuffer plainOut = EMPTY;
+    private ByteBuffer heldTicket; // data connections under TLS 1.3: the records of the handshake's last wrap
 
     private volatile boolean taskRunning;
     private boolean handshakeComplete;
     private boolean socketAtEnd;
     private boolean closed;
 
-    public TlsControlChannel(SocketChannel channel, SSLEngine engine, Executor taskRunner, Runnable onTaskDone) {
+    /** A control connection's TLS, for its whole life. */
+    public TlsChannel(SocketChannel channel, SSLEngine engine, Executor taskRunner, Runnable onTaskDone) {
+        this(channel, engine, taskRunner, onTaskDone, false);
+    }
+
+    /** A data connection's handshake: {@link #handshake} until it returns true, then {@link #toStream}. */
+    public static TlsChannel forData(SocketChannel channel, SSLEngine engine, Executor taskRunner,
+                                     Runnable onTaskDone) {
+        return new TlsChannel(channel, engine, taskRunner, onTaskDone, true);
+    }
+
+    private TlsChannel(SocketChannel channel, SSLEngine engine, Executor taskRunner, Runnable onTaskDone,
+                       boolean dataConnection) {
+        this.dataConnection = dataConnection;
         this.channel = channel;
         this.engine = engine;
         this.taskRunner = taskRunner;
@@ -134,6 +155,44 @@ public final class TlsControlChannel {
         }
     }
 
+    /**
+     * Data connection: reads what the socket has and drives the handshake (no application data is read), then
+     * sends what it produced. True once the handshake is complete and sent: call {@link #toStream}.
+     *
+     * @throws IOException on a TLS error, or when the peer closed before the handshake completed
+     */
+    public boolean handshake() throws IOException {
+        int socketReads = 0;
+        while (!handshakeComplete && !closed) {
+            if (drive()) {
+                continue;
+            }
+            if (taskRunning || socketAtEnd || engine.isInboundDone() || socketReads++ >= MAX_SOCKET_READS
+                    || !readSocket()) {
+                break;
+            }
+        }
+        boolean sent = flush();
+        if (!handshakeComplete && !taskRunning && (socketAtEnd || engine.isInboundDone())) {
+            throw new EOFException("connection closed during the TLS handshake");
+        }
+        return handshakeComplete && sent;
+    }
+
+    /**
+     * Data connection, after {@link #handshake} returned true and the channel was put in blocking mode: the
+     * blocking stream a worker transfers over, with the bytes already read and the held ticket. This channel
+     * is used no more.
+     */
+    public TlsStream toStream() throws IOException {
+        if (!dataConnection || !handshakeComplete || appIn.position() > 0 || hasPendingOutput()) {
+            throw new IllegalStateException("handshake not finished");
+        }
+        closed = true;
+        netIn.flip();
+        return TlsStream.afterHandshake(channel.socket(), engine, netIn, heldTicket);
+    }
+
     /** Writes pending encrypted bytes without blocking; true when nothing is left (the loop drops OP_WRITE). */
     public boolean flush() throws IOException {
         if (closed) {
@@ -190,6 +249,9 @@ public final class TlsControlChannel {
         closed = true;
         try {
             if (!taskRunning) {
+                if (heldTicket != null && netOut.remaining() >= heldTicket.remaining()) {
+                    netOut.put(heldTicket); // a refused data connection still ends as a TLS connection should
+                }
                 engine.closeOutbound();
                 while (!engine.isOutboundDone() && wrap(EMPTY)) {
                     // close_notify, or the alert for a failed handshake
@@ -213,7 +275,7 @@ public final class TlsControlChannel {
     /** Runs the engine as far as buffered bytes allow; true if anything changed. */
     private boolean drive() throws IOException {
         boolean progressed = false;
-        while (!taskRunning) {
+        while (!taskRunning && !(dataConnection && handshakeComplete)) {
             HandshakeStatus status = engine.getHandshakeStatus();
             if (status == HandshakeStatus.NEED_TASK) {
                 return startTasks() || progressed;
@@ -234,19 +296,13 @@ public final class TlsControlChannel {
         if (netIn.position() == 0) {
             return false;
         }
-        netIn.flip();
-        SSLEngineResult result;
-        try {
-            result = engine.unwrap(netIn, appIn);
-        } finally {
-            netIn.compact();
-        }
+        SSLEngineResult result = TlsBuffers.unwrap(engine, netIn, appIn);
         noteFinished(result);
         switch (result.getStatus()) {
             case BUFFER_UNDERFLOW -> {
                 int needed = engine.getSession().getPacketBufferSize();
                 if (netIn.capacity() < needed) {
-                    netIn = resize(netIn, needed, netInLimit, "TLS record");
+                    netIn = TlsBuffers.grown(netIn, needed, netInLimit, "TLS record");
                 } else if (!netIn.hasRemaining()) {
                     throw new SSLException("TLS record larger than " + netIn.capacity() + " bytes");
                 }
@@ -257,7 +313,7 @@ public final class TlsControlChannel {
                     return false; // the reader takes what is there first
                 }
                 int needed = engine.getSession().getApplicationBufferSize();
-                appIn = resize(appIn, Math.max(needed, appIn.capacity() * 2), MAX_APP_BUFFER, "plaintext");
+                appIn = TlsBuffers.grown(appIn, needed, MAX_APP_BUFFER, "plaintext");
                 return true;
             }
             default -> {
@@ -271,8 +327,13 @@ public final class TlsControlChannel {
     /** Wraps one record from {@code src} (or a handshake record) into the pending output; true if it made one. */
     private boolean wrap(ByteBuffer src) throws IOException {
         while (true) {
+            int before = netOut.position();
             SSLEngineResult result = engine.wrap(src, netOut);
             noteFinished(result);
+            if (dataConnection && result.getHandshakeStatus() == HandshakeStatus.FINISHED
+                    && "TLSv1.3".equals(engine.getSession().getProtocol())) {
+                holdBack(before); // this wrap made the post-handshake ticket
+            }
             if (result.getStatus() != SSLEngineResult.Status.BUFFER_OVERFLOW) {
                 return result.bytesProduced() > 0 || result.bytesConsumed() > 0;
             }
@@ -280,8 +341,16 @@ public final class TlsControlChannel {
             if (needed > MAX_PENDING_OUTPUT) {
                 throw new IOException("more than " + MAX_PENDING_OUTPUT + " bytes of output waiting");
             }
-            netOut = resize(netOut, Math.max(needed, netOut.capacity() * 2), MAX_PENDING_OUTPUT, "output");
+            netOut = TlsBuffers.grown(netOut, needed, MAX_PENDING_OUTPUT, "output");
         }
+    }
+
+    private void holdBack(int from) {
+        int end = netOut.position();
+        heldTicket = ByteBuffer.allocate(end - from);
+        heldTicket.put(netOut.duplicate().position(from).limit(end));
+        heldTicket.flip();
+        netOut.position(from);
     }
 
     private boolean wrapPendingPlain() throws IOException {
@@ -335,7 +404,7 @@ public final class TlsControlChannel {
             });
         } catch (RejectedExecutionException e) {
             taskRunning = false;
-            throw new IOException("no worker free for the TLS handshake", e);
+            throw new IOException("no TLS task thread free for the handshake", e);
         }
         return true;
     }
@@ -344,7 +413,7 @@ public final class TlsControlChannel {
 
     private boolean readSocket() throws IOException {
         if (!netIn.hasRemaining()) {
-            netIn = resize(netIn, netIn.capacity() * 2, netInLimit, "TLS record");
+            netIn = TlsBuffers.grown(netIn, netIn.capacity() * 2, netInLimit, "TLS record");
         }
         int n = channel.read(netIn);
         if (n < 0) {
@@ -374,17 +443,6 @@ public final class TlsControlChannel {
         }
         int length = ((netIn.get(3) & 0xFF) << 8) | (netIn.get(4) & 0xFF);
         return held >= RECORD_HEADER + length;
-    }
-
-    private static ByteBuffer resize(ByteBuffer buffer, int wanted, int limit, String what) throws SSLException {
-        int size = Math.min(wanted, limit);
-        if (size <= buffer.capacity()) {
-            throw new SSLException(what + " buffer would exceed " + limit + " bytes");
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(size);
-        buffer.flip();
-        bigger.put(buffer);
-        return bigger;
     }
 
     private static ByteBuffer ensureRoom(ByteBuffer buffer, int more) {

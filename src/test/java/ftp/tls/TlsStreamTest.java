@@ -8,7 +8,9 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.channels.ServerSocketChannel;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -24,17 +26,17 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The server's data socket: under TLS 1.3 it sends nothing after the handshake (no ticket) until it sends data
- * or closes, so a client that uploads and closes without reading is never reset by a ticket arriving late; and an
- * end of stream without close_notify is an error caused by the end of stream, never a clean end.
+ * The server's data stream after the loop's handshake: under TLS 1.3 it sends nothing more (no ticket) until it
+ * sends data or closes, so a client that uploads and closes without reading is never reset by a ticket arriving
+ * late; and an end of stream without close_notify is an error caused by the end of stream, never a clean end.
  */
-class ServerDataSocketTest {
+class TlsStreamTest {
     private final ExecutorService serverSide = Executors.newSingleThreadExecutor();
     private ServerSocket listener;
 
     @BeforeEach
     void listen() throws IOException {
-        listener = new ServerSocket(0, 5, InetAddress.getLoopbackAddress());
+        listener = ServerSocketChannel.open().bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 5).socket();
     }
 
     @AfterEach
@@ -55,7 +57,7 @@ class ServerDataSocketTest {
         CountDownLatch mayClose = new CountDownLatch(1);
         CompletableFuture<byte[]> received = new CompletableFuture<>();
         Future<Object> upload = serverSide.submit(() -> {
-            try (SSLSocket data = DataTls.wrapAccepted(TestKeyStore.unguardedServer(), listener.accept())) {
+            try (TlsStream data = LoopDataHandshake.accept(TestKeyStore.unguardedServer(), listener.accept())) {
                 received.complete(data.getInputStream().readNBytes(1000));
                 mayClose.await(10, TimeUnit.SECONDS);
                 return null;
@@ -80,7 +82,7 @@ class ServerDataSocketTest {
     @Test
     void aDownloadEndsWithCloseNotifyForAJdkClient() throws Exception {
         Future<Object> download = serverSide.submit(() -> {
-            try (SSLSocket data = DataTls.wrapAccepted(TestKeyStore.unguardedServer(), listener.accept())) {
+            try (TlsStream data = LoopDataHandshake.accept(TestKeyStore.unguardedServer(), listener.accept())) {
                 data.getOutputStream().write("payload".getBytes(StandardCharsets.US_ASCII));
                 data.shutdownOutput();
                 return null;
@@ -99,7 +101,7 @@ class ServerDataSocketTest {
     @Test
     void anEndWithoutCloseNotifyIsAnErrorCausedByTheEndOfStream() throws Exception {
         Future<Throwable> upload = serverSide.submit(() -> {
-            try (SSLSocket data = DataTls.wrapAccepted(TestKeyStore.unguardedServer(), listener.accept())) {
+            try (TlsStream data = LoopDataHandshake.accept(TestKeyStore.unguardedServer(), listener.accept())) {
                 InputStream in = data.getInputStream();
                 assertThat(in.readNBytes(5000)).hasSize(5000);
                 try {

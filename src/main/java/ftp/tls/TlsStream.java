@@ -4,45 +4,49 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
+import java.io.Closeable;
 import java.net.Socket;
-import java.net.SocketAddress;
 import java.net.SocketException;
-import java.net.SocketOption;
 import java.nio.ByteBuffer;
-import java.nio.channels.SocketChannel;
-import java.util.List;
-import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.BiFunction;
-import javax.net.ssl.HandshakeCompletedEvent;
-import javax.net.ssl.HandshakeCompletedListener;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
-import javax.net.ssl.SSLSocket;
 
 /**
- * A blocking {@link SSLSocket} that runs an {@link SSLEngine} over an already connected plain socket, for data
- * connections where the JDK's own layered {@code SSLSocket} cannot do what FTPS needs (the subclasses say what).
- * What every such socket gets from driving the engine itself:
+ * A blocking TLS connection: an {@link SSLEngine} driven over an already connected plain socket, for data
+ * connections, where the JDK's layered {@code SSLSocket} cannot do what FTPS needs. What driving the engine here
+ * gives:
  * <ul>
  *   <li>an end of the TCP stream before the peer's {@code close_notify} is an {@link SSLException} caused by an
  *       {@link EOFException}, never a clean -1, whatever {@code com.sun.net.ssl.requireCloseNotify} says (a JVM
  *       property read once, by whichever TLS code loads first): a cut transfer never looks complete;</li>
- *   <li>writes wrap several records and send them in one call, so bulk transfers are not one system call per
- *       16 KiB record;</li>
- *   <li>a subclass may hold back what the engine sends after a TLS 1.3 handshake (see {@link ServerDataSocket}).</li>
+ *   <li>writes wrap several records and send them in one call, and reads take several at once, so bulk
+ *       transfers are not one system call per 16 KiB record;</li>
+ *   <li>on the server, whose loop ran the handshake ({@link TlsChannel#toStream}), the TLS 1.3 ticket made at
+ *       the end of the handshake is held back until the server first sends data or {@code close_notify}.</li>
  * </ul>
- * One thread may read while another writes (the engine allows concurrent wrap and unwrap); reads hold
- * {@code readLock}, writes {@code writeLock}, and the handshake both, always in that order.
+ *
+ * <p>Why hold the ticket: a TLS 1.3 server sends it after the client's Finished, which is after the client may
+ * already have written a whole small upload and closed. Clients that close an upload without reading (lftp with
+ * GnuTLS) then have unread data in their socket, or get it after closing, and their kernel answers with a TCP
+ * reset that throws away the part of the upload still in flight (seen as uploads cut at ~80 KiB, with vsftpd too,
+ * less often). Held back, the ticket goes out with the server's close_notify after the whole upload was read: a
+ * client that waits for it (ours, Python's {@code unwrap()}) gets it, one that has gone only resets a connection
+ * that is finished anyway. A download sends data at once, so the ticket leaves first as usual.
+ *
+ * <p>One thread may read while another writes (the engine allows concurrent wrap and unwrap); reads hold
+ * {@code readLock}, writes {@code writeLock}, and the handshake both, always in that order. In the server, the
+ * one worker running the transfer, plus an abort from any thread on the plain channel underneath.
  */
-abstract class EngineSocket extends SSLSocket {
+public class TlsStream implements Closeable {
     private static final int MAX_BUFFER = 1 << 20;
+    /** What a client's {@link #close} reads at most while waiting for the server's ticket and close. */
+    static final int DRAIN_BYTES = 1 << 20;
+    /** How long a client's {@link #close} waits for the server to close; past it only the next resumption is lost. */
+    static final int DRAIN_MILLIS = 10_000;
     /** Records wrapped or read per socket call in bulk transfers. */
     private static final int BATCH_RECORDS = 4;
     private static final ByteBuffer EMPTY = ByteBuffer.allocate(0);
@@ -53,7 +57,6 @@ abstract class EngineSocket extends SSLSocket {
     final ReentrantLock writeLock = new ReentrantLock();
     private final InputStream rawIn;
     private final OutputStream rawOut;
-    private final List<HandshakeCompletedListener> listeners = new CopyOnWriteArrayList<>();
     private final InputStream in = new PlainInput();
     private final OutputStream out = new PlainOutput();
 
@@ -70,8 +73,28 @@ abstract class EngineSocket extends SSLSocket {
     private volatile boolean inboundDone;
     private volatile boolean truncated;
     volatile boolean closed;
+    private final boolean client;
+    /** Bytes read from the network; guarded by readLock. */
+    private long received;
 
-    EngineSocket(Socket plain, SSLEngine engine) throws IOException {
+    /** {@code engine} over the connected {@code plain}; {@link #startHandshake} runs before the first byte. */
+    TlsStream(Socket plain, SSLEngine engine) throws IOException {
+        this(plain, engine, false);
+    }
+
+    /**
+     * A client's data connection ({@code engine} in client mode, made for the control connection's host and port
+     * so it resumes that session). An end without the server's close_notify reads as an end: the server's reply
+     * on the control connection says whether the transfer was complete. {@link #close} sends close_notify, then
+     * reads until the server closes (at most {@link #DRAIN_BYTES} and {@link #DRAIN_MILLIS}), so a TLS 1.3 ticket
+     * the server sends only at the end (ours does after an upload) reaches the session cache for the next one.
+     */
+    public static TlsStream client(Socket plain, SSLEngine engine) throws IOException {
+        return new TlsStream(plain, engine, true);
+    }
+
+    private TlsStream(Socket plain, SSLEngine engine, boolean client) throws IOException {
+        this.client = client;
         this.plain = plain;
         this.engine = engine;
         this.rawIn = plain.getInputStream();
@@ -83,11 +106,22 @@ abstract class EngineSocket extends SSLSocket {
     }
 
     /**
-     * Whether the output of the wrap that ends a TLS 1.3 handshake (the server's NewSessionTicket) and everything
-     * after it waits until the first application write or close_notify. False here.
+     * The connection whose handshake the loop ran ({@link TlsChannel#toStream}): {@code readAhead} holds what was
+     * read past it, {@code heldTicket} (null if none) the records to send before the first data or close_notify.
      */
-    boolean holdsPostHandshakeOutput() {
-        return false;
+    static TlsStream afterHandshake(Socket plain, SSLEngine engine, ByteBuffer readAhead, ByteBuffer heldTicket)
+            throws IOException {
+        TlsStream stream = new TlsStream(plain, engine);
+        stream.handshakeDone = true;
+        if (readAhead.remaining() > stream.netIn.remaining()) {
+            stream.netIn = grow(stream.netIn, readAhead.remaining());
+        }
+        stream.netIn.put(readAhead);
+        if (heldTicket != null) {
+            stream.holding = true;
+            stream.held = ByteBuffer.allocate(heldTicket.remaining()).put(heldTicket);
+        }
+        return stream;
     }
 
     /** Called when an unwrap after the handshake consumed a TLS 1.3 post-handshake message (a ticket). */
@@ -105,7 +139,7 @@ abstract class EngineSocket extends SSLSocket {
 
     // ---- handshake ----
 
-    @Override
+    /** Runs the handshake, blocking; reading and writing run it first if nobody did. */
     public void startHandshake() throws IOException {
         readLock.lock();
         try {
@@ -130,10 +164,6 @@ abstract class EngineSocket extends SSLSocket {
             }
         } finally {
             readLock.unlock();
-        }
-        HandshakeCompletedEvent event = new HandshakeCompletedEvent(this, engine.getSession());
-        for (HandshakeCompletedListener listener : listeners) {
-            listener.handshakeCompleted(event);
         }
     }
 
@@ -181,13 +211,7 @@ abstract class EngineSocket extends SSLSocket {
     /** Unwraps one record if a whole one is buffered, else reads more from the network (blocking). */
     final void unwrapSome() throws IOException {
         if (netIn.position() > 0) {
-            netIn.flip();
-            SSLEngineResult result;
-            try {
-                result = engine.unwrap(netIn, appIn);
-            } finally {
-                netIn.compact();
-            }
+            SSLEngineResult result = TlsBuffers.unwrap(engine, netIn, appIn);
             switch (result.getStatus()) {
                 case OK -> {
                     afterUnwrap(result);
@@ -241,7 +265,7 @@ abstract class EngineSocket extends SSLSocket {
         int n = rawIn.read(netIn.array(), netIn.arrayOffset() + netIn.position(), netIn.remaining());
         if (n < 0) {
             inboundDone = true;
-            truncated = !engine.isInboundDone();
+            truncated = !engine.isInboundDone() && !client;
             try {
                 engine.closeInbound(); // the engine fails the session unless close_notify arrived
             } catch (SSLException expected) {
@@ -253,6 +277,7 @@ abstract class EngineSocket extends SSLSocket {
             return;
         }
         netIn.position(netIn.position() + n);
+        received += n;
     }
 
     private static SSLException endedWithoutCloseNotify() {
@@ -299,10 +324,6 @@ abstract class EngineSocket extends SSLSocket {
                     return;
                 }
                 default -> {
-                    if (result.getHandshakeStatus() == HandshakeStatus.FINISHED && holdsPostHandshakeOutput()
-                            && "TLSv1.3".equals(engine.getSession().getProtocol())) {
-                        holding = true; // this wrap made the post-handshake ticket
-                    }
                     if (result.getHandshakeStatus() == HandshakeStatus.NEED_TASK) {
                         runTasks();
                     }
@@ -364,14 +385,7 @@ abstract class EngineSocket extends SSLSocket {
     }
 
     private static ByteBuffer grow(ByteBuffer buffer, int atLeast) throws SSLException {
-        int size = Math.max(atLeast, buffer.capacity() * 2);
-        if (size > MAX_BUFFER) {
-            throw new SSLException("TLS record larger than " + MAX_BUFFER + " bytes");
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(size);
-        buffer.flip();
-        bigger.put(buffer);
-        return bigger;
+        return TlsBuffers.grown(buffer, atLeast, MAX_BUFFER, "TLS record");
     }
 
     final void checkOpen() throws SocketException {
@@ -382,13 +396,11 @@ abstract class EngineSocket extends SSLSocket {
 
     // ---- streams ----
 
-    @Override
     public InputStream getInputStream() throws IOException {
         checkOpen();
         return in;
     }
 
-    @Override
     public OutputStream getOutputStream() throws IOException {
         checkOpen();
         return out;
@@ -422,7 +434,7 @@ abstract class EngineSocket extends SSLSocket {
 
         @Override
         public void close() throws IOException {
-            EngineSocket.this.close();
+            TlsStream.this.close();
         }
     }
 
@@ -442,333 +454,85 @@ abstract class EngineSocket extends SSLSocket {
 
         @Override
         public void close() throws IOException {
-            EngineSocket.this.close();
+            TlsStream.this.close();
         }
     }
 
-    // ---- SSLSocket: delegated to the engine ----
+    // ---- the connection ----
 
-    @Override
-    public SSLSession getSession() {
-        if (!handshakeDone) {
-            try {
-                startHandshake();
-            } catch (IOException e) {
-                // SSLSocket's contract: a failed handshake shows as an invalid session, not an exception
-            }
-        }
+    /** The negotiated session (resumed from the control connection's when the client agreed). */
+    public SSLSession session() {
         return engine.getSession();
     }
 
-    @Override
-    public SSLSession getHandshakeSession() {
-        return engine.getHandshakeSession();
-    }
-
-    @Override
-    public String[] getSupportedCipherSuites() {
-        return engine.getSupportedCipherSuites();
-    }
-
-    @Override
-    public String[] getEnabledCipherSuites() {
-        return engine.getEnabledCipherSuites();
-    }
-
-    @Override
-    public void setEnabledCipherSuites(String[] suites) {
-        engine.setEnabledCipherSuites(suites);
-    }
-
-    @Override
-    public String[] getSupportedProtocols() {
-        return engine.getSupportedProtocols();
-    }
-
-    @Override
-    public String[] getEnabledProtocols() {
-        return engine.getEnabledProtocols();
-    }
-
-    @Override
-    public void setEnabledProtocols(String[] protocols) {
-        engine.setEnabledProtocols(protocols);
-    }
-
-    @Override
-    public SSLParameters getSSLParameters() {
-        return engine.getSSLParameters();
-    }
-
-    @Override
-    public void setSSLParameters(SSLParameters parameters) {
-        engine.setSSLParameters(parameters);
-    }
-
-    @Override
-    public String getApplicationProtocol() {
-        return engine.getApplicationProtocol();
-    }
-
-    @Override
-    public String getHandshakeApplicationProtocol() {
-        return engine.getHandshakeApplicationProtocol();
-    }
-
-    @Override
-    public void setHandshakeApplicationProtocolSelector(BiFunction<SSLSocket, List<String>, String> selector) {
-        throw new UnsupportedOperationException("ALPN selection is a server feature");
-    }
-
-    @Override
-    public void addHandshakeCompletedListener(HandshakeCompletedListener listener) {
-        listeners.add(listener);
-    }
-
-    @Override
-    public void removeHandshakeCompletedListener(HandshakeCompletedListener listener) {
-        listeners.remove(listener);
-    }
-
-    @Override
-    public void setUseClientMode(boolean mode) {
-        if (mode != engine.getUseClientMode()) {
-            throw new IllegalArgumentException("the engine's mode is fixed when this socket is made");
-        }
-    }
-
-    @Override
-    public boolean getUseClientMode() {
-        return engine.getUseClientMode();
-    }
-
-    @Override
-    public void setNeedClientAuth(boolean need) {
-        engine.setNeedClientAuth(need);
-    }
-
-    @Override
-    public boolean getNeedClientAuth() {
-        return engine.getNeedClientAuth();
-    }
-
-    @Override
-    public void setWantClientAuth(boolean want) {
-        engine.setWantClientAuth(want);
-    }
-
-    @Override
-    public boolean getWantClientAuth() {
-        return engine.getWantClientAuth();
-    }
-
-    @Override
-    public void setEnableSessionCreation(boolean flag) {
-        engine.setEnableSessionCreation(flag);
-    }
-
-    @Override
-    public boolean getEnableSessionCreation() {
-        return engine.getEnableSessionCreation();
-    }
-
-    // ---- Socket: delegated to the plain connection this socket runs over ----
-
-    @Override
-    public void connect(SocketAddress endpoint, int timeout) throws IOException {
-        throw new SocketException("already connected");
-    }
-
-    @Override
-    public void bind(SocketAddress local) throws IOException {
-        throw new SocketException("already bound");
-    }
-
-    @Override
-    public boolean isConnected() {
-        return plain.isConnected();
-    }
-
-    @Override
-    public boolean isBound() {
-        return plain.isBound();
-    }
-
-    @Override
-    public boolean isClosed() {
-        return closed || plain.isClosed();
-    }
-
-    @Override
-    public InetAddress getInetAddress() {
-        return plain.getInetAddress();
-    }
-
-    @Override
-    public int getPort() {
-        return plain.getPort();
-    }
-
-    @Override
-    public InetAddress getLocalAddress() {
-        return plain.getLocalAddress();
-    }
-
-    @Override
-    public int getLocalPort() {
-        return plain.getLocalPort();
-    }
-
-    @Override
-    public SocketAddress getRemoteSocketAddress() {
-        return plain.getRemoteSocketAddress();
-    }
-
-    @Override
-    public SocketAddress getLocalSocketAddress() {
-        return plain.getLocalSocketAddress();
-    }
-
-    @Override
-    public SocketChannel getChannel() {
-        return null;
-    }
-
-    @Override
-    public void setSoTimeout(int timeout) throws SocketException {
-        plain.setSoTimeout(timeout);
-    }
-
-    @Override
-    public int getSoTimeout() throws SocketException {
-        return plain.getSoTimeout();
-    }
-
-    @Override
-    public void setTcpNoDelay(boolean on) throws SocketException {
-        plain.setTcpNoDelay(on);
-    }
-
-    @Override
-    public boolean getTcpNoDelay() throws SocketException {
-        return plain.getTcpNoDelay();
-    }
-
-    @Override
-    public void setKeepAlive(boolean on) throws SocketException {
-        plain.setKeepAlive(on);
-    }
-
-    @Override
-    public boolean getKeepAlive() throws SocketException {
-        return plain.getKeepAlive();
-    }
-
-    @Override
-    public void setSoLinger(boolean on, int linger) throws SocketException {
-        plain.setSoLinger(on, linger);
-    }
-
-    @Override
-    public int getSoLinger() throws SocketException {
-        return plain.getSoLinger();
-    }
-
-    @Override
-    public void setSendBufferSize(int size) throws SocketException {
-        plain.setSendBufferSize(size);
-    }
-
-    @Override
-    public int getSendBufferSize() throws SocketException {
-        return plain.getSendBufferSize();
-    }
-
-    @Override
-    public void setReceiveBufferSize(int size) throws SocketException {
-        plain.setReceiveBufferSize(size);
-    }
-
-    @Override
-    public int getReceiveBufferSize() throws SocketException {
-        return plain.getReceiveBufferSize();
-    }
-
-    @Override
-    public void setTrafficClass(int tc) throws SocketException {
-        plain.setTrafficClass(tc);
-    }
-
-    @Override
-    public int getTrafficClass() throws SocketException {
-        return plain.getTrafficClass();
-    }
-
-    @Override
-    public void setReuseAddress(boolean on) throws SocketException {
-        plain.setReuseAddress(on);
-    }
-
-    @Override
-    public boolean getReuseAddress() throws SocketException {
-        return plain.getReuseAddress();
-    }
-
-    @Override
-    public void setOOBInline(boolean on) throws SocketException {
-        throw new SocketException("urgent data cannot pass through TLS");
-    }
-
-    @Override
-    public boolean getOOBInline() throws SocketException {
-        return false;
-    }
-
-    @Override
-    public void sendUrgentData(int data) throws IOException {
-        throw new SocketException("urgent data cannot pass through TLS");
-    }
-
-    @Override
-    public void shutdownInput() throws IOException {
-        throw new UnsupportedOperationException("use close(): TLS needs close_notify");
+    public void setSoTimeout(int millis) throws SocketException {
+        plain.setSoTimeout(millis);
     }
 
     /** Sends close_notify (after any held output), then ends the TCP stream; reading may go on. */
-    @Override
     public void shutdownOutput() throws IOException {
         sendCloseNotify();
         plain.shutdownOutput();
     }
 
-    @Override
-    public boolean isInputShutdown() {
-        return inboundDone || plain.isInputShutdown();
-    }
-
-    @Override
     public boolean isOutputShutdown() {
         return engine.isOutboundDone() || plain.isOutputShutdown();
     }
 
-    @Override
-    public <T> Socket setOption(SocketOption<T> name, T value) throws IOException {
-        plain.setOption(name, value);
-        return this;
+    public boolean isClosed() {
+        return closed || plain.isClosed();
     }
 
+    /**
+     * Sends what was held and close_notify (best effort: the peer may be gone), then closes the connection.
+     * Without a handshake, or after one that failed, it only closes.
+     */
     @Override
-    public <T> T getOption(SocketOption<T> name) throws IOException {
-        return plain.getOption(name);
+    public void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        if (client) {
+            try {
+                shutdownOutput(); // a failure to say goodbye is reported: the transfer may not be complete
+                drainUntilServerCloses();
+            } finally {
+                closed = true;
+                plain.close();
+            }
+            return;
+        }
+        try {
+            if (!isOutputShutdown()) {
+                sendCloseNotify();
+            }
+        } catch (IOException bestEffort) {
+            // the peer may already be gone; closing the socket is what matters now
+        } finally {
+            closed = true;
+            plain.close();
+        }
     }
 
-    @Override
-    public Set<SocketOption<?>> supportedOptions() {
-        return plain.supportedOptions();
+    private void drainUntilServerCloses() {
+        readLock.lock();
+        try {
+            long stopAt = received + DRAIN_BYTES;
+            int timeout = plain.getSoTimeout();
+            plain.setSoTimeout(timeout == 0 ? DRAIN_MILLIS : Math.min(timeout, DRAIN_MILLIS));
+            while (!inboundDone && received < stopAt) {
+                unwrapSome();
+                appIn.clear(); // what the server still sends is dropped: the caller is done
+            }
+        } catch (IOException e) {
+            // a timeout or a reset: the ticket, if any, was taken before that
+        } finally {
+            readLock.unlock();
+        }
     }
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[" + engine.getSession().getProtocol() + " via " + plain + "]";
+        return "TlsStream[" + engine.getSession().getProtocol() + " via " + plain + "]";
     }
 }

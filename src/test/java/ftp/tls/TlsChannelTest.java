@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class TlsControlChannelTest {
+class TlsChannelTest {
     private TlsEchoServer server;
 
     @BeforeEach
@@ -189,7 +189,7 @@ class TlsControlChannelTest {
             try (SocketChannel accepted = listener.accept()) {
                 accepted.configureBlocking(false);
                 SSLContext context = TestKeyStore.contexts().newSessionContext();
-                TlsControlChannel tls = new TlsControlChannel(accepted, context.createSSLEngine(), Runnable::run, () -> {});
+                TlsChannel tls = new TlsChannel(accepted, context.createSSLEngine(), Runnable::run, () -> {});
                 ByteBuffer small = ByteBuffer.allocate(5);
                 long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (small.position() == 0 && System.nanoTime() < deadline) {
@@ -221,11 +221,11 @@ class TlsControlChannelTest {
             peer.connect(listener.getLocalAddress());
             try (SocketChannel accepted = listener.accept()) {
                 accepted.configureBlocking(false);
-                TlsControlChannel tls = new TlsControlChannel(accepted,
+                TlsChannel tls = new TlsChannel(accepted,
                         TestKeyStore.contexts().newSessionContext().createSSLEngine(), Runnable::run, () -> {});
                 // no handshake yet: the plaintext is held, up to the bound
-                tls.write(ByteBuffer.allocate(TlsControlChannel.MAX_PENDING_OUTPUT / 2));
-                assertThatThrownBy(() -> tls.write(ByteBuffer.allocate(TlsControlChannel.MAX_PENDING_OUTPUT)))
+                tls.write(ByteBuffer.allocate(TlsChannel.MAX_PENDING_OUTPUT / 2));
+                assertThatThrownBy(() -> tls.write(ByteBuffer.allocate(TlsChannel.MAX_PENDING_OUTPUT)))
                         .isInstanceOf(IOException.class);
                 tls.close();
             }
