@@ -285,10 +285,11 @@ class LimitsTest {
                 try {
                     // The only transfer thread sent this 150 and is stuck writing a file nobody reads.
                     assertThat(downloader.command("RETR big.bin")).startsWith("150");
+                    // STAT during a transfer: each RETR was taken and waits, not started and not refused. The
+                    // second is sent only once the first is queued, so the thread frees up for them in this order.
                     first.send("RETR big.bin");
-                    second.send("RETR big.bin");
-                    // STAT during a transfer: each RETR was taken and waits, not started and not refused.
                     assertThat(first.command("STAT")).startsWith("213").contains("RETR big.bin: 0 bytes");
+                    second.send("RETR big.bin");
                     assertThat(second.command("STAT")).startsWith("213").contains("RETR big.bin: 0 bytes");
                     // A loop blocked by the waiting transfers would answer only once the stuck one ends: never.
                     assertThat(other.command("MKD now-fine")).startsWith("257");
