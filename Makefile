@@ -11,6 +11,8 @@ ASSERTJ    := $(LIB)/assertj-core-3.27.7.jar
 MAIN_SRC   := $(shell find src/main/java -name '*.java')
 MAIN_RES   := $(shell find src/main/resources -type f 2>/dev/null)
 TEST_SRC   := $(shell find src/test/java -name '*.java')
+BENCH_CLS  := build/bench-classes
+BENCH_SRC  := $(shell find src/bench/java -name '*.java')
 # Extra console-launcher arguments, e.g. make test SELECT='--select-class ftp.fs.JailTest'
 SELECT     ?= --scan-classpath
 
@@ -40,8 +42,15 @@ $(TEST_CLS)/.built: $(CLASSES)/.built $(TEST_SRC) $(JUNIT) $(ASSERTJ)
 	@$(JAVAC) -Xlint:-processing -cp $(CLASSES):$(JUNIT):$(ASSERTJ) -d $(TEST_CLS) $(TEST_SRC)
 	@touch $@
 
+# The load generator (bench/run.sh builds it the same way); built by the tests too, so a broken one shows.
+$(BENCH_CLS)/.built: $(BENCH_SRC)
+	@rm -rf $(BENCH_CLS) && mkdir -p $(BENCH_CLS)
+	@echo "javac: $(words $(BENCH_SRC)) bench sources -> $(BENCH_CLS)"
+	@$(JAVAC) -d $(BENCH_CLS) $(BENCH_SRC)
+	@touch $@
+
 # Run every test; the last line is "N passed, M failed". The servers' log lines go to build/test-logs.
-test: $(TEST_CLS)/.built
+test: $(TEST_CLS)/.built $(BENCH_CLS)/.built
 	@mkdir -p build/reports build/test-logs
 	@java -Xss4m -Djava.util.logging.config.file=src/test/resources/logging.properties -jar $(JUNIT) execute \
 	    --class-path $(CLASSES):$(TEST_CLS):$(ASSERTJ) $(SELECT) \

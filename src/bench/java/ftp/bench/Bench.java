@@ -18,18 +18,6 @@ record Bench(BenchOptions options, ServerProcess server, double firstLoginMillis
                 Duration.ofSeconds(30));
     }
 
-    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
-    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
-        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
-                Duration.ofSeconds(30));
-    }
-
-    /** Runs {@code clients} for the window the options ask for; each gets 30 s to stop once it closes. */
-    TimedWindow.Outcome window(List<? extends TimedWindow.Client> clients) throws InterruptedException {
-        return TimedWindow.run(clients, Duration.ofMillis((long) (options.seconds() * 1000)), server,
-                Duration.ofSeconds(30));
-    }
-
     static void progress(String line) {
         System.err.println("  " + line);
     }
