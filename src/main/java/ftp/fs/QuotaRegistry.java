@@ -10,7 +10,7 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The server's ledgers, one per account, so every session of a user shares one. Holds one entry per
- * account that has logged in since the start (call {@link #forget} when an account is deleted). A home is
+ * account that has logged in since the start. A home is
  * measured on {@code measurements}, never on the caller's thread: a home of 200,000 folders takes seconds,
  * and whoever asked (a login) waits for it without holding a thread. Thread-safe; never blocks.
  */
