@@ -8,12 +8,10 @@ import ftp.server.CommandSpec.Pool;
 import ftp.server.CommandSpec.WorkerHandler;
 import ftp.server.LineDecoder.Line;
 import ftp.server.data.ActiveRoute;
-import ftp.server.data.DataHandshake;
 import ftp.server.data.DataRoute;
 import ftp.server.data.PassiveRoute;
 import ftp.server.data.TransferHandle;
 import ftp.server.pool.WorkerPool;
-import ftp.tls.DataTls;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -21,23 +19,19 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import java.util.logging.Level;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSession;
 
 /**
- * One control connection: its byte pipe (plain or TLS, interest ops, flushing, closing), its data connection
- * set-up, and the running of its commands as the {@link CommandTable} says. The protocol state (login, user,
- * cwd, {@link TransferOptions}, the command in flight and the lines waiting behind it) is its
- * {@link ProtocolState}'s; what it needs of the loop it asks through {@link SessionServices}. Owned by the
- * selector thread: every field is read and written there only; workers see a {@link SessionView} snapshot and
- * hand back an {@link Outcome}.
+ * One control connection: the running of its commands as the {@link CommandTable} says. Its bytes travel through
+ * its {@link ControlPipe} (plain or TLS, interest ops, flushing, closing), its protocol state (login, user, cwd, {@link TransferOptions}, the command in flight and the lines
+ * waiting behind it) is its {@link ProtocolState}'s, and its data connection set-up its {@link DataSetup}'s; what
+ * it needs of the loop it asks through {@link SessionServices}. Owned by the selector thread: every field is read
+ * and written there only; workers see a {@link SessionView} snapshot and hand back an {@link Outcome}.
  *
  * <pre>
  * States of a connection:
@@ -65,34 +59,19 @@ public final class Session {
 
     private final SessionServices loop;
     private final ServerContext server;
-    private final SocketChannel channel;
     private final InetSocketAddress peer;
     private final String id;
     private final ProtocolState protocol;
     private final CommandInput input;
     private final TransferOptions options;
-    private SelectionKey key;
-    private ControlIo io;
-    private boolean tlsOn;
-    private Reply greeting; // implicit FTPS: the 220 waits for the handshake
-    /**
-     * AUTH TLS accepted, the handshake not yet begun (the 234 may still wait behind replies the client has not
-     * read). Nothing is read or run meanwhile: the next byte the session takes from the socket goes to TLS.
-     */
-    private boolean tlsPending;
-    private long closingSinceNanos;
+    private final ControlPipe pipe;
 
     private long lastActivityNanos = System.nanoTime();
     private final long connectedNanos = System.nanoTime();
     private long greetedNanos = connectedNanos; // the login timeout counts from the 220, not from the waiting room
 
-    private PassiveRoute passive;
-    private DataRoute dataRoute;
+    private final DataSetup data;
     private TransferHandle transfer;
-    private DataRoute awaitingData; // a transfer command waits on the loop for this route's connection
-    private DataHandshake dataHandshake; // under PROT P, after the 150: the data connection's TLS handshake
-    private long dataHandshakeDeadline;
-    private Consumer<Reply> afterDataHandshake; // what runs when it ends: with null once it is ready, else why not
     private CompletableFuture<Outcome> awaitingResult; // a command waits on the loop for a result from elsewhere
     private long awaitingDeadlineNanos;
     private Reply awaitingExpiry; // the answer if awaitingResult is not there by awaitingDeadlineNanos
@@ -105,17 +84,27 @@ public final class Session {
     Session(SessionServices loop, ServerContext server, SocketChannel channel, InetSocketAddress peer, String id) {
         this.loop = loop;
         this.server = server;
-        this.channel = channel;
         this.peer = peer;
         this.id = id;
         this.protocol = new ProtocolState(server.settings().maxLineLength());
         this.input = protocol.input();
         this.options = protocol.options();
-        this.io = new PlainControlIo(channel);
+        this.data = new DataSetup(loop, server, peer.getAddress(), id);
+        this.pipe = new ControlPipe(channel, new ControlPipe.Owner() {
+            @Override
+            public boolean wantsInput() {
+                return input.reading() && protocol.state() != State.CLOSING;
+            }
+
+            @Override
+            public void pipeEnded(String why) {
+                close(why);
+            }
+        }, () -> loop.tlsFor(this, channel));
     }
 
     void attach(SelectionKey selectionKey) {
-        this.key = selectionKey;
+        pipe.attach(selectionKey);
     }
 
     // ---------------------------------------------------------------- accessors for command handlers
@@ -133,7 +122,7 @@ public final class Session {
     }
 
     public InetSocketAddress localAddress() throws IOException {
-        return (InetSocketAddress) channel.getLocalAddress();
+        return pipe.localAddress();
     }
 
     /** Unique across restarts: the server run's id, a dash, and a count. */
@@ -160,7 +149,7 @@ public final class Session {
 
     /** True once the control connection runs over TLS (not merely after AUTH TLS was accepted). */
     public boolean tlsActive() {
-        return tlsOn;
+        return pipe.tlsActive();
     }
 
     public String pendingUser() {
@@ -173,7 +162,7 @@ public final class Session {
 
     /** True when TLS is required of this client by {@code tls.mode} and not yet in place. */
     public boolean tlsRequiredButMissing() {
-        return server.tls() != null && !tlsOn && controlTlsRequired();
+        return server.tls() != null && !pipe.tlsActive() && controlTlsRequired();
     }
 
     public void expectPassword(String name) {
@@ -207,50 +196,19 @@ public final class Session {
     }
 
     /** The session's PASV/EPSV listener: an unused one is kept, else a new one replaces it; null if none is free. */
-    public ftp.server.data.PassiveRoute openPassive() throws IOException {
-        if (passive != null && dataRoute == passive && passive.unused()) {
-            // Keep it: a closed listener holds its port until the selector's next pass, so 2000 PASV in one
-            // burst would otherwise take the whole passive range.
-            passive.renew(server.settings().dataTimeout());
-            return passive;
-        }
-        closeDataRoute();
-        InetAddress bind = localAddress().getAddress();
-        java.nio.channels.ServerSocketChannel ch = loop.openPassivePort(bind);
-        if (ch == null) {
-            return null;
-        }
-        PassiveRoute listener = new PassiveRoute(ch, peer.getAddress(), server.settings().dataTimeout(),
-                server.events());
-        loop.register(listener);
-        dataRoute = listener;
-        passive = listener;
-        return listener;
+    public PassiveRoute openPassive() throws IOException {
+        return data.openPassive(localAddress().getAddress());
     }
 
     /** Replaces the data connection set-up (a new PASV closes the previous listener: one per session). */
     public void setDataRoute(DataRoute link, PassiveRoute listener) {
-        closeDataRoute();
-        dataRoute = link;
-        passive = listener;
-    }
-
-    private void closeDataRoute() {
-        if (dataRoute != null) {
-            dataRoute.close();
-        }
-        dataRoute = null;
-        passive = null;
+        data.use(link, listener);
     }
 
     // ---------------------------------------------------------------- I/O, called by the EventLoop
 
     void greet(Reply reply) {
-        if (io.ready()) {
-            send(reply);
-        } else {
-            greeting = reply;
-        }
+        pipe.greet(reply);
     }
 
     void enterWaitingRoom(int place) {
@@ -267,7 +225,7 @@ public final class Session {
     }
 
     void onReadable(ByteBuffer scratch) {
-        if (!input.reading() || tlsPending) {
+        if (!input.reading() || pipe.tlsPending()) {
             // A read event selected before the pause; the backlog is taken first on resume. Or AUTH TLS was
             // accepted: whatever the client sent since stays in the socket for the TLS handshake to refuse.
             return;
@@ -275,14 +233,14 @@ public final class Session {
         try {
             do {
                 scratch.clear();
-                int n = io.read(scratch);
+                int n = pipe.read(scratch);
                 if (n < 0) {
                     if (transfer != null) {
                         close("client closed the connection"); // a vanished client's transfer must not hold a worker
                         return;
                     }
                     input.markEnded();
-                    updateInterest(!io.hasPendingOutput());
+                    pipe.updateInterest();
                     processQueued();
                     return;
                 }
@@ -296,29 +254,25 @@ public final class Session {
                     return;
                 }
                 processQueued();
-            } while (!input.paused() && !tlsPending && io.hasBufferedInput() && protocol.state() != State.CLOSING);
-            if (greeting != null && io.ready()) {
-                Reply r = greeting;
-                greeting = null;
-                send(r);
-            }
-            flush(); // a TLS handshake answers while reading; also re-arms OP_READ after a handshake task
+            } while (!input.paused() && !pipe.tlsPending() && pipe.hasBufferedInput()
+                    && protocol.state() != State.CLOSING);
+            pipe.afterRead();
         } catch (IOException e) {
             close("read failed: " + e.getMessage());
         }
     }
 
     void onWritable() {
-        flush();
+        pipe.flush();
     }
 
     /** Splits bytes into lines until reading pauses; what is left then waits in the input's backlog, in order. */
     private void take(ByteBuffer in) {
         Line line;
-        while (protocol.state() != State.CLOSING && !tlsPending && (line = input.next(in)) != null) {
+        while (protocol.state() != State.CLOSING && !pipe.tlsPending() && (line = input.next(in)) != null) {
             onLine(line);
         }
-        if (protocol.state() != State.CLOSING && !tlsPending) {
+        if (protocol.state() != State.CLOSING && !pipe.tlsPending()) {
             input.keepRest(in);
         }
     }
@@ -346,7 +300,7 @@ public final class Session {
             return;
         }
         if (input.queue(line)) {
-            updateInterest(!io.hasPendingOutput()); // the queue is full: reading paused
+            pipe.updateInterest(); // the queue is full: reading paused
         }
     }
 
@@ -360,12 +314,7 @@ public final class Session {
     void abortTransfer() {
         abortRequested = true;
         transfer.abort();
-        if (awaitingData != null) {
-            endDataWait(new Reply(426, "No data connection was made; transfer aborted."));
-        }
-        if (dataHandshake != null) {
-            endDataHandshake(new Reply(426, "No data connection was made; transfer aborted."));
-        }
+        data.cutShort(new Reply(426, "No data connection was made; transfer aborted."));
     }
 
     /** ABOR while a command waits on the loop for a result: the wait ends, the result is dropped. */
@@ -389,12 +338,7 @@ public final class Session {
     /** QUIT while a transfer runs: 221 once it ends. */
     void quitAfterTransfer() {
         quitAfterTransfer = true;
-        if (awaitingData != null) {
-            endDataWait(new Reply(425, "No data connection was made."));
-        }
-        if (dataHandshake != null) {
-            endDataHandshake(new Reply(425, "No data connection was made."));
-        }
+        data.cutShort(new Reply(425, "No data connection was made."));
     }
 
     /**
@@ -404,25 +348,25 @@ public final class Session {
     void processQueued() {
         while (true) {
             Line line;
-            while (protocol.readyForNext() && !tlsPending && (line = input.poll()) != null) {
+            while (protocol.readyForNext() && !pipe.tlsPending() && (line = input.poll()) != null) {
                 if (line instanceof Line.Malformed) {
                     send(new Reply(500, "Command is not valid UTF-8."));
                 } else if (line instanceof Line.Text t) {
                     dispatch(t.text());
                 }
             }
-            if (!input.roomToResume() || protocol.state() == State.CLOSING || tlsPending) {
+            if (!input.roomToResume() || protocol.state() == State.CLOSING || pipe.tlsPending()) {
                 if (input.ended() && !protocol.busy() && input.drained() && protocol.state() != State.CLOSING) {
                     closeAfterFlush("client closed the connection");
                 }
                 return;
             }
             ByteBuffer rest = input.resume();
-            updateInterest(!io.hasPendingOutput());
+            pipe.updateInterest();
             if (rest != null) {
                 take(rest); // may pause again, keeping a shorter backlog
             }
-            if (!input.paused() && io.hasBufferedInput()) {
+            if (!input.paused() && pipe.hasBufferedInput()) {
                 loop.readSoon(this); // TLS may hold decrypted bytes that no read event will announce
             }
         }
@@ -506,20 +450,18 @@ public final class Session {
             close("client closed the connection"); // nobody is left to take the data
             return;
         }
-        if (dataRoute == null) {
+        if (!data.hasRoute()) {
             send(new Reply(425, "Use PASV, EPSV, PORT or EPRT first."));
             return;
         }
         if (server.tls() != null && !options.protectedData() && dataProtectionRequired()) {
-            closeDataRoute(); // whoever connected to it in the meantime gets nothing and keeps nothing open
-            send(new Reply(521, "Data connections must be protected: use " + (tlsOn ? "" : "AUTH TLS, ")
+            data.closeRoute();
+            send(new Reply(521, "Data connections must be protected: use " + (pipe.tlsActive() ? "" : "AUTH TLS, ")
                     + "PBSZ 0 and PROT P."));
             return;
         }
         TransferHandle handle = new TransferHandle(verb + " " + arg);
-        DataRoute link = dataRoute;
-        dataRoute = null; // the worker owns it now
-        passive = null;
+        DataRoute link = data.takeRoute(); // the transfer closes it
         transfer = handle;
         abortRequested = false;
         Runnable start = () -> runTransfer(pool, spec, handle, link, view -> h.run(view.withData(link), arg));
@@ -561,17 +503,15 @@ public final class Session {
     /**
      * A transfer whose data connection is not up yet (the client has not connected to the passive port, or the
      * active connect is in progress): the session stays busy and the selector thread waits, not a worker. The
-     * command goes to its pool once the connection is up or failed; ABOR, QUIT, a closed session or the data
-     * timeout end the wait instead ({@link #endDataWait}).
+     * command goes to its pool once the connection is up; ABOR, QUIT or the data timeout answer it instead.
      */
     private void awaitDataConnection(DataRoute route, Runnable start) {
         protocol.setBusy(true);
-        awaitingData = route;
-        route.whenConnected(() -> {
-            if (awaitingData != route) {
+        data.awaitConnection(route, refusal -> {
+            if (refusal != null) {
+                complete(Outcome.of(refusal)); // as if a worker had answered it
                 return;
             }
-            awaitingData = null;
             protocol.setBusy(false);
             start.run();
             if (!protocol.busy()) {
@@ -580,20 +520,9 @@ public final class Session {
         });
     }
 
-    /** Ends a wait for the data connection with {@code reply}, as if a worker had answered it. */
-    private void endDataWait(Reply reply) {
-        DataRoute route = awaitingData;
-        awaitingData = null;
-        route.whenConnected(null);
-        route.close();
-        complete(Outcome.of(reply));
-    }
-
     /**
      * A transfer under PROT P has sent its 150; the client now starts the data connection's TLS handshake, which
-     * the loop runs (the session stays busy, no thread waits), under the data timeout. Then the loop checks that
-     * the client resumed this control connection's TLS session (the defence against data-connection theft: a
-     * thief who reached the passive port first cannot) and hands {@code rest} to the pool again. When the
+     * the loop runs (the session stays busy, no thread waits), then {@code rest} goes to the pool again. When the
      * handshake fails or is cut short (ABOR, QUIT, the timeout, a closed session) the route is refused with the
      * reply, and {@code rest} still runs, to release what the command holds and answer.
      */
@@ -609,61 +538,11 @@ public final class Session {
                 processQueued(); // refused by a full queue: the lines behind it run now
             }
         };
-        SSLContext context = io instanceof TlsControlIo tls ? tls.context() : null;
         if (handle.aborted() || route.connection() == null) { // a closed session aborts its transfer too
             next.accept(null); // the rest reports it, as without TLS
             return;
         }
-        if (context == null) {
-            next.accept(new Reply(425, "TLS handshake on the data connection failed."));
-            return;
-        }
-        afterDataHandshake = next;
-        dataHandshakeDeadline = System.nanoTime() + server.settings().dataTimeout().toNanos();
-        dataHandshake = loop.dataHandshake(route.connection(), context, (handshake, failure) -> {
-            if (dataHandshake == null) {
-                return; // cut short meanwhile
-            }
-            dataHandshake = null;
-            if (failure != null) {
-                ServerContext.LOG.fine(() -> "session=" + id + " data TLS handshake failed: " + failure);
-                endDataHandshake(new Reply(425, "TLS handshake on the data connection failed."));
-            } else if (server.settings().tlsRequireSessionReuse()
-                    && !DataTls.resumes(handshake.session(), controlTlsSession())) {
-                ServerContext.LOG.warning("data connection did not resume the control TLS session; refused (from="
-                        + peer.getAddress().getHostAddress() + ")");
-                handshake.refuse();
-                // Said to every client alike: what its user can change, and what the server's admin can.
-                endDataHandshake(new Reply(522, "Data connection refused: resume the control connection's TLS"
-                        + " session on data connections. Clients that cannot should use TLS 1.2 with session"
-                        + " resumption, or ask the admin to set tls.require_session_reuse=false."));
-            } else {
-                try {
-                    route.secured(handshake.stream());
-                    endDataHandshake(null);
-                } catch (IOException e) {
-                    handshake.refuse();
-                    endDataHandshake(new Reply(425, "TLS handshake on the data connection failed."));
-                }
-            }
-        });
-        dataHandshake.start();
-    }
-
-    /** Ends the wait for the data connection's TLS handshake: null when it is ready, else why not. */
-    private void endDataHandshake(Reply refusal) {
-        if (dataHandshake != null) {
-            dataHandshake.cancel(); // cut short: closes the connection
-            dataHandshake = null;
-        }
-        Consumer<Reply> next = afterDataHandshake;
-        afterDataHandshake = null;
-        next.accept(refusal);
-    }
-
-    /** The control connection's TLS session once its handshake completed, else null. */
-    private SSLSession controlTlsSession() {
-        return io instanceof TlsControlIo tls ? tls.session() : null;
+        data.awaitHandshake(route, pipe.tlsContext(), pipe.tlsSession(), next);
     }
 
     /** True when {@code tls.mode} requires TLS on this client's control connection (whether or not it is in place). */
@@ -783,7 +662,7 @@ public final class Session {
         lastActivityNanos = System.nanoTime(); // a long transfer is activity: the idle clock starts after it
         boolean wasTransfer = transfer != null;
         transfer = null;
-        if (protocol.state() == State.CLOSING || !channel.isOpen()) {
+        if (protocol.state() == State.CLOSING || !pipe.isOpen()) {
             return;
         }
         outcome.change().accept(this);
@@ -834,66 +713,19 @@ public final class Session {
      */
     public void startTls(Reply reply) {
         input.discard();
-        tlsPending = true;
-        if (reply != null) {
-            send(reply); // its flush switches as soon as nothing is left to send
-        }
-        if (tlsPending && protocol.state() != State.CLOSING && !io.hasPendingOutput()) {
-            switchToTls();
-        }
-        updateInterest(!io.hasPendingOutput());
-    }
-
-    private void switchToTls() {
-        tlsPending = false;
-        io = loop.tlsFor(this, channel);
-        tlsOn = true;
+        pipe.startTls(reply);
     }
 
     /** Called by the loop when a delegated TLS task finished, to continue the handshake and any reading. */
     void onTlsProgress(ByteBuffer scratch) {
         onReadable(scratch);
-        flush();
+        pipe.flush();
     }
 
     // ---------------------------------------------------------------- output and closing
 
     public void send(Reply reply) {
-        if (protocol.state() == State.CLOSING && !channel.isOpen()) {
-            return;
-        }
-        try {
-            io.write(ByteBuffer.wrap(reply.render().getBytes(StandardCharsets.UTF_8)));
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-            return;
-        }
-        flush();
-    }
-
-    private void flush() {
-        try {
-            boolean done = io.flush();
-            if (done && tlsPending && protocol.state() != State.CLOSING) {
-                switchToTls();
-            }
-            updateInterest(done);
-            if (done && protocol.state() == State.CLOSING) {
-                close(null);
-            }
-        } catch (IOException e) {
-            close("write failed: " + e.getMessage());
-        }
-    }
-
-    private void updateInterest(boolean flushed) {
-        if (key == null || !key.isValid()) {
-            return;
-        }
-        boolean reading = input.reading() && protocol.state() != State.CLOSING && !tlsPending && !io.readBlocked();
-        int ops = (reading ? SelectionKey.OP_READ : 0)
-                | (flushed ? 0 : SelectionKey.OP_WRITE);
-        key.interestOps(ops);
+        pipe.send(reply);
     }
 
     /**
@@ -909,14 +741,9 @@ public final class Session {
     public void closeAfterFlush(String why) {
         if (protocol.state() != State.CLOSING) {
             protocol.setState(State.CLOSING);
-            closingSinceNanos = System.nanoTime();
             endReason = why;
         }
-        if (!io.hasPendingOutput()) {
-            close(null);
-        } else {
-            updateInterest(false);
-        }
+        pipe.closeAfterFlush();
     }
 
     /** Closes at once and releases everything the session holds. Idempotent. */
@@ -930,20 +757,9 @@ public final class Session {
         if (transfer != null) {
             transfer.abort();
         }
-        if (awaitingData != null) {
-            awaitingData.whenConnected(null);
-            awaitingData.close();
-            awaitingData = null;
-        }
-        if (dataHandshake != null) {
-            endDataHandshake(new Reply(426, "Connection closed; transfer aborted."));
-        }
+        data.release();
         awaitingResult = null;
-        closeDataRoute();
-        if (key != null) {
-            key.cancel();
-        }
-        io.close();
+        pipe.close();
         loop.forget(this);
         if (first) {
             server.events().sessionEnded(this, endReason, Duration.ofNanos(System.nanoTime() - connectedNanos));
@@ -951,7 +767,7 @@ public final class Session {
     }
 
     boolean isOpen() {
-        return channel.isOpen();
+        return pipe.isOpen();
     }
 
     // ---------------------------------------------------------------- timers, called by the EventLoop
@@ -959,26 +775,17 @@ public final class Session {
     /** Idle and login deadlines; a running transfer is watched by its own data timeout instead. */
     void checkTimeouts(long nowNanos) {
         ServerSettings s = server.settings();
-        if (protocol.state() == State.CLOSING && channel.isOpen() && nowNanos - closingSinceNanos > CLOSING_GRACE.toNanos()) {
+        if (pipe.closingLongerThan(nowNanos, CLOSING_GRACE)) {
             close("last reply not taken within " + CLOSING_GRACE.toSeconds() + " s");
             return;
         }
         if (protocol.state() == State.CLOSING || protocol.state() == State.WAITING) {
             return;
         }
-        if (passive != null && passive.expired(nowNanos)) {
-            closeDataRoute();
-        }
-        if (awaitingData != null && awaitingData.expired(nowNanos)) {
-            endDataWait(new Reply(425, "No data connection within " + s.dataTimeout().toSeconds() + " s."));
+        if (data.checkTimeouts(nowNanos)) {
             return;
         }
-        if (dataHandshake != null && nowNanos - dataHandshakeDeadline > 0) {
-            endDataHandshake(new Reply(425, "No TLS handshake on the data connection within "
-                    + s.dataTimeout().toSeconds() + " s."));
-            return;
-        }
-        if (transfer != null && awaitingData == null && dataHandshake == null) {
+        if (transfer != null && !data.waiting()) {
             transfer.abortIfStalled(nowNanos, s.dataTimeout());
         }
         if (awaitingResult != null && awaitingExpiry != null && nowNanos - awaitingDeadlineNanos > 0) {
