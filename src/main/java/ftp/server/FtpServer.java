@@ -71,8 +71,8 @@ public final class FtpServer implements AutoCloseable {
         // One thread per user whose first login since the start waits for the home's walk, up to 16; logins
         // of users already measured never come here, so at most one walk per logged-in client waits.
         // TLS engines' delegated tasks (key exchange, signing: CPU only), for control and data handshakes alike:
-        // a few threads, as many as cores, and a queue for one task batch per connection that may handshake.
-        this.tlsTasks = new WorkerPool("ftpd-tls", Math.min(4, Runtime.getRuntime().availableProcessors()),
+        // a few threads, and a queue for one task batch per connection that may handshake.
+        this.tlsTasks = new WorkerPool("ftpd-tls", settings.tlsThreads(),
                 settings.maxUnauthenticated() + 2 * settings.maxClients(), keepAlive);
         this.homeMeasurements = new WorkerPool("ftpd-measure", Math.min(settings.maxClients(), 16),
                 settings.maxClients(), keepAlive);

@@ -65,6 +65,15 @@ class ServerSettingsTest {
     }
 
     @Test
+    void theTlsTaskPoolHasAFewThreadsByDefaultAndASetting() throws Exception {
+        assertThat(read(base.resolve("conf")).tlsThreads())
+                .isBetween(1, 4).isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(read(base.resolve("conf"), "workers.tls_threads=8").tlsThreads()).isEqualTo(8);
+        assertThatThrownBy(() -> read(base.resolve("conf"), "workers.tls_threads=0"))
+                .hasMessageContaining("workers.tls_threads=0 is out of range 1..64");
+    }
+
+    @Test
     void aProxyHeaderIsTrustedOnlyFromListedBalancers() throws Exception {
         assertThatThrownBy(() -> read(base.resolve("conf"), "listen.proxy_protocol=v2"))
                 .hasMessageContaining("listen.proxy_from must list the load balancers' addresses");
