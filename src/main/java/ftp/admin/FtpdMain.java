@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What {@code bin/ftpd} runs: {@code [--conf DIR] start|stop|restart|status|run},
- * {@code user add|passwd|quota|del|list}, {@code who} and {@code ban list|clear}. Errors are one readable
+ * {@code user add|passwd|quota|disable|enable|del|list}, {@code who} and {@code ban list|clear}. Errors are one readable
  * line on stderr and a non-zero exit. Main thread only.
  */
 public final class FtpdMain {
@@ -17,6 +17,7 @@ public final class FtpdMain {
             "       ftpd [--conf DIR] user passwd NAME [--password-stdin]",
             "       ftpd [--conf DIR] user quota NAME [SIZE] [--files N]",
             "                                 (SIZE like 500K, 100M, 2G, or none; N files and folders, or none)",
+            "       ftpd [--conf DIR] user disable|enable NAME",
             "       ftpd [--conf DIR] user del NAME",
             "       ftpd [--conf DIR] user list",
             "       ftpd [--conf DIR] who",

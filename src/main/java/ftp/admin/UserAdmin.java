@@ -21,9 +21,9 @@ import java.util.OptionalLong;
 import java.util.logging.Level;
 
 /**
- * {@code user add|passwd|quota|del|list}: edits {@code accounts.ini} (atomically, through
+ * {@code user add|passwd|quota|disable|enable|del|list}: edits {@code accounts.ini} (atomically, through
  * {@link AccountStore}); a running server notices the change without a restart, and ends the sessions of a
- * deleted user (a new password leaves logged-in sessions alone, and says so). Passwords come from a
+ * deleted or disabled user (a new password leaves logged-in sessions alone, and says so). Passwords come from a
  * no-echo prompt or one line of standard input, never from the command line. Main thread only.
  */
 final class UserAdmin {
@@ -37,7 +37,8 @@ final class UserAdmin {
 
     int run(List<String> args) throws IOException {
         if (args.isEmpty()) {
-            throw new IllegalArgumentException("user needs a sub-command: add, passwd, quota, del or list");
+            throw new IllegalArgumentException("user needs a sub-command: add, passwd, quota, disable, enable, del"
+                    + " or list");
         }
         String sub = args.get(0);
         List<String> rest = args.subList(1, args.size());
@@ -45,6 +46,8 @@ final class UserAdmin {
             case "add" -> add(rest);
             case "passwd" -> passwd(rest);
             case "quota" -> quota(rest);
+            case "disable" -> setEnabled(rest, false);
+            case "enable" -> setEnabled(rest, true);
             case "del" -> del(rest);
             case "list" -> list();
             default -> throw new IllegalArgumentException("unknown user sub-command: " + sub);
@@ -145,6 +148,18 @@ final class UserAdmin {
             throw new IllegalArgumentException("--files needs a number of files and folders, or none");
         }
         return QuotaLedger.parseFileLimit(args.get(i));
+    }
+
+    /** {@code user disable|enable NAME}: a disabled account keeps its password, home and quota but cannot log in. */
+    private void setEnabled(List<String> args, boolean enabled) {
+        String verb = enabled ? "enable" : "disable";
+        if (args.size() != 1) {
+            throw new IllegalArgumentException("user " + verb + " NAME");
+        }
+        accounts.setEnabled(args.get(0), enabled);
+        logChange("user " + verb + " name=" + LogField.quote(args.get(0)));
+        System.out.println(enabled ? "enabled " + args.get(0)
+                : "disabled " + args.get(0) + " (a running server ends the user's sessions; user enable undoes it)");
     }
 
     private void del(List<String> args) {

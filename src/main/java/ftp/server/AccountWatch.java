@@ -11,8 +11,8 @@ import java.util.Set;
 import java.util.function.Consumer;
 
 /**
- * Ends the sessions of accounts that were deleted or disabled after they logged in ({@code bin/ftpd user del},
- * or {@code enabled = false} written into the accounts file). The server learns of such a change by reading
+ * Ends the sessions of accounts that were deleted or disabled after they logged in ({@code bin/ftpd user del}
+ * or {@code user disable}). The server learns of such a change by reading
  * the accounts file, which it does only when the file changed (a stat otherwise), but even a stat is disk
  * work: so once a second the loop hands the names of its logged-in users to a worker, which posts back those
  * without an enabled account, and their sessions get 421 and close. At most one check is in flight.

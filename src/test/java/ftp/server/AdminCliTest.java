@@ -125,6 +125,21 @@ class AdminCliTest {
             }
             assertThat(login(port, "dave", "dave-pw")).startsWith("530");
 
+            // A disabled account keeps everything but its sessions and its logins, until it is enabled again.
+            try (ControlClient carol = ControlClient.loggedIn(port, "carol", "second-pw")) {
+                Result disable = ftpd(null, "user", "disable", "carol");
+                assertThat(disable.exit()).as(disable.err()).isZero();
+                assertThat(disable.out()).contains("ends the user's sessions");
+                assertThat(carol.reply()).as("the disabled user's session").startsWith("421");
+            }
+            assertThat(login(port, "carol", "second-pw")).startsWith("530");
+            Result enable = ftpd(null, "user", "enable", "carol");
+            assertThat(enable.exit()).as(enable.err()).isZero();
+            assertThat(login(port, "carol", "second-pw")).startsWith("230");
+            Result unknown = ftpd(null, "user", "disable", "nobody");
+            assertThat(unknown.exit()).isNotZero();
+            assertThat(unknown.err()).contains("nobody");
+
             Result status = ftpd(null, "status");
             assertThat(status.exit()).isZero();
             assertThat(status.out()).matches("running pid=\\d+ node=ftp-a\\.1 address=127\\.0\\.0\\.1:" + port
